@@ -1,0 +1,62 @@
+package dev.governed.audit;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One audited action, in the shape of the audit event contract
+ * (ARCHITECTURE.md, "Audit event"). Values that were masked never appear here.
+ *
+ * <p>{@code chain} is null until the dispatcher places the event in its stream.
+ */
+public record AuditEvent(
+        String id,
+        Instant time,
+        Chain chain,
+        Actor actor,
+        Session session,
+        Resource resource,
+        Action action,
+        DecisionInfo decision,
+        List<Masking> masking,
+        Outcome outcome) {
+
+    public AuditEvent {
+        masking = masking == null ? List.of() : List.copyOf(masking);
+    }
+
+    public AuditEvent withChain(Chain newChain) {
+        return new AuditEvent(id, time, newChain, actor, session, resource, action, decision, masking, outcome);
+    }
+
+    /** Position of the event in its stream; {@code hash} covers the canonical event without {@code hash}. */
+    public record Chain(String stream, long seq, String prev, String hash) {}
+
+    /** Who acted; every field but {@code subject} may be null. */
+    public record Actor(String subject, List<String> groups, String issuer, String tokenId, String onBehalfOf) {
+        public Actor {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+    }
+
+    public record Session(String id, String connection) {}
+
+    /** {@code kind} is {@code jdbc} or {@code http}. */
+    public record Resource(String name, String kind, String target, String environment) {}
+
+    /** {@code kind} is {@code sql} or {@code http}; {@code statement} may have literals redacted. */
+    public record Action(String kind, String operation, String statement, String fingerprint, List<String> tables) {
+        public Action {
+            tables = tables == null ? List.of() : List.copyOf(tables);
+        }
+    }
+
+    /** {@code effect} is allow, deny or approve; {@code approval} the approval id, when one was involved. */
+    public record DecisionInfo(String effect, String rule, String reason, Long policyVersion, String approval) {}
+
+    /** One masked column: its strategy and how many values were masked. */
+    public record Masking(String column, String strategy, long values) {}
+
+    /** {@code status} is ok, denied or error; {@code rows} may be null when unknown. */
+    public record Outcome(String status, Long rows, long durationMicros, String error) {}
+}
