@@ -1,0 +1,96 @@
+package dev.governed.core;
+
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The {@code governed.*} settings of one datasource, looked up in the connection
+ * properties first, then system properties, then {@code GOVERNED_*} environment
+ * variables ({@code governed.token.file} is {@code GOVERNED_TOKEN_FILE}).
+ */
+public final class GovernedSettings {
+
+    public static final String TOKEN = "governed.token";
+    public static final String TOKEN_FILE = "governed.token.file";
+    public static final String POLICY = "governed.policy";
+    public static final String ISSUER = "governed.issuer";
+    public static final String JWKS = "governed.jwks";
+    public static final String AUDIENCE = "governed.audience";
+    public static final String RESOURCE = "governed.resource";
+    public static final String ENVIRONMENT = "governed.environment";
+    public static final String AUDIT = "governed.audit";
+    public static final String ALLOW_UNWRAP = "governed.allowUnwrap";
+    public static final String PREFIX = "governed.";
+
+    private final Map<String, String> explicit;
+    private final Function<String, String> systemProperties;
+    private final Function<String, String> environment;
+
+    private GovernedSettings(
+            Map<String, String> explicit, Function<String, String> systemProperties, Function<String, String> environment) {
+        this.explicit = explicit;
+        this.systemProperties = systemProperties;
+        this.environment = environment;
+    }
+
+    /** Settings from connection properties, falling back to this JVM's system properties and environment. */
+    public static GovernedSettings from(Properties properties) {
+        return from(properties, System::getProperty, System::getenv);
+    }
+
+    /** For tests: settings whose fallbacks are given rather than read from the JVM. */
+    public static GovernedSettings from(
+            Properties properties, Function<String, String> systemProperties, Function<String, String> environment) {
+        Map<String, String> explicit = new TreeMap<>();
+        if (properties != null) {
+            for (String name : properties.stringPropertyNames()) {
+                if (name.startsWith(PREFIX)) {
+                    explicit.put(name, properties.getProperty(name));
+                }
+            }
+        }
+        return new GovernedSettings(Collections.unmodifiableMap(explicit), systemProperties, environment);
+    }
+
+    public Optional<String> get(String key) {
+        String value = explicit.get(key);
+        if (value == null) {
+            value = systemProperties.apply(key);
+        }
+        if (value == null) {
+            value = environment.apply(environmentName(key));
+        }
+        return Optional.ofNullable(value).map(String::strip).filter(each -> !each.isEmpty());
+    }
+
+    public boolean flag(String key) {
+        return get(key).map(Boolean::parseBoolean).orElse(false);
+    }
+
+    /** The explicit connection properties, which identify a datasource's configuration. */
+    public Map<String, String> explicit() {
+        return explicit;
+    }
+
+    static String environmentName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    /** Copies {@code properties} without the {@code governed.*} keys, for the target driver. */
+    public static Properties withoutGovernedKeys(Properties properties) {
+        Properties result = new Properties();
+        if (properties != null) {
+            for (String name : properties.stringPropertyNames()) {
+                if (!name.startsWith(PREFIX)) {
+                    result.setProperty(name, properties.getProperty(name));
+                }
+            }
+        }
+        return result;
+    }
+}

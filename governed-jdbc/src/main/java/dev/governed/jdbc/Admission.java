@@ -1,0 +1,17 @@
+package dev.governed.jdbc;
+
+import dev.governed.core.identity.Identity;
+import dev.governed.jdbc.sql.StatementAnalysis;
+import dev.governed.policy.Decision;
+import dev.governed.policy.SqlStatementFacts;
+import java.util.List;
+
+/** An allowed statement on its way to the database, with what its audit event needs. */
+record Admission(
+        String sql,
+        StatementAnalysis analysis,
+        List<SqlStatementFacts> facts,
+        Identity identity,
+        Decision decision,
+        String connectionId,
+        long startNanos) {}

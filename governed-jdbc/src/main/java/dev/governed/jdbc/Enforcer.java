@@ -1,0 +1,214 @@
+package dev.governed.jdbc;
+
+import dev.governed.audit.AuditEvent;
+import dev.governed.audit.AuditException;
+import dev.governed.core.EventIds;
+import dev.governed.core.identity.Identity;
+import dev.governed.core.identity.InvalidTokenException;
+import dev.governed.jdbc.sql.AnalysedStatement;
+import dev.governed.jdbc.sql.StatementAnalysis;
+import dev.governed.policy.Decision;
+import dev.governed.policy.SqlOperation;
+import dev.governed.policy.SqlRequest;
+import dev.governed.policy.SqlStatementFacts;
+import java.sql.SQLException;
+import java.sql.SQLTransientException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Decides whether a statement may run, and records one audit event for it either
+ * way. Nothing here touches the database: a denied statement never reaches it.
+ */
+final class Enforcer {
+
+    static final String AUDIT_UNAVAILABLE_STATE = "G0A02";
+    private static final String NO_TOKEN_RULE = "authentication";
+    private static final String UNANALYSABLE_RULE = "unanalysable";
+
+    private final Governance governance;
+
+    Enforcer(Governance governance) {
+        this.governance = governance;
+    }
+
+    /** Admits the statement or throws the contract's exception after auditing the refusal. */
+    Admission admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, GovernedConnection connection)
+            throws SQLException {
+        long start = System.nanoTime();
+        if (!analysis.isAnalysable()) {
+            Identity identity = identityOrNull();
+            String message = "Governed denied this statement: it could not be analysed (" + analysis.unanalysableReason()
+                    + "), and Governed does not run SQL it cannot fully understand. Rewrite it in plain SQL"
+                    + " or ask an administrator to run it.";
+            refuse(sql, analysis, facts, identity, connection, start, "deny", UNANALYSABLE_RULE, message, null);
+            throw new PolicyDeniedException(UNANALYSABLE_RULE, message);
+        }
+        Identity identity;
+        try {
+            identity = governance.identities.current();
+        } catch (InvalidTokenException e) {
+            String message = "Governed refused the statement: " + e.getMessage();
+            refuse(sql, analysis, facts, null, connection, start, "deny", NO_TOKEN_RULE, message, null);
+            throw new TokenRejectedException(message, e);
+        }
+        SqlRequest request = new SqlRequest(
+                identity.caller(), governance.target.resource(), governance.target.environment(), facts);
+        Decision decision;
+        try {
+            decision = governance.policy.decide(request);
+        } catch (PolicyUnavailableException e) {
+            refuse(sql, analysis, facts, identity, connection, start, "deny", "policy-unavailable", e.getMessage(), null);
+            throw e;
+        }
+        if (decision instanceof Decision.Allow) {
+            return new Admission(sql, analysis, facts, identity, decision, connection.id(), start);
+        }
+        String message = decision instanceof Decision.Approve
+                ? "Governed denied this statement: rule '" + decision.ruleId() + "' requires approval ("
+                        + decision.reason() + "), and approvals are not enabled for this datasource."
+                : "Governed denied this statement: rule '" + decision.ruleId() + "': " + decision.reason()
+                        + " (policy version " + decision.policyVersion() + ")."
+                        + " Ask a policy administrator if this access is needed.";
+        refuse(sql, analysis, facts, identity, connection, start, decision.effect().key(), decision.ruleId(), message,
+                decision.policyVersion());
+        throw new PolicyDeniedException(decision.ruleId(), message);
+    }
+
+    /**
+     * Checks a text at prepare time: unanalysable text is refused now; when a caller is known, its
+     * decision is taken now too (and again at execution, where the caller may differ).
+     */
+    void screen(String sql, StatementAnalysis analysis, GovernedConnection connection) throws SQLException {
+        if (analysis.isAnalysable() && identityOrNull() == null) {
+            return;
+        }
+        admit(sql, analysis, facts(analysis, connection.currentSchema()), connection);
+    }
+
+    /** Records the event of an admitted statement that ran; {@code rows} is null when unknown. */
+    void completed(Admission admission, Long rows) throws SQLException {
+        record(event(admission, "ok", rows, null));
+    }
+
+    void failed(Admission admission, SQLException error) throws SQLException {
+        record(event(admission, "error", null, error.getClass().getSimpleName() + ": " + error.getMessage()));
+    }
+
+    /**
+     * The facts of each statement, with unqualified tables placed in the connection's schema. After
+     * a {@code SET} in the same text the schema may have changed, so later names stay unresolved.
+     */
+    static List<SqlStatementFacts> facts(StatementAnalysis analysis, String currentSchema) {
+        List<SqlStatementFacts> result = new ArrayList<>(analysis.statements().size());
+        String schema = currentSchema;
+        for (AnalysedStatement each : analysis.statements()) {
+            result.add(each.resolve(schema));
+            if (changesSession(each.operation())) {
+                schema = null;
+            }
+        }
+        return List.copyOf(result);
+    }
+
+    static boolean changesSession(SqlOperation operation) {
+        return operation == SqlOperation.SET || operation == SqlOperation.RESET || operation == SqlOperation.SET_ROLE;
+    }
+
+    private Identity identityOrNull() {
+        try {
+            return governance.identities.current();
+        } catch (InvalidTokenException e) {
+            return null;
+        }
+    }
+
+    private void refuse(
+            String sql,
+            StatementAnalysis analysis,
+            List<SqlStatementFacts> facts,
+            Identity identity,
+            GovernedConnection connection,
+            long start,
+            String effect,
+            String rule,
+            String reason,
+            Long policyVersion)
+            throws SQLException {
+        AuditEvent.DecisionInfo decision = new AuditEvent.DecisionInfo(effect, rule, reason, policyVersion, null);
+        record(event(sql, analysis, facts, identity, connection.id(), decision, start, "denied", null, reason));
+    }
+
+    private AuditEvent event(Admission admission, String status, Long rows, String error) {
+        Decision decision = admission.decision();
+        AuditEvent.DecisionInfo info = new AuditEvent.DecisionInfo(
+                decision.effect().key(), decision.ruleId(), decision.reason(), decision.policyVersion(), null);
+        return event(admission.sql(), admission.analysis(), admission.facts(), admission.identity(),
+                admission.connectionId(), info, admission.startNanos(), status, rows, error);
+    }
+
+    private AuditEvent event(
+            String sql,
+            StatementAnalysis analysis,
+            List<SqlStatementFacts> facts,
+            Identity identity,
+            String connectionId,
+            AuditEvent.DecisionInfo decision,
+            long start,
+            String status,
+            Long rows,
+            String error) {
+        Target target = governance.target;
+        return new AuditEvent(
+                EventIds.next().toString(),
+                Instant.now(),
+                null,
+                actor(identity),
+                new AuditEvent.Session(governance.sessionId, connectionId),
+                new AuditEvent.Resource(target.resource(), "jdbc", target.description(), target.environment()),
+                new AuditEvent.Action("sql", operation(facts), sql, analysis.fingerprint(), tables(facts)),
+                decision,
+                List.of(),
+                new AuditEvent.Outcome(status, rows, (System.nanoTime() - start) / 1_000, error));
+    }
+
+    private static AuditEvent.Actor actor(Identity identity) {
+        if (identity == null) {
+            return new AuditEvent.Actor(null, List.of(), null, null, null);
+        }
+        return new AuditEvent.Actor(identity.subject(), List.copyOf(new TreeSet<>(identity.groups())),
+                identity.issuer(), identity.tokenId(), identity.onBehalfOf());
+    }
+
+    /** The operation keys of a text, in order and without repeats: {@code select}, or {@code select;drop}. */
+    private static String operation(List<SqlStatementFacts> facts) {
+        if (facts.size() == 1) {
+            return facts.get(0).operation().key();
+        }
+        Set<String> keys = new LinkedHashSet<>();
+        facts.forEach(each -> keys.add(each.operation().key()));
+        return keys.isEmpty() ? null : String.join(";", keys);
+    }
+
+    private static List<String> tables(List<SqlStatementFacts> facts) {
+        TreeSet<String> result = new TreeSet<>();
+        for (SqlStatementFacts each : facts) {
+            each.tablesRead().forEach(table -> result.add(table.qualified()));
+            each.tablesWritten().forEach(table -> result.add(table.qualified()));
+        }
+        return List.copyOf(result);
+    }
+
+    private void record(AuditEvent event) throws SQLException {
+        try {
+            governance.audit.record(event);
+        } catch (AuditException e) {
+            throw new SQLTransientException("Governed could not record the audit event for this statement, and audit"
+                    + " is required: " + e.getMessage(), AUDIT_UNAVAILABLE_STATE, e);
+        }
+    }
+}

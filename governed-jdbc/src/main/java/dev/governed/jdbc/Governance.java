@@ -1,0 +1,55 @@
+package dev.governed.jdbc;
+
+import dev.governed.audit.AuditRecorder;
+import dev.governed.jdbc.sql.StatementAnalysis;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * What every connection of one governed datasource shares: how statements are
+ * analysed, who the caller is, which policy decides, where evidence goes.
+ */
+final class Governance implements AutoCloseable {
+
+    final Function<String, StatementAnalysis> analyzer;
+    final IdentitySource identities;
+    final PolicyDecider policy;
+    final AuditRecorder audit;
+    final Target target;
+    final boolean allowUnwrap;
+    final String sessionId = UUID.randomUUID().toString();
+    final Enforcer enforcer;
+    private final AutoCloseable resources;
+
+    Governance(
+            Function<String, StatementAnalysis> analyzer,
+            IdentitySource identities,
+            PolicyDecider policy,
+            AuditRecorder audit,
+            Target target,
+            boolean allowUnwrap,
+            AutoCloseable resources) {
+        this.analyzer = analyzer;
+        this.identities = identities;
+        this.policy = policy;
+        this.audit = audit;
+        this.target = target;
+        this.allowUnwrap = allowUnwrap;
+        this.resources = resources;
+        this.enforcer = new Enforcer(this);
+    }
+
+    /** Flushes the audit trail, then releases whatever the configuration opened. */
+    @Override
+    public void close() {
+        try {
+            audit.close();
+        } finally {
+            try {
+                resources.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not release Governed resources: " + e.getMessage(), e);
+            }
+        }
+    }
+}

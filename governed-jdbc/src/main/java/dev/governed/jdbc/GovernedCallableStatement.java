@@ -1,0 +1,49 @@
+package dev.governed.jdbc;
+
+import dev.governed.jdbc.sql.StatementAnalysis;
+import java.sql.CallableStatement;
+import java.sql.SQLException;
+import java.util.Map;
+
+/** A callable statement: governed like a prepared one; OUT values that are result sets come back governed. */
+final class GovernedCallableStatement extends CallableStatementWrapper {
+
+    GovernedCallableStatement(
+            CallableStatement callable,
+            GovernedConnection owner,
+            Governance governance,
+            String sql,
+            StatementAnalysis analysis) {
+        super(callable, owner, governance, sql, analysis);
+    }
+
+    @Override
+    public Object getObject(int parameterIndex) throws SQLException {
+        return Unwrapping.governed(callable.getObject(parameterIndex), this);
+    }
+
+    @Override
+    public Object getObject(int parameterIndex, Map<String, Class<?>> map) throws SQLException {
+        return Unwrapping.governed(callable.getObject(parameterIndex, map), this);
+    }
+
+    @Override
+    public Object getObject(String parameterName) throws SQLException {
+        return Unwrapping.governed(callable.getObject(parameterName), this);
+    }
+
+    @Override
+    public Object getObject(String parameterName, Map<String, Class<?>> map) throws SQLException {
+        return Unwrapping.governed(callable.getObject(parameterName, map), this);
+    }
+
+    @Override
+    public <T> T getObject(int parameterIndex, Class<T> type) throws SQLException {
+        return type.cast(Unwrapping.governed(callable.getObject(parameterIndex, type), this));
+    }
+
+    @Override
+    public <T> T getObject(String parameterName, Class<T> type) throws SQLException {
+        return type.cast(Unwrapping.governed(callable.getObject(parameterName, type), this));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.governed.jdbc;
+
+import dev.governed.jdbc.sql.StatementAnalysis;
+import dev.governed.policy.SqlStatementFacts;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A prepared statement analysed once, when prepared; each execution is decided
+ * for the caller of that moment and audited. This is the hot path: no parse, no
+ * I/O, only a cached identity, a compiled policy and a queued event.
+ */
+class GovernedPreparedStatement extends PreparedStatementWrapper {
+
+    final String sql;
+    final StatementAnalysis analysis;
+    private List<SqlStatementFacts> facts;
+    private String factsSchema;
+
+    GovernedPreparedStatement(
+            PreparedStatement prepared,
+            GovernedConnection owner,
+            Governance governance,
+            String sql,
+            StatementAnalysis analysis) {
+        super(prepared, owner, governance);
+        this.sql = sql;
+        this.analysis = analysis;
+    }
+
+    @Override
+    public ResultSet executeQuery() throws SQLException {
+        return run(admit(), () -> wrap(prepared.executeQuery()), result -> null);
+    }
+
+    @Override
+    public int executeUpdate() throws SQLException {
+        return run(admit(), prepared::executeUpdate, Long::valueOf);
+    }
+
+    @Override
+    public long executeLargeUpdate() throws SQLException {
+        return run(admit(), prepared::executeLargeUpdate, Long::valueOf);
+    }
+
+    @Override
+    public boolean execute() throws SQLException {
+        return run(admit(), prepared::execute, this::rowsAfterExecute);
+    }
+
+    /** A batch of parameter sets is one execution of one statement: one decision, one event. */
+    @Override
+    public int[] executeBatch() throws SQLException {
+        return run(admit(), prepared::executeBatch, GovernedPreparedStatement::total);
+    }
+
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        return run(admit(), prepared::executeLargeBatch, GovernedPreparedStatement::total);
+    }
+
+    final Admission admit() throws SQLException {
+        String schema = owner.currentSchema();
+        if (facts == null || !Objects.equals(schema, factsSchema)) {
+            facts = Enforcer.facts(analysis, schema);
+            factsSchema = schema;
+        }
+        return governance.enforcer.admit(sql, analysis, facts, owner);
+    }
+
+    private static Long total(int[] counts) {
+        long result = 0;
+        for (int each : counts) {
+            if (each < 0) {
+                return null;
+            }
+            result += each;
+        }
+        return result;
+    }
+
+    private static Long total(long[] counts) {
+        long result = 0;
+        for (long each : counts) {
+            if (each < 0) {
+                return null;
+            }
+            result += each;
+        }
+        return result;
+    }
+}
