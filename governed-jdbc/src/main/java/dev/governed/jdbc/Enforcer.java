@@ -41,7 +41,7 @@ final class Enforcer {
             throws SQLException {
         long start = System.nanoTime();
         if (!analysis.isAnalysable()) {
-            Identity identity = identityOrNull();
+            Identity identity = identityOrNull(connection);
             String message = "Governed denied this statement: it could not be analysed (" + analysis.unanalysableReason()
                     + "), and Governed does not run SQL it cannot fully understand. Rewrite it in plain SQL"
                     + " or ask an administrator to run it.";
@@ -50,7 +50,7 @@ final class Enforcer {
         }
         Identity identity;
         try {
-            identity = governance.identities.current();
+            identity = connection.identities().current();
         } catch (InvalidTokenException e) {
             String message = "Governed refused the statement: " + e.getMessage();
             refuse(sql, analysis, facts, null, connection, start, "deny", NO_TOKEN_RULE, message, null);
@@ -84,7 +84,7 @@ final class Enforcer {
      * decision is taken now too (and again at execution, where the caller may differ).
      */
     void screen(String sql, StatementAnalysis analysis, GovernedConnection connection) throws SQLException {
-        if (analysis.isAnalysable() && identityOrNull() == null) {
+        if (analysis.isAnalysable() && identityOrNull(connection) == null) {
             return;
         }
         admit(sql, analysis, facts(analysis, connection.currentSchema()), connection);
@@ -119,9 +119,9 @@ final class Enforcer {
         return operation == SqlOperation.SET || operation == SqlOperation.RESET || operation == SqlOperation.SET_ROLE;
     }
 
-    private Identity identityOrNull() {
+    private static Identity identityOrNull(GovernedConnection connection) {
         try {
-            return governance.identities.current();
+            return connection.identities().current();
         } catch (InvalidTokenException e) {
             return null;
         }

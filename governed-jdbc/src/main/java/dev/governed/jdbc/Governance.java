@@ -1,18 +1,19 @@
 package dev.governed.jdbc;
 
 import dev.governed.audit.AuditRecorder;
+import dev.governed.core.identity.TokenVerifier;
 import dev.governed.jdbc.sql.StatementAnalysis;
 import java.util.UUID;
 import java.util.function.Function;
 
 /**
  * What every connection of one governed datasource shares: how statements are
- * analysed, who the caller is, which policy decides, where evidence goes.
+ * analysed, how tokens are verified, which policy decides, where evidence goes.
  */
 final class Governance implements AutoCloseable {
 
     final Function<String, StatementAnalysis> analyzer;
-    final IdentitySource identities;
+    final TokenVerifier verifier;
     final PolicyDecider policy;
     final AuditRecorder audit;
     final Target target;
@@ -23,14 +24,14 @@ final class Governance implements AutoCloseable {
 
     Governance(
             Function<String, StatementAnalysis> analyzer,
-            IdentitySource identities,
+            TokenVerifier verifier,
             PolicyDecider policy,
             AuditRecorder audit,
             Target target,
             boolean allowUnwrap,
             AutoCloseable resources) {
         this.analyzer = analyzer;
-        this.identities = identities;
+        this.verifier = verifier;
         this.policy = policy;
         this.audit = audit;
         this.target = target;

@@ -14,12 +14,19 @@ final class GovernedConnection extends ConnectionWrapper {
 
     private final Governance governance;
     private final String id = UUID.randomUUID().toString();
+    private final IdentitySource identities;
     private final SchemaTracker schema;
 
-    GovernedConnection(Connection connection, Governance governance) throws SQLException {
+    GovernedConnection(Connection connection, Governance governance, IdentitySource identities) throws SQLException {
         super(connection);
         this.governance = governance;
+        this.identities = identities;
         this.schema = new SchemaTracker(connection);
+    }
+
+    /** Who runs the current statement: resolved per statement, as a pooled connection serves many callers. */
+    IdentitySource identities() {
+        return identities;
     }
 
     String id() {

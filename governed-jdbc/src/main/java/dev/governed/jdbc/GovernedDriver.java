@@ -1,0 +1,99 @@
+package dev.governed.jdbc;
+
+import dev.governed.core.GovernedSettings;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.DriverPropertyInfo;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * The {@code jdbc:governed:} driver: strips the prefix, connects with the real
+ * driver, and hands out a governed connection. {@code jdbc:governed:h2:mem:demo}
+ * governs {@code jdbc:h2:mem:demo}.
+ */
+public final class GovernedDriver implements Driver {
+
+    public static final String URL_PREFIX = "jdbc:governed:";
+    private static final String SERVICE_MODE_PREFIX = URL_PREFIX + "//";
+
+    static {
+        try {
+            DriverManager.registerDriver(new GovernedDriver());
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @Override
+    public Connection connect(String url, Properties info) throws SQLException {
+        if (!acceptsURL(url)) {
+            return null;
+        }
+        if (url.startsWith(SERVICE_MODE_PREFIX)) {
+            throw new SQLFeatureNotSupportedException("Governed service mode (" + url + ") needs the enforcement"
+                    + " service, which this build does not include yet; use jdbc:governed:<target url> instead.",
+                    "0A000");
+        }
+        String targetUrl = "jdbc:" + url.substring(URL_PREFIX.length());
+        GovernedSettings settings = GovernedSettings.from(info);
+        Governance governance = GovernanceRegistry.shared().governanceFor(targetUrl, settings);
+        Connection raw = TargetDrivers.find(targetUrl).connect(targetUrl, GovernedSettings.withoutGovernedKeys(info));
+        if (raw == null) {
+            throw new SQLException("The driver for " + Target.describe(targetUrl) + " did not accept the URL;"
+                    + " check the part after jdbc:governed:.", "08001");
+        }
+        return GovernedConnections.open(raw, governance, settings);
+    }
+
+    @Override
+    public boolean acceptsURL(String url) {
+        return url != null && url.startsWith(URL_PREFIX);
+    }
+
+    @Override
+    public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
+        return new DriverPropertyInfo[] {
+            describe(GovernedSettings.TOKEN, "the caller's JWT"),
+            describe(GovernedSettings.TOKEN_FILE, "a file holding the caller's JWT, re-read when it changes"),
+            describe(GovernedSettings.POLICY, "policy location: file path, file:, classpath: or the service URL"),
+            describe(GovernedSettings.JWKS, "JWKS location (file: or http(s)://)"),
+            describe(GovernedSettings.ISSUER, "required token issuer(s), comma-separated"),
+            describe(GovernedSettings.AUDIENCE, "required token audience"),
+            describe(GovernedSettings.RESOURCE, "this datasource's name in policies (default: the database name)"),
+            describe(GovernedSettings.ENVIRONMENT, "the environment, e.g. prod"),
+            describe(GovernedSettings.AUDIT, "audit sinks, e.g. jsonl:/var/log/governed/audit.jsonl"),
+            describe(GovernedSettings.ALLOW_UNWRAP, "true to allow unwrap() to the vendor's classes"),
+        };
+    }
+
+    private static DriverPropertyInfo describe(String name, String description) {
+        DriverPropertyInfo result = new DriverPropertyInfo(name, null);
+        result.description = description;
+        return result;
+    }
+
+    @Override
+    public int getMajorVersion() {
+        return 0;
+    }
+
+    @Override
+    public int getMinorVersion() {
+        return 1;
+    }
+
+    /** Not JDBC compliant in the spec's sense: it refuses SQL that policy does not allow. */
+    @Override
+    public boolean jdbcCompliant() {
+        return false;
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("Governed logs through SLF4J");
+    }
+}
