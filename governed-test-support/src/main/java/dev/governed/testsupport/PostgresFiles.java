@@ -1,0 +1,43 @@
+package dev.governed.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** File chores of the PostgreSQL fixture: removing directory trees and quoting the end of a log in an error. */
+final class PostgresFiles {
+
+    private PostgresFiles() {
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path each : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(each);
+            }
+        } catch (UncheckedIOException walkFailed) {
+            throw walkFailed.getCause();
+        } catch (NoSuchFileException alreadyGone) {
+            // Another JVM cleaned the same stale directory first.
+        }
+    }
+
+    /** The last lines of a log file, for error messages; never fails. */
+    static String tail(Path log, int lines) {
+        try {
+            List<String> all = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
+            return String.join(System.lineSeparator(), all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException unreadable) {
+            return "(could not read " + log + ": " + unreadable + ")";
+        }
+    }
+}
