@@ -1,0 +1,80 @@
+package dev.governed.audit.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.governed.audit.AuditEvent;
+import dev.governed.audit.AuditJson;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Objects;
+
+/**
+ * One stream of hash-chained events. Not thread-safe by design: the dispatcher's single writer
+ * thread owns it, so the hot path never contends on a lock.
+ *
+ * <p>{@code hash} = hex SHA-256 over the RFC 8785 canonical JSON of the event without
+ * {@code chain.hash}; {@code prev} is the previous event's hash, 64 zeros for the first event of a
+ * fresh stream, or the head of the last checkpoint of the stream this one resumes.
+ */
+public final class HashChain {
+
+    public static final String GENESIS = "0".repeat(64);
+
+    private final String stream;
+    private long seq;
+    private String head;
+
+    public HashChain(String stream, String initialPrev) {
+        this.stream = Objects.requireNonNull(stream, "stream");
+        this.head = initialPrev == null ? GENESIS : initialPrev;
+    }
+
+    /** The event placed at the next position, with its contract JSON line (no line break). */
+    public record Linked(AuditEvent event, String json) {}
+
+    public Linked append(AuditEvent event) {
+        long nextSeq = seq + 1;
+        ObjectNode tree = AuditJson.toTree(event.withChain(new AuditEvent.Chain(stream, nextSeq, head, null)));
+        ObjectNode chain = (ObjectNode) tree.get("chain");
+        chain.remove("hash");
+        String hash = sha256Hex(Jcs.canonicalBytes(tree));
+        chain.put("hash", hash); // appended last: same field order as the record
+        seq = nextSeq;
+        String prev = head;
+        head = hash;
+        return new Linked(event.withChain(new AuditEvent.Chain(stream, nextSeq, prev, hash)), AuditJson.write(tree));
+    }
+
+    /** Recomputes the hash of a parsed event line; the tree is not modified. */
+    public static String hashOf(JsonNode eventTree) {
+        ObjectNode copy = eventTree.deepCopy();
+        JsonNode chain = copy.get("chain");
+        if (chain instanceof ObjectNode chainObject) {
+            chainObject.remove("hash");
+        }
+        return sha256Hex(Jcs.canonicalBytes(copy));
+    }
+
+    public String stream() {
+        return stream;
+    }
+
+    /** Sequence number of the last appended event; 0 before the first. */
+    public long seq() {
+        return seq;
+    }
+
+    /** Hash of the last appended event, or the initial prev before the first. */
+    public String head() {
+        return head;
+    }
+
+    static String sha256Hex(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+}

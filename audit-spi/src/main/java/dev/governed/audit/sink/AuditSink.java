@@ -1,0 +1,40 @@
+package dev.governed.audit.sink;
+
+import dev.governed.audit.chain.Checkpoint;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A destination for audit entries. The dispatcher calls it from its single writer thread only, so
+ * implementations need no locking: {@link #write} with each batch in stream order, then
+ * {@link #flush}. A batch counts as delivered once both returned; an exception from either means
+ * it was not, and the dispatcher retries it or spools it (at-least-once: a sink may see an entry
+ * again after a failure and can de-duplicate by {@link AuditEntry#dedupKey()}).
+ *
+ * <p>Implementations are created by an {@link AuditSinkProvider} found through
+ * {@link java.util.ServiceLoader}.
+ */
+public interface AuditSink extends Closeable {
+
+    void write(List<AuditEntry> batch) throws IOException;
+
+    /** Pushes everything written so far to the destination (and to stable storage if configured). */
+    void flush() throws IOException;
+
+    /** Flushes and releases the destination. */
+    @Override
+    void close() throws IOException;
+
+    /** A short description for error messages, e.g. {@code jsonl:/var/log/governed/audit.jsonl}. */
+    String describe();
+
+    /**
+     * The last checkpoint this sink already holds, so a restarted dispatcher can continue the chain
+     * from it. Sinks that cannot read back return empty.
+     */
+    default Optional<Checkpoint> lastCheckpoint() throws IOException {
+        return Optional.empty();
+    }
+}
