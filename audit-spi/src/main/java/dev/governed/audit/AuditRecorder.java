@@ -10,6 +10,9 @@ public interface AuditRecorder extends AutoCloseable {
 
     void record(AuditEvent event);
 
+    /** Returns once every event accepted so far has been written to the sinks. */
+    void flush();
+
     /** Flushes every accepted event to the sinks and releases them. */
     @Override
     void close();

@@ -1,0 +1,72 @@
+package dev.governed.jdbc;
+
+import dev.governed.core.GovernedSettings;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The driver's governances, one per distinct configuration, so every connection
+ * to the same target with the same settings shares one policy, verifier and audit
+ * trail. Tokens are not part of the configuration: they are per caller. At JVM
+ * exit every audit trail is flushed.
+ */
+final class GovernanceRegistry {
+
+    private static final GovernanceRegistry SHARED = new GovernanceRegistry();
+    private static final List<String> CONFIGURATION_KEYS = List.of(GovernedSettings.POLICY, GovernedSettings.ISSUER,
+            GovernedSettings.JWKS, GovernedSettings.AUDIENCE, GovernedSettings.RESOURCE, GovernedSettings.ENVIRONMENT,
+            GovernedSettings.AUDIT, GovernedSettings.ALLOW_UNWRAP);
+
+    private final ConcurrentMap<String, Governance> byConfiguration = new ConcurrentHashMap<>();
+
+    private GovernanceRegistry() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "governed-shutdown"));
+    }
+
+    static GovernanceRegistry shared() {
+        return SHARED;
+    }
+
+    Governance governanceFor(String targetUrl, GovernedSettings settings) throws SQLException {
+        String key = key(targetUrl, settings);
+        Governance existing = byConfiguration.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (this) {
+            existing = byConfiguration.get(key);
+            if (existing == null) {
+                existing = GovernanceFactory.create(targetUrl, settings);
+                byConfiguration.put(key, existing);
+            }
+            return existing;
+        }
+    }
+
+    /** Writes out every accepted audit event; for tests and orderly hand-overs. */
+    void flushAll() {
+        byConfiguration.values().forEach(each -> each.audit.flush());
+    }
+
+    private void closeAll() {
+        for (Governance each : byConfiguration.values()) {
+            try {
+                each.close();
+            } catch (RuntimeException e) {
+                System.err.println("Governed: could not close an audit trail cleanly at exit: " + e.getMessage());
+            }
+        }
+    }
+
+    private static String key(String targetUrl, GovernedSettings settings) {
+        Map<String, String> values = new TreeMap<>();
+        for (String each : CONFIGURATION_KEYS) {
+            settings.get(each).ifPresent(value -> values.put(each, value));
+        }
+        return targetUrl + " " + values;
+    }
+}
