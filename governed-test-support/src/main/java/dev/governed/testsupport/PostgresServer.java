@@ -3,6 +3,7 @@ package dev.governed.testsupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -54,8 +56,9 @@ final class PostgresServer {
         Files.createDirectories(workRoot);
         // The unprivileged account must be able to traverse into its run directory and the binaries.
         Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwxr-xr-x"));
-        PostgresBinaries binaries = PostgresBinaries.unpackInto(workRoot);
         PostgresAccount account = PostgresAccount.forThisJvm();
+        account.checkCanEnter(workRoot);
+        PostgresBinaries binaries = PostgresBinaries.unpackInto(workRoot);
         removeStaleRuns(workRoot, binaries, account);
 
         Path runDirectory = Files.createTempDirectory(workRoot, "run-" + ProcessHandle.current().pid() + "-");
@@ -157,7 +160,7 @@ final class PostgresServer {
     }
 
     private int pgCtl(String... arguments) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 binaries.executable("pg_ctl").toString(), "-D", dataDirectory.toString()));
         command.addAll(List.of(arguments));
         return run(account, runDirectory, runDirectory.resolve("pg_ctl.log"), PG_CTL_TIMEOUT, command);
@@ -193,7 +196,7 @@ final class PostgresServer {
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         // PGDATA, PGPORT and friends from the developer's shell must not redirect our cluster.
         builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
         builder.environment().put("LC_ALL", "C");
@@ -219,11 +222,12 @@ final class PostgresServer {
     }
 
     private static String accessHint(PostgresAccount account, PostgresBinaries binaries) {
+        String noexec = "Hint: the binaries run from " + binaries.home() + "; if that file system is mounted noexec,"
+                + " point -Djava.io.tmpdir at one where programs may run.";
         if (!account.isSwitchedFromRoot()) {
-            return "";
+            return noexec;
         }
-        return "Hint: the account must be able to read " + binaries.home() + " and every directory above it;"
-                + " if java.io.tmpdir is private to root, point it at a world-traversable directory"
-                + " (e.g. -Djava.io.tmpdir=/tmp).";
+        return noexec + " Running as root, the server runs as another account, which must be able to read "
+                + binaries.home() + " and traverse every directory above it (a java.io.tmpdir private to root fails).";
     }
 }
