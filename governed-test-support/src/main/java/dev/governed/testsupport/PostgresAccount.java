@@ -88,8 +88,9 @@ final class PostgresAccount {
             if (!permissions.contains(owned ? PosixFilePermission.OWNER_EXECUTE : PosixFilePermission.OTHERS_EXECUTE)) {
                 Owner owner = switchedTo.get();
                 throw new IOException("PostgreSQL refuses to run as root, so this fixture runs it as '" + owner.name()
-                        + "' (uid " + owner.uid() + "), which cannot enter " + each + " (" + PosixFilePermissions.toString(permissions) + "). Point"
-                        + " -Djava.io.tmpdir at a directory every user can traverse, such as /tmp.");
+                        + "' (uid " + owner.uid() + "), which cannot enter " + each
+                        + " (" + PosixFilePermissions.toString(permissions) + ")."
+                        + " Point -Djava.io.tmpdir at a directory every user can traverse, such as /tmp.");
             }
         }
     }

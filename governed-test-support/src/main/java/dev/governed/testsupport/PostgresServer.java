@@ -21,9 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One PostgreSQL cluster for this JVM, driven with initdb and pg_ctl directly so that the same code path works as
- * root (through {@link PostgresAccount}) and as any other user. It listens on loopback TCP only, has no Unix socket
- * (no socket directory permissions or path-length limits to get wrong) and is stopped and deleted at JVM exit.
+ * One PostgreSQL cluster for this JVM: loopback TCP only, no Unix socket (no socket-directory permissions or path
+ * limits to get wrong), stopped and deleted at JVM exit. We drive initdb and pg_ctl ourselves rather than use zonky's
+ * EmbeddedPostgres because, as root, zonky relies on {@code unshare -U}, which Docker's default seccomp profile and
+ * hardened kernels block (initdb then fails with "cannot be run as root"), and it has no hook to run its commands as
+ * another user; {@link PostgresAccount} provides that here. initdb takes about 0.6 s, so no template data directory
+ * is cached.
  */
 final class PostgresServer {
 
