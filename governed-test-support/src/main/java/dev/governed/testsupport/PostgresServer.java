@@ -231,6 +231,8 @@ final class PostgresServer {
             return noexec;
         }
         return noexec + " Running as root, the server runs as another account, which must be able to read "
-                + binaries.home() + " and traverse every directory above it (a java.io.tmpdir private to root fails).";
+                + binaries.home() + " and traverse every directory above it (a java.io.tmpdir private to root fails)."
+                + " If the output says 'Operation not permitted', this container lacks CAP_SETUID/CAP_SETGID:"
+                + " run the build as a non-root user.";
     }
 }
