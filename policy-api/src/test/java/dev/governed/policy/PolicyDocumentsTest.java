@@ -174,4 +174,13 @@ class PolicyDocumentsTest {
         assertThat(document.masks().get(0).strategy()).isEqualTo("null");
         assertThat(PolicyDocuments.parse(PolicyDocuments.toYaml(document), "round trip")).isEqualTo(document);
     }
+
+    @Test
+    void programmaticDocumentsAlsoNeedUniqueRuleIds() {
+        Rule rule = new Rule("a", When.ANY, SqlMatch.ANY, Effect.ALLOW, null, null);
+
+        assertThatThrownBy(() -> PolicyDocument.of(1, Effect.DENY, List.of(rule, rule)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("duplicate rule id \"a\"");
+    }
 }
