@@ -421,6 +421,27 @@ public final class TestIdentityProvider implements AutoCloseable {
             return parts[0] + "." + forgedPayload + "." + parts[2];
         }
 
+        /**
+         * CVE-2018-0114 style: the header carries its own key ({@code jwk}, no {@code kid}) and the token is
+         * signed with it, hoping the verifier trusts keys the token brings along.
+         */
+        public String embeddedKey() {
+            RSAKey own = strangerKey();
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).jwk(own.toPublicJWK()).build(),
+                    token().groups("admins").claims());
+            return generate(() -> {
+                jwt.sign(new RSASSASigner(own));
+                return jwt.serialize();
+            });
+        }
+
+        /** An unsigned token whose header spells {@code alg} as given, e.g. {@code "None"} or {@code "NONE"}. */
+        public String unsignedWithAlgorithm(String alg) {
+            String header = Base64URL.encode(JSONObjectUtils.toJSONString(Map.of("alg", alg))).toString();
+            String payload = Base64URL.encode(token().groups("admins").claims().toString()).toString();
+            return header + "." + payload + ".";
+        }
+
         public String missingExpiry() {
             return token().expiresAt(null).sign();
         }

@@ -29,6 +29,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -38,6 +39,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Verifies a compact JWS access token against trusted issuers' published keys (Nimbus JOSE+JWT) and
@@ -69,6 +72,9 @@ public final class JwtTokenVerifier implements TokenVerifier {
     public static final List<String> DEFAULT_GROUP_CLAIMS = List.of("groups");
     /** Longer tokens are refused before any parsing, so a flood of huge strings costs nothing. */
     public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+    public static final String ISSUER_SETTING = "governed.issuer";
+    public static final String JWKS_SETTING = "governed.jwks";
+    public static final String AUDIENCE_SETTING = "governed.audience";
     private static final int MIN_RSA_BITS = 2048;
 
     private final Map<String, KeySet> issuers;
@@ -79,7 +85,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
     private JwtTokenVerifier(Builder builder, Map<String, KeySet> issuers) {
         this.issuers = Map.copyOf(issuers);
-        this.algorithms = builder.algorithms.stream().map(JWSAlgorithm::parse).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.algorithms = builder.algorithms.stream().map(JWSAlgorithm::parse).collect(Collectors.toUnmodifiableSet());
         this.requiredType = builder.requiredType == null ? null : new JOSEObjectType(builder.requiredType);
         this.claimRules = new ClaimRules(builder.audiences, builder.clockSkew, builder.groupClaims);
         this.clock = builder.clock;
@@ -87,6 +93,29 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A builder preset from Governed settings: {@code governed.issuer} (comma-separated), {@code governed.jwks}
+     * and {@code governed.audience} (comma-separated). {@code settings} answers a setting's value or
+     * {@code null}; merging connection properties, system properties and environment is the caller's job.
+     */
+    public static Builder builder(Function<String, String> settings) {
+        Builder result = new Builder();
+        split(settings.apply(ISSUER_SETTING)).forEach(result::issuer);
+        String jwks = settings.apply(JWKS_SETTING);
+        if (jwks != null && !jwks.isBlank()) {
+            result.jwks(jwks);
+        }
+        result.audience(split(settings.apply(AUDIENCE_SETTING)).toArray(String[]::new));
+        return result;
+    }
+
+    private static List<String> split(String value) {
+        if (value == null) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(each -> !each.isEmpty()).toList();
     }
 
     @Override
@@ -221,8 +250,9 @@ public final class JwtTokenVerifier implements TokenVerifier {
                     + " that cannot verify a " + header.getAlgorithm() + " signature; the token header was altered");
         }
         return new InvalidTokenException("token signed with unknown key id " + quote(kid) + "; the JWKS at " + keys.location()
-                + " has " + Messages.list(known) + "; the token comes from another identity provider, or its key was retired "
-                + "(keys are refetched at most once per refresh interval: if the provider just rotated keys, retry shortly)");
+                + " has " + Messages.list(known) + "; the token comes from another identity provider, or its key was retired"
+                + (keys.remote() ? " (keys are refetched at most once per refresh interval: if the provider just rotated keys, "
+                        + "retry shortly)" : " (if the provider rotated keys, update the JWKS file)"));
     }
 
     private static Optional<JWSVerifier> verifierFor(JWK key) {

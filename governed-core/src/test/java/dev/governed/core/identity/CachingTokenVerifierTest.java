@@ -135,6 +135,16 @@ class CachingTokenVerifierTest {
     }
 
     @Test
+    void oversizedStringsAreNeverCached() {
+        String huge = "x".repeat(JwtTokenVerifier.MAX_TOKEN_LENGTH + 1);
+
+        assertThatThrownBy(() -> cached.verify(huge)).hasMessageContaining("over the limit");
+        assertThatThrownBy(() -> cached.verify(huge)).hasMessageContaining("over the limit");
+
+        assertThat(verifications).hasValue(2);
+    }
+
+    @Test
     void sizeBoundIsEnforced() throws Exception {
         CachingTokenVerifier tiny = CachingTokenVerifier.builder(token -> {
             verifications.incrementAndGet();

@@ -116,6 +116,32 @@ class JwtTokenVerifierTest {
     }
 
     @Test
+    void clockSkewIsConfigurable() {
+        JwtTokenVerifier strict = JwtTokenVerifier.builder().issuer(idp.issuer()).jwks(jwksFile.toString())
+                .audience(idp.audience()).clockSkew(Duration.ZERO).build();
+
+        assertThatThrownBy(() -> strict.verify(idp.token().notBefore(Instant.now().plusSeconds(10)).sign()))
+                .hasMessageContaining("allowed clock skew 0s");
+    }
+
+    @Test
+    void expiryIsExactEvenWithinTheClockSkew() {
+        assertRefused(idp.token().issuedAt(Instant.now().minusSeconds(60)).expiresAt(Instant.now().minusSeconds(5)).sign())
+                .hasMessageContaining("token expired at");
+    }
+
+    @Test
+    void builderFromSettingsReadsIssuersJwksAndAudiences() throws Exception {
+        Map<String, String> settings = Map.of("governed.issuer", "https://other.test, " + idp.issuer(),
+                "governed.jwks", "file:" + jwksFile, "governed.audience", "x," + idp.audience());
+
+        JwtTokenVerifier configured = JwtTokenVerifier.builder(settings::get).build();
+
+        assertThat(configured.verify(idp.token().sign()).issuer()).isEqualTo(idp.issuer());
+        assertThat(configured.verify(idp.token().issuer("https://other.test").audience("x").sign())).isNotNull();
+    }
+
+    @Test
     void acceptsAnyOfSeveralAudiences() throws Exception {
         JwtTokenVerifier twoAudiences = JwtTokenVerifier.builder().issuer(idp.issuer()).jwks(jwksFile.toString())
                 .audience("orders-db", idp.audience()).build();
@@ -128,6 +154,17 @@ class JwtTokenVerifierTest {
     @Test
     void refusesUnsignedToken() {
         assertRefused(idp.attack().unsigned()).hasMessageContaining("unsigned (alg none)");
+    }
+
+    @Test
+    void refusesUnsignedTokenWhateverTheCaseOfNone() {
+        assertRefused(idp.attack().unsignedWithAlgorithm("None")).hasMessageContaining("'None' is not allowed");
+        assertRefused(idp.attack().unsignedWithAlgorithm("NONE")).hasMessageContaining("'NONE' is not allowed");
+    }
+
+    @Test
+    void refusesTokenSignedWithAKeyItCarriesInItsHeader() {
+        assertRefused(idp.attack().embeddedKey()).hasMessageContaining("token signature does not verify with key 'rsa-1'");
     }
 
     @Test
