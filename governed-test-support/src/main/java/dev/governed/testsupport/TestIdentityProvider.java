@@ -87,6 +87,19 @@ public final class TestIdentityProvider implements AutoCloseable {
     private final AtomicInteger discoveryRequests = new AtomicInteger();
     private volatile boolean unavailable;
 
+    /** Key generation is the slow part (RSA-2048), so tests that only mint tokens share one provider. */
+    private static final class Shared {
+        static final TestIdentityProvider INSTANCE = new TestIdentityProvider();
+    }
+
+    /**
+     * One provider per JVM with the default issuer and audience, for tests that only mint and verify
+     * tokens. Do not rotate, retire or otherwise change it; create your own provider for that.
+     */
+    public static TestIdentityProvider shared() {
+        return Shared.INSTANCE;
+    }
+
     /** A provider with issuer {@value #DEFAULT_ISSUER} and audience {@value #DEFAULT_AUDIENCE}, not serving. */
     public TestIdentityProvider() {
         this(DEFAULT_ISSUER, DEFAULT_AUDIENCE);

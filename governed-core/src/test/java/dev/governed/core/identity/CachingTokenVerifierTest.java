@@ -27,7 +27,7 @@ class CachingTokenVerifierTest {
 
     @BeforeAll
     static void provider() {
-        idp = new TestIdentityProvider();
+        idp = TestIdentityProvider.shared();
     }
 
     @BeforeEach

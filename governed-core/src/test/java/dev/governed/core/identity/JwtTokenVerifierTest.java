@@ -29,7 +29,7 @@ class JwtTokenVerifierTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        idp = new TestIdentityProvider();
+        idp = TestIdentityProvider.shared();
         jwksFile = idp.writeJwks(Files.createDirectories(dir.resolve("idp1")));
         verifier = JwtTokenVerifier.builder()
                 .issuer(idp.issuer())
