@@ -3,6 +3,14 @@ package dev.governed.core.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.opts.AllowWeakRSAKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.SignedJWT;
 import dev.governed.testsupport.TestIdentityProvider;
 import dev.governed.testsupport.TestIdentityProvider.Algorithm;
 import java.nio.file.Files;
@@ -12,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -239,6 +248,21 @@ class JwtTokenVerifierTest {
     @Test
     void refusesTokenWithoutIssuer() {
         assertRefused(idp.token().issuer(null).sign()).hasMessageContaining("token has no iss claim");
+    }
+
+    @Test
+    void refusesTokenSignedWithAWeakRsaKeyEvenWhenPublished() throws Exception {
+        RSAKey weak = new RSAKeyGenerator(1024, true).keyID("weak-1").generate();
+        Path weakJwks = Files.writeString(dir.resolve("weak.json"), new JWKSet(weak).toString(true));
+        JwtTokenVerifier trustsWeakKey = JwtTokenVerifier.builder().issuer(idp.issuer()).jwks(weakJwks.toString())
+                .audience(idp.audience()).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("weak-1").build(), idp.token().claims());
+        jwt.sign(new RSASSASigner(weak.toPrivateKey(), Set.of(AllowWeakRSAKey.getInstance())));
+
+        assertThatThrownBy(() -> trustsWeakKey.verify(jwt.serialize()))
+                .isInstanceOf(InvalidTokenException.class)
+                .hasMessageContaining("names key 'weak-1'")
+                .hasMessageContaining("RSA keys need at least 2048 bits");
     }
 
     @Test
