@@ -13,8 +13,6 @@ import dev.governed.policy.source.PolicySource;
 import dev.governed.policy.source.PolicySources;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
-import java.util.Arrays;
-import java.util.List;
 
 /** Builds a datasource's {@link Governance} from its settings, failing at connect with what is wrong. */
 final class GovernanceFactory {
@@ -63,21 +61,9 @@ final class GovernanceFactory {
         };
     }
 
+    /** governed.issuer and governed.audience (comma-separated) and governed.jwks, verified results cached. */
     private static TokenVerifier verifier(GovernedSettings settings) {
-        List<String> issuers = settings.get(GovernedSettings.ISSUER)
-                .map(value -> Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
-                .orElse(List.of());
-        String jwks = settings.get(GovernedSettings.JWKS).orElse(null);
-        if (jwks == null && issuers.isEmpty()) {
-            throw new IllegalArgumentException("no token verification keys configured; set governed.jwks to the"
-                    + " identity provider's JWKS (file: or https://), or governed.issuer for OIDC discovery");
-        }
-        JwtTokenVerifier.Builder builder = JwtTokenVerifier.builder().issuers(issuers);
-        if (jwks != null) {
-            builder.jwks(jwks);
-        }
-        settings.get(GovernedSettings.AUDIENCE).ifPresent(builder::audience);
-        return CachingTokenVerifier.of(builder.build());
+        return CachingTokenVerifier.of(JwtTokenVerifier.builder(key -> settings.get(key).orElse(null)).build());
     }
 
     private static AuditRecorder audit(GovernedSettings settings) {
