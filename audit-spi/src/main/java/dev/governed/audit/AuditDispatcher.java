@@ -18,14 +18,16 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,9 @@ public final class AuditDispatcher implements AuditRecorder {
     private static final Logger LOG = LoggerFactory.getLogger(AuditDispatcher.class);
     private static final Object STOP = new Object();
 
-    private final BlockingQueue<Object> queue;
+    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final Semaphore room;
+    private final int capacity;
     private final List<AuditSink> sinks;
     private final int batchSize;
     private final Duration backpressureWait;
@@ -64,6 +68,7 @@ public final class AuditDispatcher implements AuditRecorder {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong undelivered = new AtomicLong();
     private volatile boolean closed;
+    private volatile boolean writerWaiting;
     private volatile String lastFailure;
     private volatile long closeDeadlineNanos = Long.MAX_VALUE;
 
@@ -72,7 +77,10 @@ public final class AuditDispatcher implements AuditRecorder {
     private long lastCheckpointNanos = System.nanoTime();
 
     private AuditDispatcher(Builder builder) {
-        this.queue = new ArrayBlockingQueue<>(builder.queueCapacity);
+        // a fair semaphore bounds the lock-free queue: no lock on the hot path, and a waiting caller
+        // is served before later arrivals, so backpressure waits stay short and even
+        this.capacity = builder.queueCapacity;
+        this.room = new Semaphore(capacity, true);
         this.batchSize = builder.batchSize;
         this.backpressureWait = builder.backpressureWait;
         this.required = builder.required;
@@ -85,6 +93,7 @@ public final class AuditDispatcher implements AuditRecorder {
                 : SpoolingSink.wrapAll(builder.sinks, builder.spoolDirectory, builder.spoolMaxBytes);
         String stream = AuditIds.newId();
         this.chain = new HashChain(stream, resumeHead(builder.resume).orElse(null));
+        HashChain.warmUp(); // class loading on the first batch would otherwise stall early callers
         this.writer = new Thread(this::runWriter, "governed-audit-writer-" + stream.substring(stream.length() - 12));
         this.writer.setDaemon(true);
         this.writer.start();
@@ -122,7 +131,8 @@ public final class AuditDispatcher implements AuditRecorder {
                 throw new AuditException("audit dispatcher is closed; event " + event.id()
                         + " was not recorded. Record events before closing it, or create a new dispatcher");
             }
-            if (queue.offer(event) || queue.offer(event, backpressureWait.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (room.tryAcquire(backpressureWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                enqueue(event);
                 return;
             }
             rejectFull(event);
@@ -135,9 +145,16 @@ public final class AuditDispatcher implements AuditRecorder {
         }
     }
 
+    private void enqueue(Object item) {
+        queue.offer(item);
+        if (writerWaiting) {
+            LockSupport.unpark(writer);
+        }
+    }
+
     private void rejectFull(AuditEvent event) {
         String failure = lastFailure;
-        String why = "the audit queue (capacity " + (queue.size() + queue.remainingCapacity()) + ") stayed full for "
+        String why = "the audit queue (capacity " + capacity + ") stayed full for "
                 + backpressureWait.toMillis() + " ms because the sinks " + describeSinks() + " are not keeping up"
                 + (failure == null ? "" : " (last failure: " + failure + ")");
         if (required) {
@@ -163,9 +180,7 @@ public final class AuditDispatcher implements AuditRecorder {
                 return;
             }
             CompletableFuture<Void> done = new CompletableFuture<>();
-            if (!queue.offer(done, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw flushTimeout(timeout);
-            }
+            enqueue(done);
             done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -200,7 +215,7 @@ public final class AuditDispatcher implements AuditRecorder {
             while (inFlight.sum() > 0) {
                 Thread.onSpinWait();
             }
-            queue.put(STOP);
+            enqueue(STOP);
             writer.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -272,22 +287,40 @@ public final class AuditDispatcher implements AuditRecorder {
         boolean stop = false;
         while (!stop) {
             try {
+                // only close() ends the writer; a stray interrupt would make parkNanos spin
+                Thread.interrupted();
                 items.clear();
-                Object first = queue.poll(Math.min(1000, millisUntilCheckpoint()), TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    items.add(first);
-                    queue.drainTo(items, batchSize - 1);
-                }
+                takeBatch(items);
                 if (items.isEmpty()) {
                     drainSpools();
                 }
                 stop = process(items);
-            } catch (InterruptedException e) {
-                // only close() ends the writer; an interrupt from elsewhere must not lose events
             } catch (RuntimeException | Error e) {
                 LOG.error("audit writer failed unexpectedly; continuing", e);
             }
         }
+    }
+
+    private void takeBatch(List<Object> items) {
+        Object first = queue.poll();
+        if (first == null) {
+            writerWaiting = true;
+            first = queue.poll(); // re-check after announcing the wait, so no wake-up is lost
+            if (first == null) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(Math.min(1000, millisUntilCheckpoint())));
+                first = queue.poll();
+            }
+            writerWaiting = false;
+        }
+        int events = 0;
+        for (Object each = first; each != null; each = items.size() < batchSize ? queue.poll() : null) {
+            items.add(each);
+            if (each instanceof AuditEvent) {
+                events++;
+            }
+        }
+        // room is returned once the events left the queue; the batch itself is bounded by batchSize
+        room.release(events);
     }
 
     // a spool otherwise drains only when the next batch arrives
@@ -309,7 +342,14 @@ public final class AuditDispatcher implements AuditRecorder {
         boolean stop = false;
         for (Object each : items) {
             if (each instanceof AuditEvent event) {
-                HashChain.Linked linked = chain.append(event);
+                HashChain.Linked linked;
+                try {
+                    linked = chain.append(event);
+                } catch (RuntimeException e) {
+                    undelivered.incrementAndGet();
+                    LOG.error("audit event {} cannot be serialised and is not recorded: {}", event.id(), e.getMessage());
+                    continue;
+                }
                 entries.add(new AuditEntry.Event(linked.event(), linked.json()));
                 eventsSinceCheckpoint++;
                 if (checkpointEvery > 0 && eventsSinceCheckpoint >= checkpointEvery) {
