@@ -7,6 +7,7 @@ import dev.governed.audit.chain.HashChain;
 import dev.governed.audit.sink.AuditEntry;
 import dev.governed.audit.sink.AuditSink;
 import dev.governed.audit.sink.AuditSinks;
+import dev.governed.audit.sink.SinkSpec;
 import dev.governed.audit.spool.SpoolingSink;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,9 +16,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
@@ -110,6 +118,14 @@ public final class AuditDispatcher implements AuditRecorder {
     /** A dispatcher with default settings for the sinks of a {@code governed.audit} list ({@link dev.governed.audit.sink.SinkSpec}). */
     public static AuditDispatcher fromSpec(String spec) {
         return builder().sinks(spec).build();
+    }
+
+    /**
+     * A dispatcher configured from {@code governed.audit*} properties; see
+     * {@link Builder#configure(Map)} for the keys.
+     */
+    public static AuditDispatcher fromProperties(Map<String, String> properties) {
+        return builder().configure(properties).build();
     }
 
     /** The id of this dispatcher's chain stream (a UUIDv7, new for every instance). */
@@ -213,7 +229,7 @@ public final class AuditDispatcher implements AuditRecorder {
         closeDeadlineNanos = System.nanoTime() + closeTimeout.toNanos();
         try {
             while (inFlight.sum() > 0) {
-                Thread.onSpinWait();
+                LockSupport.parkNanos(100_000); // callers still inside record() get their answer first
             }
             enqueue(STOP);
             writer.join();
@@ -584,11 +600,120 @@ public final class AuditDispatcher implements AuditRecorder {
             return this;
         }
 
+        /**
+         * Applies {@code governed.audit*} properties; keys not starting with {@code governed.audit}
+         * are ignored, unknown {@code governed.audit.*} keys are rejected.
+         * <ul>
+         * <li>{@code governed.audit} — the sink list (required; syntax in {@link dev.governed.audit.sink.SinkSpec})
+         * <li>{@code governed.audit.required} — {@code true} (default) or {@code false}, see {@link #required}
+         * <li>{@code governed.audit.queue} — queue capacity in events
+         * <li>{@code governed.audit.backpressure} — wait for room, e.g. {@code 500ms}, {@code 2s}
+         * <li>{@code governed.audit.key} — private JWK file that signs checkpoints
+         * <li>{@code governed.audit.checkpoint.every} — events between checkpoints
+         * <li>{@code governed.audit.checkpoint.interval} — time between checkpoints, e.g. {@code 10s}
+         * <li>{@code governed.audit.spool} — spool directory; {@code governed.audit.spool.maxSize} its limit, e.g. {@code 256MB}
+         * <li>{@code governed.audit.state} — chain state file, see {@link #chainState}
+         * </ul>
+         */
+        public Builder configure(Map<String, String> properties) {
+            Map<String, String> audit = new TreeMap<>();
+            properties.forEach((key, value) -> {
+                if (key.equals("governed.audit") || key.startsWith("governed.audit.")) {
+                    audit.put(key, value == null ? "" : value.trim());
+                }
+            });
+            Set<String> unknown = new TreeSet<>(audit.keySet());
+            unknown.removeAll(PROPERTIES);
+            if (!unknown.isEmpty()) {
+                throw new AuditException("unknown audit setting(s) " + unknown + "; known: " + PROPERTIES);
+            }
+            String sinkList = audit.get("governed.audit");
+            if (sinkList == null || sinkList.isEmpty()) {
+                throw new AuditException("governed.audit is not set; name where audit events go, "
+                        + "e.g. governed.audit=jsonl:/var/log/governed/audit.jsonl");
+            }
+            apply(audit, "governed.audit.required", v -> required(parseBoolean("governed.audit.required", v)));
+            apply(audit, "governed.audit.queue", v -> queueCapacity(parseInt("governed.audit.queue", v)));
+            apply(audit, "governed.audit.backpressure", v -> backpressureWait(parseDuration("governed.audit.backpressure", v)));
+            apply(audit, "governed.audit.key", v -> signingKey(Path.of(v)));
+            apply(audit, "governed.audit.checkpoint.every", v -> checkpointEvery(parseInt("governed.audit.checkpoint.every", v)));
+            apply(audit, "governed.audit.checkpoint.interval",
+                    v -> checkpointInterval(parseDuration("governed.audit.checkpoint.interval", v)));
+            apply(audit, "governed.audit.state", v -> chainState(Path.of(v)));
+            if (audit.containsKey("governed.audit.spool")) {
+                long maxBytes = audit.containsKey("governed.audit.spool.maxSize")
+                        ? SinkSpec.parseSize(audit.get("governed.audit.spool.maxSize"), "governed.audit.spool.maxSize")
+                        : spoolMaxBytes;
+                spool(Path.of(audit.get("governed.audit.spool")), maxBytes);
+            } else if (audit.containsKey("governed.audit.spool.maxSize")) {
+                throw new AuditException("governed.audit.spool.maxSize is set but governed.audit.spool is not; "
+                        + "name the spool directory too");
+            }
+            return sinks(sinkList);
+        }
+
+        private static final Set<String> PROPERTIES = new TreeSet<>(List.of("governed.audit", "governed.audit.required",
+                "governed.audit.queue", "governed.audit.backpressure", "governed.audit.key",
+                "governed.audit.checkpoint.every", "governed.audit.checkpoint.interval", "governed.audit.spool",
+                "governed.audit.spool.maxSize", "governed.audit.state"));
+        private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+        private static void apply(Map<String, String> values, String key, Consumer<String> setter) {
+            String value = values.get(key);
+            if (value != null) {
+                setter.accept(value);
+            }
+        }
+
+        private static boolean parseBoolean(String key, String value) {
+            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                throw new AuditException(key + " is '" + value + "'; use true or false");
+            }
+            return Boolean.parseBoolean(value);
+        }
+
+        private static int parseInt(String key, String value) {
+            try {
+                return Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw new AuditException(key + " is '" + value + "', not a whole number");
+            }
+        }
+
+        static Duration parseDuration(String key, String value) {
+            Matcher matcher = DURATION.matcher(value.toLowerCase(Locale.ROOT));
+            if (matcher.matches()) {
+                long amount = Long.parseLong(matcher.group(1));
+                return switch (matcher.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
+                };
+            }
+            try {
+                return Duration.parse(value);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new AuditException(key + " is '" + value + "', not a duration; write e.g. 500ms, 10s, 5m or PT10S");
+            }
+        }
+
         public AuditDispatcher build() {
             if (sinks.isEmpty()) {
                 throw new AuditException("an audit dispatcher needs at least one sink; add one with sink(...) or sinks(\"jsonl:/path\")");
             }
-            return new AuditDispatcher(this);
+            try {
+                return new AuditDispatcher(this);
+            } catch (RuntimeException e) {
+                for (AuditSink each : sinks) {
+                    try {
+                        each.close();
+                    } catch (IOException | RuntimeException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw e;
+            }
         }
 
         private static Duration requireNonNegative(Duration value, String name) {
