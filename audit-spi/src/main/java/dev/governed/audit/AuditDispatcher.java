@@ -216,9 +216,10 @@ public final class AuditDispatcher implements AuditRecorder {
     }
 
     /**
-     * Delivers every accepted event, writes a final checkpoint and closes the sinks. Waits up to
-     * the close timeout for a failing sink; throws {@link AuditException} if entries could not be
-     * delivered by then.
+     * Delivers every accepted event, writes a final checkpoint and closes the sinks. Keeps trying a
+     * failing sink, spooled batches included, up to the close timeout; then throws
+     * {@link AuditException} if entries could be neither delivered nor spooled (spooled ones stay on
+     * disk and are delivered by the next dispatcher using the same spool).
      */
     @Override
     public void close() {
@@ -315,6 +316,34 @@ public final class AuditDispatcher implements AuditRecorder {
                 LOG.error("audit writer failed unexpectedly; continuing", e);
             }
         }
+        drainSpoolsBeforeClose();
+    }
+
+    // spooled batches are safe on disk, but an application that never restarts would strand them
+    private void drainSpoolsBeforeClose() {
+        while (spooledBatches() > 0 && System.nanoTime() - closeDeadlineNanos < 0) {
+            drainSpools();
+            if (spooledBatches() > 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        }
+        for (AuditSink each : sinks) {
+            if (each instanceof SpoolingSink spooling && !spooling.spool().isEmpty()) {
+                LOG.warn("{} audit batches stay in the spool {} because {} is still failing ({}); they are delivered"
+                        + " when a dispatcher with this spool starts again", spooling.spool().segments(),
+                        spooling.spool().directory(), each.describe(), lastFailure);
+            }
+        }
+    }
+
+    private int spooledBatches() {
+        int result = 0;
+        for (AuditSink each : sinks) {
+            if (each instanceof SpoolingSink spooling) {
+                result += spooling.spool().segments();
+            }
+        }
+        return result;
     }
 
     private void takeBatch(List<Object> items) {

@@ -159,6 +159,7 @@ class SpoolTest {
 
     private static AuditDispatcher dispatcher(AuditSink sink, long maxBytes, Path spool) {
         return AuditDispatcher.builder().sink(sink).spool(spool, maxBytes).checkpointEvery(5)
+                .closeTimeout(Duration.ofMillis(300))
                 .signer(CheckpointSigner.fromJwk(TestKeys.ED25519)).closeOnShutdown(false).build();
     }
 
