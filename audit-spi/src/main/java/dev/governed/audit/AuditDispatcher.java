@@ -61,6 +61,7 @@ public final class AuditDispatcher implements AuditRecorder {
     private final Semaphore room;
     private final int capacity;
     private final List<AuditSink> sinks;
+    private final boolean spooling;
     private final int batchSize;
     private final Duration backpressureWait;
     private final boolean required;
@@ -97,6 +98,7 @@ public final class AuditDispatcher implements AuditRecorder {
         this.signer = builder.signer;
         this.closeTimeout = builder.closeTimeout;
         this.chainState = builder.chainState == null ? null : new ChainStateFile(builder.chainState);
+        this.spooling = builder.spoolDirectory != null;
         this.sinks = builder.spoolDirectory == null ? List.copyOf(builder.sinks)
                 : SpoolingSink.wrapAll(builder.sinks, builder.spoolDirectory, builder.spoolMaxBytes);
         String stream = AuditIds.newId();
@@ -175,7 +177,8 @@ public final class AuditDispatcher implements AuditRecorder {
                 + (failure == null ? "" : " (last failure: " + failure + ")");
         if (required) {
             throw new AuditException(why + "; event " + event.id() + " was refused because audit is required."
-                    + " Fix the sink, raise queueCapacity, or configure a spool directory");
+                    + (spooling ? " Fix the sink or free the spool; raising queueCapacity only buys time"
+                    : " Fix the sink, raise queueCapacity, or configure a spool directory"));
         }
         long count = dropped.incrementAndGet();
         if (count == 1 || Long.bitCount(count) == 1) {

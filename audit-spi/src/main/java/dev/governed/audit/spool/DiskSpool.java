@@ -111,7 +111,11 @@ public final class DiskSpool {
             Files.move(temp, segment, StandardCopyOption.ATOMIC_MOVE);
             forceDirectory();
         } catch (IOException e) {
-            Files.deleteIfExists(temp);
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup); // the write failure is the one to report
+            }
             throw new IOException("cannot write to audit spool " + directory + ": " + e.getClass().getSimpleName()
                     + " " + e.getMessage() + ". Check free space and permissions of the spool directory", e);
         }

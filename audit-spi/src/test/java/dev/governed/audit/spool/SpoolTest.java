@@ -133,6 +133,29 @@ class SpoolTest {
     }
 
     @Test
+    void spoolThatBecomesUnwritableFailsClosedNamingTheDirectory() throws IOException {
+        MemorySink sink = new MemorySink();
+        sink.failing.set(true);
+        try (AuditDispatcher dispatcher = AuditDispatcher.builder().sink(sink).spool(dir.resolve("spool"), 1 << 20)
+                .queueCapacity(2).batchSize(1).backpressureWait(Duration.ofMillis(100))
+                .closeTimeout(Duration.ofMillis(100)).closeOnShutdown(false).build()) {
+            Path sinkSpool;
+            try (Stream<Path> dirs = Files.list(dir.resolve("spool"))) {
+                sinkSpool = dirs.findFirst().orElseThrow();
+            }
+            Files.delete(sinkSpool);
+            Files.writeString(sinkSpool, "a file where the spool directory was");
+
+            assertThatThrownBy(() -> record(dispatcher, 50))
+                    .isInstanceOf(AuditException.class)
+                    .hasMessageContaining("cannot write to audit spool " + sinkSpool)
+                    .hasMessageContaining("Check free space and permissions");
+        } catch (AuditException expectedAtClose) {
+            assertThat(expectedAtClose).hasMessageContaining("could not be delivered");
+        }
+    }
+
+    @Test
     void diskSpoolKeepsOrderAcrossReopenAndIgnoresUnfinishedSegments() throws IOException {
         Path spoolDir = dir.resolve("s");
         DiskSpool spool = DiskSpool.open(spoolDir, 1 << 20);
