@@ -16,6 +16,7 @@ import dev.governed.audit.chain.Checkpoint;
 import dev.governed.audit.chain.HashChain;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,6 +108,16 @@ public final class AuditVerifier {
         return run.finish(files.stream().map(Path::toString).toList());
     }
 
+    /**
+     * Verifies audit lines from any source, e.g. an export downloaded from the enforcement
+     * service; {@code sourceName} stands for the file in problem locations. The reader is not closed.
+     */
+    public VerificationResult verify(String sourceName, Reader lines) throws IOException {
+        Run run = new Run();
+        run.read(sourceName, lines instanceof BufferedReader buffered ? buffered : new BufferedReader(lines));
+        return run.finish(List.of(sourceName));
+    }
+
     private record Location(String file, long line) {}
 
     private record EventLine(Location at, String id, long seq, String prev, String hash, String computed) {}
@@ -124,14 +135,17 @@ public final class AuditVerifier {
         private long signed;
 
         void read(Path file) throws IOException {
-            String name = file.toString();
             try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                long number = 0;
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    number++;
-                    if (!line.isBlank()) {
-                        readLine(new Location(name, number), line);
-                    }
+                read(file.toString(), reader);
+            }
+        }
+
+        void read(String name, BufferedReader reader) throws IOException {
+            long number = 0;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                number++;
+                if (!line.isBlank()) {
+                    readLine(new Location(name, number), line);
                 }
             }
         }
