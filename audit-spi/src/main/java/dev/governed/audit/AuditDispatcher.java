@@ -33,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -77,6 +78,7 @@ public final class AuditDispatcher implements AuditRecorder {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong undelivered = new AtomicLong();
     private volatile boolean closed;
+    private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean writerWaiting;
     private volatile String lastFailure;
     private volatile long closeDeadlineNanos = Long.MAX_VALUE;
@@ -200,6 +202,11 @@ public final class AuditDispatcher implements AuditRecorder {
             }
             CompletableFuture<Void> done = new CompletableFuture<>();
             enqueue(done);
+            if (closed) {
+                // close() may have queued its stop marker before ours; the writer's end is the flush then
+                writer.join(Math.max(1, timeout.toMillis()));
+                return;
+            }
             done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -226,7 +233,8 @@ public final class AuditDispatcher implements AuditRecorder {
      */
     @Override
     public void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
+            joinWriter(); // a concurrent close (e.g. the shutdown hook) does the work
             return;
         }
         closed = true;
@@ -248,6 +256,14 @@ public final class AuditDispatcher implements AuditRecorder {
             throw new AuditException(undelivered.get() + " audit entries could not be delivered to "
                     + describeSinks() + " before close: " + lastFailure
                     + ". Configure a spool directory so entries survive a sink outage");
+        }
+    }
+
+    private void joinWriter() {
+        try {
+            writer.join(closeTimeout.toMillis() + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -320,6 +336,12 @@ public final class AuditDispatcher implements AuditRecorder {
             }
         }
         drainSpoolsBeforeClose();
+        // flush requests that raced with close: everything before them is written now
+        for (Object each = queue.poll(); each != null; each = queue.poll()) {
+            if (each instanceof CompletableFuture<?> flush) {
+                flush.complete(null);
+            }
+        }
     }
 
     // spooled batches are safe on disk, but an application that never restarts would strand them
