@@ -4,7 +4,6 @@ import dev.governed.audit.chain.ChainStateFile;
 import dev.governed.audit.chain.Checkpoint;
 import dev.governed.audit.chain.CheckpointSigner;
 import dev.governed.audit.chain.HashChain;
-import dev.governed.audit.sink.AuditEntry;
 import dev.governed.audit.sink.AuditSink;
 import dev.governed.audit.sink.AuditSinks;
 import dev.governed.audit.sink.SinkSpec;
@@ -12,20 +11,11 @@ import dev.governed.audit.spool.SpoolingSink;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
@@ -56,48 +46,32 @@ import org.slf4j.LoggerFactory;
 public final class AuditDispatcher implements AuditRecorder {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditDispatcher.class);
-    private static final Object STOP = new Object();
 
     private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
     private final Semaphore room;
     private final int capacity;
     private final List<AuditSink> sinks;
     private final boolean spooling;
-    private final int batchSize;
     private final Duration backpressureWait;
     private final boolean required;
-    private final int checkpointEvery;
-    private final Duration checkpointInterval;
-    private final CheckpointSigner signer;
     private final ChainStateFile chainState;
     private final Duration closeTimeout;
     private final HashChain chain;
-    private final Thread writer;
+    private final AuditWriter writer;
+    private final Thread writerThread;
     private final Thread shutdownHook;
     private final LongAdder inFlight = new LongAdder();
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong undelivered = new AtomicLong();
     private volatile boolean closed;
     private final AtomicBoolean closing = new AtomicBoolean();
-    private volatile boolean writerWaiting;
-    private volatile String lastFailure;
-    private volatile long closeDeadlineNanos = Long.MAX_VALUE;
-
-    // writer-thread state
-    private long eventsSinceCheckpoint;
-    private long lastCheckpointNanos = System.nanoTime();
 
     private AuditDispatcher(Builder builder) {
         // a fair semaphore bounds the lock-free queue: no lock on the hot path, and a waiting caller
         // is served before later arrivals, so backpressure waits stay short and even
         this.capacity = builder.queueCapacity;
         this.room = new Semaphore(capacity, true);
-        this.batchSize = builder.batchSize;
         this.backpressureWait = builder.backpressureWait;
         this.required = builder.required;
-        this.checkpointEvery = builder.checkpointEvery;
-        this.checkpointInterval = builder.checkpointInterval;
-        this.signer = builder.signer;
         this.closeTimeout = builder.closeTimeout;
         this.chainState = builder.chainState == null ? null : new ChainStateFile(builder.chainState);
         this.spooling = builder.spoolDirectory != null;
@@ -106,9 +80,11 @@ public final class AuditDispatcher implements AuditRecorder {
         String stream = AuditIds.newId();
         this.chain = new HashChain(stream, resumeHead(builder.resume).orElse(null));
         HashChain.warmUp(); // class loading on the first batch would otherwise stall early callers
-        this.writer = new Thread(this::runWriter, "governed-audit-writer-" + stream.substring(stream.length() - 12));
-        this.writer.setDaemon(true);
-        this.writer.start();
+        this.writer = new AuditWriter(queue, room, sinks, chain, builder.batchSize, builder.checkpointEvery,
+                builder.checkpointInterval, builder.signer, chainState);
+        this.writerThread = new Thread(writer, "governed-audit-writer-" + stream.substring(stream.length() - 12));
+        this.writerThread.setDaemon(true);
+        this.writerThread.start();
         this.shutdownHook = builder.closeOnShutdown ? new Thread(this::closeAtShutdown, "governed-audit-shutdown") : null;
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -119,7 +95,7 @@ public final class AuditDispatcher implements AuditRecorder {
         return new Builder();
     }
 
-    /** A dispatcher with default settings for the sinks of a {@code governed.audit} list ({@link dev.governed.audit.sink.SinkSpec}). */
+    /** A dispatcher with default settings for the sinks of a {@code governed.audit} list ({@link SinkSpec}). */
     public static AuditDispatcher fromSpec(String spec) {
         return builder().sinks(spec).build();
     }
@@ -167,13 +143,13 @@ public final class AuditDispatcher implements AuditRecorder {
 
     private void enqueue(Object item) {
         queue.offer(item);
-        if (writerWaiting) {
-            LockSupport.unpark(writer);
+        if (writer.waiting) {
+            LockSupport.unpark(writerThread);
         }
     }
 
     private void rejectFull(AuditEvent event) {
-        String failure = lastFailure;
+        String failure = writer.lastFailure;
         String why = "the audit queue (capacity " + capacity + ") stayed full for "
                 + backpressureWait.toMillis() + " ms because the sinks " + describeSinks() + " are not keeping up"
                 + (failure == null ? "" : " (last failure: " + failure + ")");
@@ -197,14 +173,14 @@ public final class AuditDispatcher implements AuditRecorder {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             if (closed) {
-                writer.join(Math.max(1, timeout.toMillis()));
+                writerThread.join(Math.max(1, timeout.toMillis()));
                 return;
             }
             CompletableFuture<Void> done = new CompletableFuture<>();
             enqueue(done);
             if (closed) {
                 // close() may have queued its stop marker before ours; the writer's end is the flush then
-                writer.join(Math.max(1, timeout.toMillis()));
+                writerThread.join(Math.max(1, timeout.toMillis()));
                 return;
             }
             done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -219,7 +195,7 @@ public final class AuditDispatcher implements AuditRecorder {
     }
 
     private AuditException flushTimeout(Duration timeout) {
-        String failure = lastFailure;
+        String failure = writer.lastFailure;
         return new AuditException("audit events were not delivered within " + timeout.toMillis() + " ms to "
                 + describeSinks() + (failure == null ? "" : "; last failure: " + failure)
                 + ". They stay queued and are retried; check the sink");
@@ -238,13 +214,13 @@ public final class AuditDispatcher implements AuditRecorder {
             return;
         }
         closed = true;
-        closeDeadlineNanos = System.nanoTime() + closeTimeout.toNanos();
+        writer.closeDeadlineNanos = System.nanoTime() + closeTimeout.toNanos();
         try {
             while (inFlight.sum() > 0) {
                 LockSupport.parkNanos(100_000); // callers still inside record() get their answer first
             }
-            enqueue(STOP);
-            writer.join();
+            enqueue(AuditWriter.STOP);
+            writerThread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditException("interrupted while closing the audit dispatcher; queued events may be undelivered", e);
@@ -252,16 +228,17 @@ public final class AuditDispatcher implements AuditRecorder {
             closeSinks();
             removeShutdownHook();
         }
-        if (undelivered.get() > 0) {
-            throw new AuditException(undelivered.get() + " audit entries could not be delivered to "
-                    + describeSinks() + " before close: " + lastFailure
+        long undelivered = writer.undelivered.get();
+        if (undelivered > 0) {
+            throw new AuditException(undelivered + " audit entries could not be delivered to "
+                    + describeSinks() + " before close: " + writer.lastFailure
                     + ". Configure a spool directory so entries survive a sink outage");
         }
     }
 
     private void joinWriter() {
         try {
-            writer.join(closeTimeout.toMillis() + 1000);
+            writerThread.join(closeTimeout.toMillis() + 1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -316,209 +293,6 @@ public final class AuditDispatcher implements AuditRecorder {
         return Optional.empty();
     }
 
-    // ---- writer thread ----
-
-    private void runWriter() {
-        List<Object> items = new ArrayList<>(batchSize);
-        boolean stop = false;
-        while (!stop) {
-            try {
-                // only close() ends the writer; a stray interrupt would make parkNanos spin
-                Thread.interrupted();
-                items.clear();
-                takeBatch(items);
-                if (items.isEmpty()) {
-                    drainSpools();
-                }
-                stop = process(items);
-            } catch (RuntimeException | Error e) {
-                LOG.error("audit writer failed unexpectedly; continuing", e);
-            }
-        }
-        drainSpoolsBeforeClose();
-        // flush requests that raced with close: everything before them is written now
-        for (Object each = queue.poll(); each != null; each = queue.poll()) {
-            if (each instanceof CompletableFuture<?> flush) {
-                flush.complete(null);
-            }
-        }
-    }
-
-    // spooled batches are safe on disk, but an application that never restarts would strand them
-    private void drainSpoolsBeforeClose() {
-        while (spooledBatches() > 0 && System.nanoTime() - closeDeadlineNanos < 0) {
-            drainSpools();
-            if (spooledBatches() > 0) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-            }
-        }
-        for (AuditSink each : sinks) {
-            if (each instanceof SpoolingSink spooling && !spooling.spool().isEmpty()) {
-                LOG.warn("{} audit batches stay in the spool {} because {} is still failing ({}); they are delivered"
-                        + " when a dispatcher with this spool starts again", spooling.spool().segments(),
-                        spooling.spool().directory(), each.describe(), lastFailure);
-            }
-        }
-    }
-
-    private int spooledBatches() {
-        int result = 0;
-        for (AuditSink each : sinks) {
-            if (each instanceof SpoolingSink spooling) {
-                result += spooling.spool().segments();
-            }
-        }
-        return result;
-    }
-
-    private void takeBatch(List<Object> items) {
-        Object first = queue.poll();
-        if (first == null) {
-            writerWaiting = true;
-            first = queue.poll(); // re-check after announcing the wait, so no wake-up is lost
-            if (first == null) {
-                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(Math.min(1000, millisUntilCheckpoint())));
-                first = queue.poll();
-            }
-            writerWaiting = false;
-        }
-        int events = 0;
-        for (Object each = first; each != null; each = items.size() < batchSize ? queue.poll() : null) {
-            items.add(each);
-            if (each instanceof AuditEvent) {
-                events++;
-            }
-        }
-        // room is returned once the events left the queue; the batch itself is bounded by batchSize
-        room.release(events);
-    }
-
-    // a spool otherwise drains only when the next batch arrives
-    private void drainSpools() {
-        for (AuditSink each : sinks) {
-            if (each instanceof SpoolingSink spooling) {
-                try {
-                    spooling.drain();
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("draining the audit spool of {} failed: {}", each.describe(), e.getMessage());
-                }
-            }
-        }
-    }
-
-    private boolean process(List<Object> items) {
-        List<AuditEntry> entries = new ArrayList<>(items.size() + 1);
-        List<CompletableFuture<Void>> flushes = new ArrayList<>();
-        boolean stop = false;
-        for (Object each : items) {
-            if (each instanceof AuditEvent event) {
-                HashChain.Linked linked;
-                try {
-                    linked = chain.append(event);
-                } catch (RuntimeException e) {
-                    undelivered.incrementAndGet();
-                    LOG.error("audit event {} cannot be serialised and is not recorded: {}", event.id(), e.getMessage());
-                    continue;
-                }
-                entries.add(new AuditEntry.Event(linked.event(), linked.json()));
-                eventsSinceCheckpoint++;
-                if (checkpointEvery > 0 && eventsSinceCheckpoint >= checkpointEvery) {
-                    entries.add(checkpoint());
-                }
-            } else if (each instanceof CompletableFuture<?> flush) {
-                @SuppressWarnings("unchecked")
-                CompletableFuture<Void> typed = (CompletableFuture<Void>) flush;
-                flushes.add(typed);
-            } else if (each == STOP) {
-                stop = true;
-            }
-        }
-        if (eventsSinceCheckpoint > 0 && (stop || millisUntilCheckpoint() == 0)) {
-            entries.add(checkpoint());
-        }
-        if (!entries.isEmpty()) {
-            deliver(entries);
-        }
-        flushes.forEach(f -> f.complete(null));
-        return stop;
-    }
-
-    private long millisUntilCheckpoint() {
-        if (checkpointInterval.isZero() || eventsSinceCheckpoint == 0) {
-            return checkpointInterval.isZero() ? 1000 : checkpointInterval.toMillis();
-        }
-        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastCheckpointNanos);
-        return Math.max(0, checkpointInterval.toMillis() - elapsed);
-    }
-
-    private AuditEntry checkpoint() {
-        Instant now = Instant.now();
-        Checkpoint checkpoint = signer == null
-                ? new Checkpoint(chain.stream(), chain.seq(), chain.head(), now, null)
-                : signer.sign(chain.stream(), chain.seq(), chain.head(), now);
-        eventsSinceCheckpoint = 0;
-        lastCheckpointNanos = System.nanoTime();
-        return AuditEntry.of(checkpoint);
-    }
-
-    private void deliver(List<AuditEntry> entries) {
-        Set<AuditSink> pending = new LinkedHashSet<>(sinks);
-        long backoffMillis = 50;
-        while (true) {
-            for (var it = pending.iterator(); it.hasNext(); ) {
-                AuditSink sink = it.next();
-                try {
-                    sink.write(entries);
-                    sink.flush();
-                    it.remove();
-                } catch (IOException | RuntimeException e) {
-                    String failure = sink.describe() + ": " + e.getMessage();
-                    if (!failure.equals(lastFailure)) {
-                        LOG.warn("audit sink failed, retrying: {}", failure);
-                    }
-                    lastFailure = failure;
-                }
-            }
-            if (pending.isEmpty()) {
-                lastFailure = null;
-                saveChainState(entries);
-                return;
-            }
-            if (System.nanoTime() - closeDeadlineNanos > 0) {
-                undelivered.addAndGet(entries.size());
-                LOG.error("gave up delivering {} audit entries at close: {}", entries.size(), lastFailure);
-                return;
-            }
-            sleep(backoffMillis);
-            backoffMillis = Math.min(backoffMillis * 2, 2000);
-        }
-    }
-
-    private void saveChainState(List<AuditEntry> entries) {
-        if (chainState == null) {
-            return;
-        }
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            if (entries.get(i) instanceof AuditEntry.CheckpointEntry checkpoint) {
-                try {
-                    chainState.write(checkpoint.checkpoint());
-                } catch (IOException e) {
-                    LOG.warn("cannot save the audit chain state to {}: {}; a restart will start an unlinked chain",
-                            chainState.file(), e.getMessage());
-                }
-                return;
-            }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            // the writer ignores interrupts; see runWriter
-        }
-    }
-
     private String describeSinks() {
         return sinks.stream().map(AuditSink::describe).toList().toString();
     }
@@ -539,7 +313,7 @@ public final class AuditDispatcher implements AuditRecorder {
         private Path chainState;
         private boolean resume = true;
         private Path spoolDirectory;
-        private long spoolMaxBytes = 256L << 20;
+        private long spoolMaxBytes = AuditProperties.DEFAULT_SPOOL_BYTES;
         private Duration closeTimeout = Duration.ofSeconds(30);
         private boolean closeOnShutdown = true;
 
@@ -550,7 +324,7 @@ public final class AuditDispatcher implements AuditRecorder {
             return this;
         }
 
-        /** Adds the sinks of a {@code governed.audit} list (syntax in {@link dev.governed.audit.sink.SinkSpec}). */
+        /** Adds the sinks of a {@code governed.audit} list (syntax in {@link SinkSpec}). */
         public Builder sinks(String spec) {
             sinks.addAll(AuditSinks.open(spec));
             return this;
@@ -658,7 +432,7 @@ public final class AuditDispatcher implements AuditRecorder {
          * Applies {@code governed.audit*} properties; keys not starting with {@code governed.audit}
          * are ignored, unknown {@code governed.audit.*} keys are rejected.
          * <ul>
-         * <li>{@code governed.audit} — the sink list (required; syntax in {@link dev.governed.audit.sink.SinkSpec})
+         * <li>{@code governed.audit} — the sink list (required; syntax in {@link SinkSpec})
          * <li>{@code governed.audit.required} — {@code true} (default) or {@code false}, see {@link #required}
          * <li>{@code governed.audit.queue} — queue capacity in events
          * <li>{@code governed.audit.backpressure} — wait for room, e.g. {@code 500ms}, {@code 2s}
@@ -670,86 +444,8 @@ public final class AuditDispatcher implements AuditRecorder {
          * </ul>
          */
         public Builder configure(Map<String, String> properties) {
-            Map<String, String> audit = new TreeMap<>();
-            properties.forEach((key, value) -> {
-                if (key.equals("governed.audit") || key.startsWith("governed.audit.")) {
-                    audit.put(key, value == null ? "" : value.trim());
-                }
-            });
-            Set<String> unknown = new TreeSet<>(audit.keySet());
-            unknown.removeAll(PROPERTIES);
-            if (!unknown.isEmpty()) {
-                throw new AuditException("unknown audit setting(s) " + unknown + "; known: " + PROPERTIES);
-            }
-            String sinkList = audit.get("governed.audit");
-            if (sinkList == null || sinkList.isEmpty()) {
-                throw new AuditException("governed.audit is not set; name where audit events go, "
-                        + "e.g. governed.audit=jsonl:/var/log/governed/audit.jsonl");
-            }
-            apply(audit, "governed.audit.required", v -> required(parseBoolean("governed.audit.required", v)));
-            apply(audit, "governed.audit.queue", v -> queueCapacity(parseInt("governed.audit.queue", v)));
-            apply(audit, "governed.audit.backpressure", v -> backpressureWait(parseDuration("governed.audit.backpressure", v)));
-            apply(audit, "governed.audit.key", v -> signingKey(Path.of(v)));
-            apply(audit, "governed.audit.checkpoint.every", v -> checkpointEvery(parseInt("governed.audit.checkpoint.every", v)));
-            apply(audit, "governed.audit.checkpoint.interval",
-                    v -> checkpointInterval(parseDuration("governed.audit.checkpoint.interval", v)));
-            apply(audit, "governed.audit.state", v -> chainState(Path.of(v)));
-            if (audit.containsKey("governed.audit.spool")) {
-                long maxBytes = audit.containsKey("governed.audit.spool.maxSize")
-                        ? SinkSpec.parseSize(audit.get("governed.audit.spool.maxSize"), "governed.audit.spool.maxSize")
-                        : spoolMaxBytes;
-                spool(Path.of(audit.get("governed.audit.spool")), maxBytes);
-            } else if (audit.containsKey("governed.audit.spool.maxSize")) {
-                throw new AuditException("governed.audit.spool.maxSize is set but governed.audit.spool is not; "
-                        + "name the spool directory too");
-            }
-            return sinks(sinkList);
-        }
-
-        private static final Set<String> PROPERTIES = new TreeSet<>(List.of("governed.audit", "governed.audit.required",
-                "governed.audit.queue", "governed.audit.backpressure", "governed.audit.key",
-                "governed.audit.checkpoint.every", "governed.audit.checkpoint.interval", "governed.audit.spool",
-                "governed.audit.spool.maxSize", "governed.audit.state"));
-        private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
-
-        private static void apply(Map<String, String> values, String key, Consumer<String> setter) {
-            String value = values.get(key);
-            if (value != null) {
-                setter.accept(value);
-            }
-        }
-
-        private static boolean parseBoolean(String key, String value) {
-            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-                throw new AuditException(key + " is '" + value + "'; use true or false");
-            }
-            return Boolean.parseBoolean(value);
-        }
-
-        private static int parseInt(String key, String value) {
-            try {
-                return Integer.parseInt(value);
-            } catch (NumberFormatException e) {
-                throw new AuditException(key + " is '" + value + "', not a whole number");
-            }
-        }
-
-        static Duration parseDuration(String key, String value) {
-            Matcher matcher = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-            if (matcher.matches()) {
-                long amount = Long.parseLong(matcher.group(1));
-                return switch (matcher.group(2)) {
-                    case "ms" -> Duration.ofMillis(amount);
-                    case "s" -> Duration.ofSeconds(amount);
-                    case "m" -> Duration.ofMinutes(amount);
-                    default -> Duration.ofHours(amount);
-                };
-            }
-            try {
-                return Duration.parse(value);
-            } catch (java.time.format.DateTimeParseException e) {
-                throw new AuditException(key + " is '" + value + "', not a duration; write e.g. 500ms, 10s, 5m or PT10S");
-            }
+            AuditProperties.apply(properties, this);
+            return this;
         }
 
         public AuditDispatcher build() {

@@ -66,9 +66,9 @@ class AuditDispatcherConfigTest {
 
     @Test
     void durationsAcceptShortAndIsoForms() {
-        assertThat(AuditDispatcher.Builder.parseDuration("k", "500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(AuditDispatcher.Builder.parseDuration("k", "10s")).isEqualTo(Duration.ofSeconds(10));
-        assertThat(AuditDispatcher.Builder.parseDuration("k", "PT1M")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(AuditProperties.parseDuration("k", "500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(AuditProperties.parseDuration("k", "10s")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(AuditProperties.parseDuration("k", "PT1M")).isEqualTo(Duration.ofMinutes(1));
     }
 
     @Test
