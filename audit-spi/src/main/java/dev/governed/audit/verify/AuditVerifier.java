@@ -1,15 +1,8 @@
 package dev.governed.audit.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.OctetKeyPair;
 import dev.governed.audit.AuditException;
 import dev.governed.audit.AuditJson;
 import dev.governed.audit.chain.Checkpoint;
@@ -48,10 +41,10 @@ import java.util.stream.Stream;
  */
 public final class AuditVerifier {
 
-    private final Map<String, JWK> trusted;
+    private final TrustedKeys trusted;
 
     private AuditVerifier(Map<String, JWK> trusted) {
-        this.trusted = trusted;
+        this.trusted = new TrustedKeys(trusted);
     }
 
     /** Checks chains and checkpoint heads but no signatures. */
@@ -287,46 +280,12 @@ public final class AuditVerifier {
             if (trusted.isEmpty()) {
                 return;
             }
-            Checkpoint checkpoint = line.checkpoint();
-            String stream = checkpoint.stream();
-            if (checkpoint.signature() == null) {
-                problem(line.at(), stream, "checkpoint is not signed, but signatures are required");
-                return;
-            }
-            try {
-                JWSObject jws = JWSObject.parse(checkpoint.signature());
-                JWK key = trusted.get(jws.getHeader().getKeyID());
-                if (key == null) {
-                    problem(line.at(), stream, "checkpoint signed with unknown key '" + jws.getHeader().getKeyID()
-                            + "'; trusted: " + trusted.keySet());
-                    return;
-                }
-                if (!jws.verify(verifierFor(key))) {
-                    problem(line.at(), stream, "checkpoint signature is invalid (forged or altered)");
-                    return;
-                }
-                if (!jws.getPayload().toString().equals(checkpoint.signingInput())) {
-                    problem(line.at(), stream, "checkpoint fields differ from what its signature covers (altered)");
-                    return;
-                }
-                signed++;
-            } catch (ParseException | JOSEException | IllegalStateException e) {
-                problem(line.at(), stream, "checkpoint signature cannot be checked: " + e.getMessage());
-            }
+            trusted.problemWith(line.checkpoint()).ifPresentOrElse(
+                    reason -> problem(line.at(), line.checkpoint().stream(), reason), () -> signed++);
         }
 
         private void problem(Location at, String stream, String reason) {
             problems.add(new Problem(at.file(), at.line(), stream, reason));
         }
-    }
-
-    private static JWSVerifier verifierFor(JWK key) throws JOSEException {
-        if (key instanceof OctetKeyPair okp) {
-            return new Ed25519Verifier(okp);
-        }
-        if (key instanceof ECKey ec) {
-            return new ECDSAVerifier(ec);
-        }
-        throw new JOSEException("key " + key.getKeyID() + " of type " + key.getKeyType() + " cannot verify checkpoints");
     }
 }
