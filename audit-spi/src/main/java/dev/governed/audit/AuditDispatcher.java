@@ -85,7 +85,7 @@ public final class AuditDispatcher implements AuditRecorder {
                 : SpoolingSink.wrapAll(builder.sinks, builder.spoolDirectory, builder.spoolMaxBytes);
         String stream = AuditIds.newId();
         this.chain = new HashChain(stream, resumeHead(builder.resume).orElse(null));
-        this.writer = new Thread(this::runWriter, "governed-audit-writer-" + stream.substring(0, 13));
+        this.writer = new Thread(this::runWriter, "governed-audit-writer-" + stream.substring(stream.length() - 12));
         this.writer.setDaemon(true);
         this.writer.start();
         this.shutdownHook = builder.closeOnShutdown ? new Thread(this::closeAtShutdown, "governed-audit-shutdown") : null;
@@ -273,16 +273,32 @@ public final class AuditDispatcher implements AuditRecorder {
         while (!stop) {
             try {
                 items.clear();
-                Object first = queue.poll(millisUntilCheckpoint(), TimeUnit.MILLISECONDS);
+                Object first = queue.poll(Math.min(1000, millisUntilCheckpoint()), TimeUnit.MILLISECONDS);
                 if (first != null) {
                     items.add(first);
                     queue.drainTo(items, batchSize - 1);
+                }
+                if (items.isEmpty()) {
+                    drainSpools();
                 }
                 stop = process(items);
             } catch (InterruptedException e) {
                 // only close() ends the writer; an interrupt from elsewhere must not lose events
             } catch (RuntimeException | Error e) {
                 LOG.error("audit writer failed unexpectedly; continuing", e);
+            }
+        }
+    }
+
+    // a spool otherwise drains only when the next batch arrives
+    private void drainSpools() {
+        for (AuditSink each : sinks) {
+            if (each instanceof SpoolingSink spooling) {
+                try {
+                    spooling.drain();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("draining the audit spool of {} failed: {}", each.describe(), e.getMessage());
+                }
             }
         }
     }

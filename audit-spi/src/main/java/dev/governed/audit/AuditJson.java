@@ -97,6 +97,15 @@ public final class AuditJson {
         }
     }
 
+    /** The event with {@code time} cut to the microseconds its JSON carries, so record and line agree. */
+    public static AuditEvent atMicros(AuditEvent event) {
+        if (event.time() == null || event.time().getNano() % 1000 == 0) {
+            return event;
+        }
+        return new AuditEvent(event.id(), event.time().truncatedTo(ChronoUnit.MICROS), event.chain(), event.actor(),
+                event.session(), event.resource(), event.action(), event.decision(), event.masking(), event.outcome());
+    }
+
     /** {@code time} text for an instant: UTC, microseconds, {@code Z}. */
     public static String formatTime(Instant time) {
         return MICROS.format(time.truncatedTo(ChronoUnit.MICROS));

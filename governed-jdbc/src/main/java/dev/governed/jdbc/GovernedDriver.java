@@ -49,6 +49,14 @@ public final class GovernedDriver implements Driver {
         return GovernedConnections.open(raw, governance, settings);
     }
 
+    /**
+     * Returns once every audit event accepted so far, for every {@code jdbc:governed:} configuration
+     * in this JVM, has reached its sinks. Governed also flushes at JVM exit.
+     */
+    public static void flushAudit() {
+        GovernanceRegistry.shared().flushAll();
+    }
+
     @Override
     public boolean acceptsURL(String url) {
         return url != null && url.startsWith(URL_PREFIX);

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,12 +28,12 @@ final class PostgresAccount {
     private static final List<String> SYSTEM_DIRECTORIES = List.of("/usr/bin", "/usr/sbin", "/bin", "/sbin");
 
     private final List<String> commandPrefix;
-    private final Optional<int[]> switchedUidGid;
+    private final Optional<Owner> switchedTo;
     private final String description;
 
-    private PostgresAccount(List<String> commandPrefix, Optional<int[]> switchedUidGid, String description) {
+    private PostgresAccount(List<String> commandPrefix, Optional<Owner> switchedTo, String description) {
         this.commandPrefix = List.copyOf(commandPrefix);
-        this.switchedUidGid = switchedUidGid;
+        this.switchedTo = switchedTo;
         this.description = description;
     }
 
@@ -45,14 +47,14 @@ final class PostgresAccount {
         if (setpriv.isPresent()) {
             return new PostgresAccount(
                     List.of(setpriv.get().toString(), "--reuid=" + uid, "--regid=" + gid, "--clear-groups"),
-                    Optional.of(new int[] {uid, gid}),
+                    Optional.of(new Owner(UNPRIVILEGED_USER, uid, gid)),
                     UNPRIVILEGED_USER + " (uid " + uid + ") via setpriv, because this JVM runs as root");
         }
         Optional<Path> runuser = findExecutable("runuser");
         if (runuser.isPresent()) {
             return new PostgresAccount(
                     List.of(runuser.get().toString(), "-u", UNPRIVILEGED_USER, "--"),
-                    Optional.of(new int[] {uid, gid}),
+                    Optional.of(new Owner(UNPRIVILEGED_USER, uid, gid)),
                     UNPRIVILEGED_USER + " (uid " + uid + ") via runuser, because this JVM runs as root");
         }
         throw new IOException("This JVM runs as root and PostgreSQL refuses to run as root, but neither 'setpriv' nor"
@@ -69,18 +71,39 @@ final class PostgresAccount {
 
     /** Makes {@code path} owned by this account, so the server may write there. */
     void handOver(Path path) throws IOException {
-        if (switchedUidGid.isPresent()) {
-            Files.setAttribute(path, "unix:uid", switchedUidGid.get()[0]);
-            Files.setAttribute(path, "unix:gid", switchedUidGid.get()[1]);
+        if (switchedTo.isPresent()) {
+            Files.setAttribute(path, "unix:uid", switchedTo.get().uid());
+            Files.setAttribute(path, "unix:gid", switchedTo.get().gid());
+        }
+    }
+
+    /** Fails with a precise message when this account cannot traverse into {@code directory}. */
+    void checkCanEnter(Path directory) throws IOException {
+        if (switchedTo.isEmpty()) {
+            return;
+        }
+        for (Path each = directory.toRealPath(); each != null; each = each.getParent()) {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(each);
+            boolean owned = Integer.valueOf(switchedTo.get().uid()).equals(Files.getAttribute(each, "unix:uid"));
+            if (!permissions.contains(owned ? PosixFilePermission.OWNER_EXECUTE : PosixFilePermission.OTHERS_EXECUTE)) {
+                Owner owner = switchedTo.get();
+                throw new IOException("PostgreSQL refuses to run as root, so this fixture runs it as '" + owner.name()
+                        + "' (uid " + owner.uid() + "), which cannot enter " + each
+                        + " (" + PosixFilePermissions.toString(permissions) + ")."
+                        + " Point -Djava.io.tmpdir at a directory every user can traverse, such as /tmp.");
+            }
         }
     }
 
     boolean isSwitchedFromRoot() {
-        return switchedUidGid.isPresent();
+        return switchedTo.isPresent();
     }
 
     String description() {
         return description;
+    }
+
+    private record Owner(String name, int uid, int gid) {
     }
 
     private static int idOf(String user, String option) throws IOException {

@@ -16,18 +16,18 @@ final class PostgresFiles {
     private PostgresFiles() {
     }
 
+    /** Deletes {@code root} and everything below it; a tree that vanishes meanwhile (another JVM cleaned it) is fine. */
     static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
         try (Stream<Path> all = Files.walk(root)) {
             for (Path each : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
                 Files.deleteIfExists(each);
             }
-        } catch (UncheckedIOException walkFailed) {
-            throw walkFailed.getCause();
         } catch (NoSuchFileException alreadyGone) {
-            // Another JVM cleaned the same stale directory first.
+            // Nothing left to delete.
+        } catch (UncheckedIOException walkFailed) {
+            if (!(walkFailed.getCause() instanceof NoSuchFileException)) {
+                throw walkFailed.getCause();
+            }
         }
     }
 

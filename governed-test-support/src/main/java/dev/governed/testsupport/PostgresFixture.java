@@ -12,10 +12,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
- * A real PostgreSQL 17 server shared by all test classes of a JVM: started lazily on first use, stopped and deleted
- * at JVM exit. Each test class takes its own database from {@link #newDatabase(String)} so tests cannot interfere.
- * Works as root (the server then runs as {@code nobody}) and as any other user; nothing to install beyond a JDK.
- * When the server cannot start, {@link #shared()} throws with the reason; tests fail rather than skip.
+ * A real PostgreSQL 17 server shared by all test classes of a JVM: started lazily on first use (about 1 s), stopped
+ * and deleted at JVM exit. Each test class takes its own database so tests cannot interfere:
+ * <pre>{@code
+ * static final DataSource DB = PostgresFixture.shared().newDatabase("orders_test");
+ * }</pre>
+ * Works as root (the server then runs as {@code nobody}) and as any other user, with nothing to install beyond a JDK.
+ * There is deliberately no {@code isAvailable()}: when the server cannot start, {@link #shared()} throws with the
+ * reason and what to do, so tests fail rather than pass by skipping.
  */
 public final class PostgresFixture {
 

@@ -3,6 +3,7 @@ package dev.governed.testsupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -13,15 +14,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One PostgreSQL cluster for this JVM, driven with initdb and pg_ctl directly so that the same code path works as
- * root (through {@link PostgresAccount}) and as any other user. It listens on loopback TCP only, has no Unix socket
- * (no socket directory permissions or path-length limits to get wrong) and is stopped and deleted at JVM exit.
+ * One PostgreSQL cluster for this JVM: loopback TCP only, no Unix socket (no socket-directory permissions or path
+ * limits to get wrong), stopped and deleted at JVM exit. We drive initdb and pg_ctl ourselves rather than use zonky's
+ * EmbeddedPostgres because, as root, zonky relies on {@code unshare -U}, which Docker's default seccomp profile and
+ * hardened kernels block (initdb then fails with "cannot be run as root"), and it has no hook to run its commands as
+ * another user; {@link PostgresAccount} provides that here. initdb takes about 0.6 s, so no template data directory
+ * is cached.
  */
 final class PostgresServer {
 
@@ -54,8 +59,9 @@ final class PostgresServer {
         Files.createDirectories(workRoot);
         // The unprivileged account must be able to traverse into its run directory and the binaries.
         Files.setPosixFilePermissions(workRoot, PosixFilePermissions.fromString("rwxr-xr-x"));
-        PostgresBinaries binaries = PostgresBinaries.unpackInto(workRoot);
         PostgresAccount account = PostgresAccount.forThisJvm();
+        account.checkCanEnter(workRoot);
+        PostgresBinaries binaries = PostgresBinaries.unpackInto(workRoot);
         removeStaleRuns(workRoot, binaries, account);
 
         Path runDirectory = Files.createTempDirectory(workRoot, "run-" + ProcessHandle.current().pid() + "-");
@@ -157,7 +163,7 @@ final class PostgresServer {
     }
 
     private int pgCtl(String... arguments) throws IOException {
-        List<String> command = new java.util.ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 binaries.executable("pg_ctl").toString(), "-D", dataDirectory.toString()));
         command.addAll(List.of(arguments));
         return run(account, runDirectory, runDirectory.resolve("pg_ctl.log"), PG_CTL_TIMEOUT, command);
@@ -193,7 +199,7 @@ final class PostgresServer {
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         // PGDATA, PGPORT and friends from the developer's shell must not redirect our cluster.
         builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
         builder.environment().put("LC_ALL", "C");
@@ -219,11 +225,14 @@ final class PostgresServer {
     }
 
     private static String accessHint(PostgresAccount account, PostgresBinaries binaries) {
+        String noexec = "Hint: the binaries run from " + binaries.home() + "; if that file system is mounted noexec,"
+                + " point -Djava.io.tmpdir at one where programs may run.";
         if (!account.isSwitchedFromRoot()) {
-            return "";
+            return noexec;
         }
-        return "Hint: the account must be able to read " + binaries.home() + " and every directory above it;"
-                + " if java.io.tmpdir is private to root, point it at a world-traversable directory"
-                + " (e.g. -Djava.io.tmpdir=/tmp).";
+        return noexec + " Running as root, the server runs as another account, which must be able to read "
+                + binaries.home() + " and traverse every directory above it (a java.io.tmpdir private to root fails)."
+                + " If the output says 'Operation not permitted', this container lacks CAP_SETUID/CAP_SETGID:"
+                + " run the build as a non-root user.";
     }
 }

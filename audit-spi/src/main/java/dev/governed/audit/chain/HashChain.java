@@ -34,6 +34,7 @@ public final class HashChain {
     public record Linked(AuditEvent event, String json) {}
 
     public Linked append(AuditEvent event) {
+        event = AuditJson.atMicros(event);
         long nextSeq = seq + 1;
         ObjectNode tree = AuditJson.toTree(event.withChain(new AuditEvent.Chain(stream, nextSeq, head, null)));
         ObjectNode chain = (ObjectNode) tree.get("chain");

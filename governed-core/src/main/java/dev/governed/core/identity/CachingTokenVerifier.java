@@ -30,11 +30,11 @@ public final class CachingTokenVerifier implements TokenVerifier {
     private CachingTokenVerifier(Builder builder) {
         this.delegate = builder.delegate;
         this.clock = builder.clock;
-        this.verified = Caffeine.newBuilder()
+        this.verified = builder.caffeine()
                 .maximumSize(builder.maximumSize)
                 .expireAfter(new UntilTokenExpiry(clock))
                 .build();
-        this.refused = Caffeine.newBuilder()
+        this.refused = builder.caffeine()
                 .maximumSize(builder.maximumSize)
                 .expireAfterWrite(builder.failureTtl)
                 .build();
@@ -104,6 +104,7 @@ public final class CachingTokenVerifier implements TokenVerifier {
         private long maximumSize = DEFAULT_MAXIMUM_SIZE;
         private Duration failureTtl = DEFAULT_FAILURE_TTL;
         private Clock clock = Clock.systemUTC();
+        private boolean sameThreadMaintenance;
 
         private Builder(TokenVerifier delegate) {
             this.delegate = Objects.requireNonNull(delegate, "delegate");
@@ -131,6 +132,17 @@ public final class CachingTokenVerifier implements TokenVerifier {
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
+        }
+
+        /** Test seam: evict on the calling thread so size bounds are observable at once. */
+        Builder sameThreadMaintenance() {
+            this.sameThreadMaintenance = true;
+            return this;
+        }
+
+        private Caffeine<Object, Object> caffeine() {
+            Caffeine<Object, Object> result = Caffeine.newBuilder();
+            return sameThreadMaintenance ? result.executor(Runnable::run) : result;
         }
 
         public CachingTokenVerifier build() {

@@ -48,9 +48,10 @@ final class JwksLocations {
     /** Nimbus' remote source: cached, refreshed ahead of expiry, rate limited on misses, outage tolerant. */
     static JWKSource<SecurityContext> remote(URL url, Tuning tuning) {
         long ttl = tuning.cacheTtl().toMillis();
-        long timeout = tuning.httpTimeout().toMillis();
+        // Nimbus requires refresh-ahead + refresh wait <= ttl; a quarter each keeps short test TTLs legal.
+        long refreshWait = Math.min(tuning.httpTimeout().toMillis(), ttl / 4);
         return JWKSourceBuilder.<SecurityContext>create(url, tuning.retriever())
-                .cache(ttl, timeout)
+                .cache(ttl, refreshWait)
                 .refreshAheadCache(Math.min(JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME, ttl / 4), false)
                 .rateLimited(tuning.minRefreshInterval().toMillis())
                 .outageTolerant(tuning.outageTolerance().toMillis())

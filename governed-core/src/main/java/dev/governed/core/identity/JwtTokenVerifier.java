@@ -221,7 +221,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
                     + " that cannot verify a " + header.getAlgorithm() + " signature; the token header was altered");
         }
         return new InvalidTokenException("token signed with unknown key id " + quote(kid) + "; the JWKS at " + keys.location()
-                + " has " + Messages.list(known) + "; the token comes from another identity provider, or its key was retired");
+                + " has " + Messages.list(known) + "; the token comes from another identity provider, or its key was retired "
+                + "(keys are refetched at most once per refresh interval: if the provider just rotated keys, retry shortly)");
     }
 
     private static Optional<JWSVerifier> verifierFor(JWK key) {

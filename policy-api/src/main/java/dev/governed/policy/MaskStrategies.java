@@ -1,0 +1,52 @@
+package dev.governed.policy;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The masking strategies a policy may name and the options each takes. The loader
+ * rejects other strategies and options, and missing required ones.
+ *
+ * <ul>
+ *   <li>{@code redact}: optional {@code replacement} (string)</li>
+ *   <li>{@code keep-last}, {@code keep-first}: required {@code keep} (0–1000 characters left clear),
+ *       optional {@code maskChar} (one character)</li>
+ *   <li>{@code hash}: optional {@code length} (8–64 hex characters)</li>
+ *   <li>{@code null}, {@code email}: no options</li>
+ *   <li>{@code regex}: required {@code pattern} (a Java regular expression) and {@code replacement}</li>
+ * </ul>
+ */
+public final class MaskStrategies {
+
+    enum Type { STRING, CHAR, REGEX, KEEP_COUNT, HASH_LENGTH }
+
+    record Option(String key, Type type, boolean required) {
+    }
+
+    private static final Map<String, List<Option>> OPTIONS = new LinkedHashMap<>();
+
+    static {
+        OPTIONS.put("redact", List.of(new Option("replacement", Type.STRING, false)));
+        List<Option> keep = List.of(new Option("keep", Type.KEEP_COUNT, true), new Option("maskChar", Type.CHAR, false));
+        OPTIONS.put("keep-last", keep);
+        OPTIONS.put("keep-first", keep);
+        OPTIONS.put("hash", List.of(new Option("length", Type.HASH_LENGTH, false)));
+        OPTIONS.put("null", List.of());
+        OPTIONS.put("email", List.of());
+        OPTIONS.put("regex", List.of(new Option("pattern", Type.REGEX, true), new Option("replacement", Type.STRING, true)));
+    }
+
+    private MaskStrategies() {
+    }
+
+    /** Strategy names in documentation order. */
+    public static Set<String> names() {
+        return java.util.Collections.unmodifiableSet(OPTIONS.keySet());
+    }
+
+    static List<Option> options(String strategy) {
+        return OPTIONS.get(strategy);
+    }
+}
