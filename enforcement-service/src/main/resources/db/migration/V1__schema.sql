@@ -100,7 +100,8 @@ CREATE TABLE connection_profiles (
 
 -- The service's signing key, shared by every instance on one database; encrypted when a secret key is configured.
 CREATE TABLE service_keys (
-    kid        VARCHAR(64) PRIMARY KEY,
+    name       VARCHAR(64) PRIMARY KEY,
+    kid        VARCHAR(64) NOT NULL,
     jwk        VARCHAR NOT NULL,
     encrypted  BOOLEAN NOT NULL,
     created_at BIGINT NOT NULL

@@ -8,6 +8,10 @@ import dev.governed.service.audit.AuditRoutes;
 import dev.governed.service.audit.AuditStore;
 import dev.governed.service.auth.Authenticator;
 import dev.governed.service.auth.Principal;
+import dev.governed.service.policy.PolicyRoutes;
+import dev.governed.service.policy.PolicySigner;
+import dev.governed.service.policy.PolicyStore;
+import dev.governed.service.secret.SecretCipher;
 import dev.governed.service.store.Database;
 import dev.governed.service.store.StorageException;
 import dev.governed.service.web.ApiException;
@@ -18,6 +22,7 @@ import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +43,7 @@ public final class GovernedService implements AutoCloseable {
     private final Javalin app;
     private final RouteTable routes;
     private final AdminAudit adminAudit;
+    private final PolicyStore policies;
 
     private GovernedService(ServiceConfig config, Database database) {
         this.database = database;
@@ -59,6 +65,9 @@ public final class GovernedService implements AutoCloseable {
                     Responses.json(ctx, ready ? 200 : 503, Json.object().put("status", ready ? "ready" : "database unavailable"));
                 });
         new AuditRoutes(auditStore, auth, config).register(routes);
+        Optional<SecretCipher> cipher = config.secretKey().map(SecretCipher::new);
+        this.policies = new PolicyStore(database, config.clock(), config.activePolicyCacheTtl());
+        new PolicyRoutes(policies, PolicySigner.load(database, cipher, config.clock()), auth, adminAudit, config).register(routes);
     }
 
     /** Opens (and migrates) the database, then starts serving; throws with the reason when either fails. */
