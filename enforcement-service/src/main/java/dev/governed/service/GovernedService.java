@@ -3,6 +3,9 @@ package dev.governed.service;
 import dev.governed.core.identity.CachingTokenVerifier;
 import dev.governed.core.identity.JwtTokenVerifier;
 import dev.governed.core.identity.TokenVerifier;
+import dev.governed.service.approval.ApprovalRoutes;
+import dev.governed.service.approval.ApprovalStore;
+import dev.governed.service.approval.ApprovalWaiters;
 import dev.governed.service.audit.AdminAudit;
 import dev.governed.service.audit.AuditRoutes;
 import dev.governed.service.audit.AuditStore;
@@ -44,6 +47,7 @@ public final class GovernedService implements AutoCloseable {
     private final RouteTable routes;
     private final AdminAudit adminAudit;
     private final PolicyStore policies;
+    private final ApprovalWaiters waiters;
 
     private GovernedService(ServiceConfig config, Database database) {
         this.database = database;
@@ -56,6 +60,7 @@ public final class GovernedService implements AutoCloseable {
             javalin.http.maxRequestSize = Math.max(config.maxBodyBytes(), config.maxAuditBodyBytes());
             javalin.jetty.defaultHost = config.host();
             javalin.jetty.defaultPort = config.port();
+            javalin.http.asyncTimeout = config.maxWait().plusSeconds(30).toMillis();
         });
         this.routes = new RouteTable(app);
         registerErrors(auth);
@@ -68,6 +73,9 @@ public final class GovernedService implements AutoCloseable {
         Optional<SecretCipher> cipher = config.secretKey().map(SecretCipher::new);
         this.policies = new PolicyStore(database, config.clock(), config.activePolicyCacheTtl());
         new PolicyRoutes(policies, PolicySigner.load(database, cipher, config.clock()), auth, adminAudit, config).register(routes);
+        ApprovalStore approvals = new ApprovalStore(database);
+        this.waiters = new ApprovalWaiters(approvals, config.clock());
+        new ApprovalRoutes(approvals, waiters, policies, auth, adminAudit, config).register(routes);
     }
 
     /** Opens (and migrates) the database, then starts serving; throws with the reason when either fails. */
@@ -154,6 +162,7 @@ public final class GovernedService implements AutoCloseable {
 
     @Override
     public void close() {
+        waiters.close();
         app.stop();
         database.close();
     }
