@@ -11,6 +11,8 @@ import dev.governed.service.audit.AuditRoutes;
 import dev.governed.service.audit.AuditStore;
 import dev.governed.service.auth.Authenticator;
 import dev.governed.service.auth.Principal;
+import dev.governed.service.connection.ConnectionRoutes;
+import dev.governed.service.connection.ConnectionStore;
 import dev.governed.service.policy.PolicyRoutes;
 import dev.governed.service.policy.PolicySigner;
 import dev.governed.service.policy.PolicyStore;
@@ -76,6 +78,7 @@ public final class GovernedService implements AutoCloseable {
         ApprovalStore approvals = new ApprovalStore(database);
         this.waiters = new ApprovalWaiters(approvals, config.clock());
         new ApprovalRoutes(approvals, waiters, policies, auth, adminAudit, config).register(routes);
+        new ConnectionRoutes(new ConnectionStore(database), cipher, auth, adminAudit, config).register(routes);
     }
 
     /** Opens (and migrates) the database, then starts serving; throws with the reason when either fails. */
