@@ -25,7 +25,11 @@ import dev.governed.service.web.Responses;
 import dev.governed.service.web.RouteTable;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -71,6 +75,8 @@ public final class GovernedService implements AutoCloseable {
                     boolean ready = database.ready();
                     Responses.json(ctx, ready ? 200 : 503, Json.object().put("status", ready ? "ready" : "database unavailable"));
                 });
+        String openApi = openApiDocument();
+        routes.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         new AuditRoutes(auditStore, auth, config).register(routes);
         Optional<SecretCipher> cipher = config.secretKey().map(SecretCipher::new);
         this.policies = new PolicyStore(database, config.clock(), config.activePolicyCacheTtl());
@@ -79,6 +85,17 @@ public final class GovernedService implements AutoCloseable {
         this.waiters = new ApprovalWaiters(approvals, config.clock());
         new ApprovalRoutes(approvals, waiters, policies, auth, adminAudit, config).register(routes);
         new ConnectionRoutes(new ConnectionStore(database), cipher, auth, adminAudit, config).register(routes);
+    }
+
+    private static String openApiDocument() {
+        try (InputStream in = GovernedService.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the service jar");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Opens (and migrates) the database, then starts serving; throws with the reason when either fails. */
