@@ -48,19 +48,20 @@ final class Enforcer {
             refuse(sql, analysis, facts, identity, connection, start, "deny", UNANALYSABLE_RULE, message, null);
             throw new PolicyDeniedException(UNANALYSABLE_RULE, message);
         }
-        Identity identity;
+        VerifiedCaller caller;
         try {
-            identity = connection.identities().current();
+            caller = connection.identities().current();
         } catch (InvalidTokenException e) {
             String message = "Governed refused the statement: " + e.getMessage();
             refuse(sql, analysis, facts, null, connection, start, "deny", NO_TOKEN_RULE, message, null);
             throw new TokenRejectedException(message, e);
         }
+        Identity identity = caller.identity();
         SqlRequest request = new SqlRequest(
                 identity.caller(), governance.target.resource(), governance.target.environment(), facts);
         Decision decision;
         try {
-            decision = governance.policy.decide(request);
+            decision = governance.policy.decide(request, caller);
         } catch (PolicyUnavailableException e) {
             refuse(sql, analysis, facts, identity, connection, start, "deny", "policy-unavailable", e.getMessage(), null);
             throw e;
@@ -121,7 +122,7 @@ final class Enforcer {
 
     private static Identity identityOrNull(GovernedConnection connection) {
         try {
-            return connection.identities().current();
+            return connection.identities().current().identity();
         } catch (InvalidTokenException e) {
             return null;
         }

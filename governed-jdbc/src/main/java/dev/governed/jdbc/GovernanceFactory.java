@@ -7,14 +7,18 @@ import dev.governed.core.GovernedSettings;
 import dev.governed.core.identity.CachingTokenVerifier;
 import dev.governed.core.identity.JwtTokenVerifier;
 import dev.governed.core.identity.TokenVerifier;
+import dev.governed.core.policy.PolicyUnavailable;
+import dev.governed.core.policy.RemotePolicies;
 import dev.governed.jdbc.sql.SqlAnalyzer;
 import dev.governed.policy.PolicyException;
 import dev.governed.policy.source.PolicySource;
 import dev.governed.policy.source.PolicySources;
+import java.net.URI;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
-import java.util.Arrays;
-import java.util.List;
+import java.time.Duration;
+import java.util.Locale;
 
 /** Builds a datasource's {@link Governance} from its settings, failing at connect with what is wrong. */
 final class GovernanceFactory {
@@ -25,35 +29,53 @@ final class GovernanceFactory {
     private GovernanceFactory() {}
 
     static Governance create(String targetUrl, GovernedSettings settings) throws SQLException {
-        PolicySource policy = null;
+        AutoCloseable policySource = null;
         try {
-            policy = policySource(settings);
-            TokenVerifier verifier = verifier(settings);
-            AuditRecorder audit = audit(settings);
             Target target = new Target(
                     settings.get(GovernedSettings.RESOURCE).orElseGet(() -> Target.databaseName(targetUrl)),
                     Target.describe(targetUrl),
                     settings.get(GovernedSettings.ENVIRONMENT).orElse(null));
-            return new Governance(ANALYZER::analyze, verifier, decider(policy), audit, target,
-                    settings.flag(GovernedSettings.ALLOW_UNWRAP), policy);
+            String location = settings.get(GovernedSettings.POLICY).orElseThrow(() -> new PolicyException(
+                    "no policy configured; set governed.policy to a file path, file:, classpath: or the"
+                            + " enforcement service's URL"));
+            PolicyDecider decider;
+            if (isRemote(location)) {
+                RemotePolicies remote = remotePolicies(location, target, settings);
+                policySource = remote;
+                decider = remoteDecider(remote);
+            } else {
+                PolicySource local = PolicySources.fromLocation(location); // loads now: a broken file fails here
+                policySource = local;
+                decider = localDecider(local);
+            }
+            TokenVerifier verifier = verifier(settings);
+            AuditRecorder audit = audit(settings);
+            return new Governance(ANALYZER::analyze, verifier, decider, audit, target,
+                    settings.flag(GovernedSettings.ALLOW_UNWRAP), policySource);
         } catch (PolicyException | AuditException | IllegalArgumentException | IllegalStateException e) {
-            closeQuietly(policy);
+            closeQuietly(policySource);
             throw new SQLNonTransientConnectionException(
                     "Governed cannot govern " + Target.describe(targetUrl) + ": " + e.getMessage(), "08001", e);
         }
     }
 
-    private static PolicySource policySource(GovernedSettings settings) {
-        String location = settings.get(GovernedSettings.POLICY).orElseThrow(() -> new PolicyException(
-                "no policy configured; set governed.policy to a file path, file:, classpath: or the"
-                        + " enforcement service's URL"));
-        PolicySource source = PolicySources.fromLocation(location);
-        source.current(); // load now, so a broken policy fails the connection rather than the first statement
-        return source;
+    private static boolean isRemote(String location) {
+        String lower = location.toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
     }
 
-    private static PolicyDecider decider(PolicySource source) {
-        return request -> {
+    private static RemotePolicies remotePolicies(String location, Target target, GovernedSettings settings) {
+        RemotePolicies.Builder builder = RemotePolicies.builder(URI.create(location), target.resource())
+                .environment(target.environment())
+                .refreshInterval(settings.duration(GovernedSettings.POLICY_REFRESH, Duration.ofSeconds(30)))
+                .maxStale(settings.duration(GovernedSettings.POLICY_MAX_STALE, Duration.ofMinutes(5)));
+        settings.get(GovernedSettings.POLICY_KEY).ifPresent(key -> builder.verificationKeys(Path.of(key)));
+        settings.get(GovernedSettings.POLICY_CACHE).ifPresent(directory -> builder.cacheDirectory(Path.of(directory)));
+        return builder.build();
+    }
+
+    private static PolicyDecider localDecider(PolicySource source) {
+        return (request, caller) -> {
             try {
                 return source.current().evaluate(request);
             } catch (PolicyException e) {
@@ -63,21 +85,19 @@ final class GovernanceFactory {
         };
     }
 
+    private static PolicyDecider remoteDecider(RemotePolicies remote) {
+        return (request, caller) -> {
+            try {
+                return remote.policyFor(caller.identity(), caller.token()).evaluate(request);
+            } catch (PolicyUnavailable e) {
+                throw new PolicyUnavailableException("Governed has no usable policy: " + e.getMessage(), e);
+            }
+        };
+    }
+
+    /** governed.issuer and governed.audience (comma-separated) and governed.jwks, verified results cached. */
     private static TokenVerifier verifier(GovernedSettings settings) {
-        List<String> issuers = settings.get(GovernedSettings.ISSUER)
-                .map(value -> Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
-                .orElse(List.of());
-        String jwks = settings.get(GovernedSettings.JWKS).orElse(null);
-        if (jwks == null && issuers.isEmpty()) {
-            throw new IllegalArgumentException("no token verification keys configured; set governed.jwks to the"
-                    + " identity provider's JWKS (file: or https://), or governed.issuer for OIDC discovery");
-        }
-        JwtTokenVerifier.Builder builder = JwtTokenVerifier.builder().issuers(issuers);
-        if (jwks != null) {
-            builder.jwks(jwks);
-        }
-        settings.get(GovernedSettings.AUDIENCE).ifPresent(builder::audience);
-        return CachingTokenVerifier.of(builder.build());
+        return CachingTokenVerifier.of(JwtTokenVerifier.builder(key -> settings.get(key).orElse(null)).build());
     }
 
     private static AuditRecorder audit(GovernedSettings settings) {

@@ -17,7 +17,9 @@ import java.util.concurrent.ConcurrentMap;
 final class GovernanceRegistry {
 
     private static final GovernanceRegistry SHARED = new GovernanceRegistry();
-    private static final List<String> CONFIGURATION_KEYS = List.of(GovernedSettings.POLICY, GovernedSettings.ISSUER,
+    private static final List<String> CONFIGURATION_KEYS = List.of(GovernedSettings.POLICY,
+            GovernedSettings.POLICY_REFRESH, GovernedSettings.POLICY_MAX_STALE, GovernedSettings.POLICY_KEY,
+            GovernedSettings.POLICY_CACHE, GovernedSettings.ISSUER,
             GovernedSettings.JWKS, GovernedSettings.AUDIENCE, GovernedSettings.RESOURCE, GovernedSettings.ENVIRONMENT,
             GovernedSettings.AUDIT, GovernedSettings.ALLOW_UNWRAP);
 
