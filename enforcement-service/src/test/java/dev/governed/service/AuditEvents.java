@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.UUID;
 
 /** Chained audit events as an agent's dispatcher would write them. */
-final class AuditEvents {
+public final class AuditEvents {
     private AuditEvents() {}
 
-    static List<String> chain(String stream, int count, String subject, String effect) {
+    public static List<String> chain(String stream, int count, String subject, String effect) {
         HashChain chain = new HashChain(stream, null);
         List<String> result = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -20,7 +20,7 @@ final class AuditEvents {
         return result;
     }
 
-    static AuditEvent event(String subject, String effect, Instant time) {
+    public static AuditEvent event(String subject, String effect, Instant time) {
         return new AuditEvent(UUID.randomUUID().toString(), time, null,
                 new AuditEvent.Actor(subject, List.of("support-agents"), "https://idp", "jti-1", null),
                 new AuditEvent.Session(UUID.randomUUID().toString(), UUID.randomUUID().toString()),
@@ -30,11 +30,11 @@ final class AuditEvents {
                 List.of(), new AuditEvent.Outcome("allow".equals(effect) ? "ok" : "denied", 1L, 812, null));
     }
 
-    static String array(List<String> lines) {
+    public static String array(List<String> lines) {
         return "[" + String.join(",", lines) + "]";
     }
 
-    static String lines(List<String> lines) {
+    public static String lines(List<String> lines) {
         return String.join("\n", lines) + "\n";
     }
 }

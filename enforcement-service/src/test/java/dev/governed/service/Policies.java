@@ -6,10 +6,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** Test policy documents under src/test/resources/policies. */
-final class Policies {
+public final class Policies {
     private Policies() {}
 
-    static String text(String name) {
+    public static String text(String name) {
         try (InputStream in = Policies.class.getResourceAsStream("/policies/" + name)) {
             if (in == null) {
                 throw new IllegalArgumentException("no test policy " + name);

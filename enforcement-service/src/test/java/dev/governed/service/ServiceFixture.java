@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  * A running service on loopback with a served test identity provider, and tokens for each role.
  * Database: H2 in {@code dir} unless a JDBC URL is given.
  */
-final class ServiceFixture implements AutoCloseable {
+public final class ServiceFixture implements AutoCloseable {
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final byte[] SECRET_KEY = new byte[32];
 
@@ -25,8 +25,8 @@ final class ServiceFixture implements AutoCloseable {
         }
     }
 
-    final TestIdentityProvider idp;
-    final GovernedService service;
+    public final TestIdentityProvider idp;
+    public final GovernedService service;
     private final boolean ownsIdp;
 
     private ServiceFixture(TestIdentityProvider idp, boolean ownsIdp, GovernedService service) {
@@ -35,11 +35,11 @@ final class ServiceFixture implements AutoCloseable {
         this.service = service;
     }
 
-    static ServiceFixture onH2(Path dir) {
+    public static ServiceFixture onH2(Path dir) {
         return start(TestIdentityProvider.served(), true, b -> b.dataDir(dir));
     }
 
-    static ServiceFixture start(TestIdentityProvider idp, boolean ownsIdp, Consumer<ServiceConfig.Builder> customise) {
+    public static ServiceFixture start(TestIdentityProvider idp, boolean ownsIdp, Consumer<ServiceConfig.Builder> customise) {
         ServiceConfig.Builder builder = ServiceConfig.builder()
                 .port(0)
                 .issuer(idp.issuer())
@@ -51,50 +51,50 @@ final class ServiceFixture implements AutoCloseable {
         return new ServiceFixture(idp, ownsIdp, GovernedService.start(builder.build()));
     }
 
-    String admin() {
+    public String admin() {
         return idp.token().subject("alice-admin").groups("governed-admins").sign();
     }
 
-    String approver(String... extraGroups) {
+    public String approver(String... extraGroups) {
         String[] groups = new String[extraGroups.length + 1];
         groups[0] = "governed-approvers";
         System.arraycopy(extraGroups, 0, groups, 1, extraGroups.length);
         return idp.token().subject("dave-dba").groups(groups).sign();
     }
 
-    String auditor() {
+    public String auditor() {
         return idp.token().subject("carol-auditor").groups("governed-auditors").sign();
     }
 
-    String agent(String subject, String... groups) {
+    public String agent(String subject, String... groups) {
         return idp.token().subject(subject).groups(groups).sign();
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return service.baseUri().resolve(path);
     }
 
-    HttpResponse<String> get(String path, String token) {
+    public HttpResponse<String> get(String path, String token) {
         return send(request(path, token).GET().build());
     }
 
-    HttpResponse<String> delete(String path, String token) {
+    public HttpResponse<String> delete(String path, String token) {
         return send(request(path, token).DELETE().build());
     }
 
-    HttpResponse<String> post(String path, String token, String contentType, String body) {
+    public HttpResponse<String> post(String path, String token, String contentType, String body) {
         return send(request(path, token).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    HttpResponse<String> postJson(String path, String token, String body) {
+    public HttpResponse<String> postJson(String path, String token, String body) {
         return post(path, token, "application/json", body);
     }
 
-    HttpResponse<String> putJson(String path, String token, String body) {
+    public HttpResponse<String> putJson(String path, String token, String body) {
         return send(request(path, token).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
-    HttpRequest.Builder request(String path, String token) {
+    public HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder result = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
         if (token != null) {
             result.header("Authorization", "Bearer " + token);
@@ -102,7 +102,7 @@ final class ServiceFixture implements AutoCloseable {
         return result;
     }
 
-    static HttpResponse<String> send(HttpRequest request) {
+    public static HttpResponse<String> send(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
