@@ -51,6 +51,37 @@ class JsonlSinkTest {
     }
 
     @Test
+    void dispatchersSharingOneRotatingFileKeepEveryLineIntactAndVerifiable() throws Exception {
+        Path logs = dir.resolve("shared");
+        String spec = "jsonl:" + logs.resolve("audit.jsonl") + "?fsync=none&maxSize=8KB";
+        List<dev.governed.audit.AuditDispatcher> dispatchers = List.of(
+                dev.governed.audit.AuditDispatcher.builder().sinks(spec).batchSize(3).checkpointEvery(7)
+                        .closeOnShutdown(false).build(),
+                dev.governed.audit.AuditDispatcher.builder().sinks(spec).batchSize(5).checkpointEvery(7)
+                        .closeOnShutdown(false).build());
+        List<Thread> writers = new java.util.ArrayList<>();
+        for (dev.governed.audit.AuditDispatcher each : dispatchers) {
+            Thread writer = new Thread(() -> {
+                for (int i = 0; i < 150; i++) {
+                    each.record(AuditFixtures.event("agent:" + i));
+                }
+            });
+            writer.start();
+            writers.add(writer);
+        }
+        for (Thread each : writers) {
+            each.join();
+        }
+        dispatchers.forEach(dev.governed.audit.AuditDispatcher::close);
+
+        var result = dev.governed.audit.verify.AuditVerifier.withoutSignatures().verify(logs);
+        assertThat(result.intact()).as(result.summary()).isTrue();
+        assertThat(result.events()).isEqualTo(300);
+        assertThat(result.streams()).isEqualTo(2);
+        assertThat(result.files()).hasSizeGreaterThan(3);
+    }
+
+    @Test
     void unopenableFileIsReportedWithPathReasonAndRemedy() throws IOException {
         Path blocker = Files.writeString(dir.resolve("not-a-dir"), "x");
 

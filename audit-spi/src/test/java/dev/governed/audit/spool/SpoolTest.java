@@ -108,8 +108,9 @@ class SpoolTest {
     void fullSpoolFailsClosedWithAClearError() {
         MemorySink sink = new MemorySink();
         sink.failing.set(true);
+        // a generous wait, so only the full spool (not a slow, fsyncing disk) can refuse the event
         try (AuditDispatcher dispatcher = AuditDispatcher.builder().sink(sink).spool(dir.resolve("spool"), 4096)
-                .queueCapacity(4).batchSize(1).backpressureWait(Duration.ofMillis(100))
+                .queueCapacity(4).batchSize(1).backpressureWait(Duration.ofSeconds(2))
                 .closeTimeout(Duration.ofMillis(100)).closeOnShutdown(false).build()) {
             assertThatThrownBy(() -> record(dispatcher, 200))
                     .isInstanceOf(AuditException.class)
@@ -137,7 +138,7 @@ class SpoolTest {
         MemorySink sink = new MemorySink();
         sink.failing.set(true);
         try (AuditDispatcher dispatcher = AuditDispatcher.builder().sink(sink).spool(dir.resolve("spool"), 1 << 20)
-                .queueCapacity(2).batchSize(1).backpressureWait(Duration.ofMillis(100))
+                .queueCapacity(2).batchSize(1).backpressureWait(Duration.ofSeconds(2))
                 .closeTimeout(Duration.ofMillis(100)).closeOnShutdown(false).build()) {
             Path sinkSpool;
             try (Stream<Path> dirs = Files.list(dir.resolve("spool"))) {
