@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * Appends one JSON line per entry to a file. A batch is assembled in memory and appended with one
  * write, so no line is ever split; sinks on the same path in one JVM share the open file
- * ({@link AppendFile}), so several dispatchers can log to one file, rotation included.
+ * (one open file per path), so several dispatchers can log to one file, rotation included.
  *
  * <p>Options: {@code fsync=batch} (default: force the file to disk after each batch, so a delivered
  * batch survives a power loss) or {@code fsync=none} (leave it to the OS: survives a process crash
