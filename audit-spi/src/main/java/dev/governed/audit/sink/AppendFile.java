@@ -14,6 +14,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One open audit file per path in this JVM, shared by every {@link JsonlSink} on that path, so
@@ -100,8 +101,8 @@ final class AppendFile {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND), OwnerOnly.attributes(file, "rw-r-----"));
             endCutOffLine(file, channel);
             return channel;
         } catch (IOException e) {

@@ -39,6 +39,18 @@ class JsonlSinkTest {
     }
 
     @Test
+    void newAuditFileIsReadableByOwnerAndGroupOnly() throws IOException {
+        Path file = dir.resolve("audit.jsonl");
+        try (JsonlSink sink = JsonlSink.open(file)) {
+            sink.write(List.of(new AuditEntry.Event(AuditFixtures.event("x"), "{}")));
+        }
+
+        // at most rw-r----- (a stricter umask may take more away)
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .matches("rw-[r-]-----");
+    }
+
+    @Test
     void lineCutOffByACrashStaysSeparateFromTheNextEntries() throws IOException {
         Path file = dir.resolve("audit.jsonl");
         Files.writeString(file, "{\"n\":1}\n{\"n\":2,\"cut");

@@ -19,6 +19,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -166,6 +167,9 @@ class SpoolTest {
         spool.append(List.of(b));
         Files.writeString(spoolDir.resolve("00000000000000000099.tmp"), "half a bat");
 
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(spoolDir))).endsWith("------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                spoolDir.resolve("00000000000000000000.jsonl")))).endsWith("------");
         DiskSpool reopened = DiskSpool.open(spoolDir, 1 << 20);
 
         assertThat(reopened.segments()).isEqualTo(2);
