@@ -149,7 +149,8 @@ class GovernedCliTest {
                     ServeCommand.current().baseUri().resolve("/v1/ready")).GET().build());
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(data.resolve("secret.key")).exists();
-            assertThat(Files.getPosixFilePermissions(data.resolve("secret.key")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+            assertThat(Files.getPosixFilePermissions(data.resolve("secret.key"))).containsExactlyInAnyOrder(
+                    java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
             assertThat(data.resolve("governed.mv.db")).exists();
             ServeCommand.stop();
             assertThat(serving.get(10, TimeUnit.SECONDS)).isZero();

@@ -12,20 +12,22 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestInstance;
 
-class AuditApiTest {
-    @TempDir
-    static Path dir;
-    static ServiceFixture fixture;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AuditApiContract {
+    ServiceFixture fixture;
+
+    /** Starts the service under test on its database. */
+    abstract ServiceFixture startFixture();
 
     @BeforeAll
-    static void start() {
-        fixture = ServiceFixture.onH2(dir);
+    void start() {
+        fixture = startFixture();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         fixture.close();
     }
 
