@@ -116,7 +116,7 @@ public final class AuditRoutes {
 
     private static AuditFilter filter(Context ctx) {
         return new AuditFilter(ctx.queryParam("subject"), ctx.queryParam("resource"), ctx.queryParam("decision"),
-                ctx.queryParam("stream"), ctx.queryParam("kind"), time(ctx, "from"), time(ctx, "to"));
+                ctx.queryParam("stream"), ctx.queryParam("kind"), ctx.queryParam("session"), time(ctx, "from"), time(ctx, "to"));
     }
 
     private static Instant time(Context ctx, String name) {

@@ -148,7 +148,7 @@ public final class AuditStore {
     }
 
     private static final String INSERT = "INSERT INTO audit_events (id, stream, seq, prev_hash, hash, hash_valid, event_time, subject, "
-            + "resource_name, effect, action_kind, body, received_at, received_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + "resource_name, effect, action_kind, body, received_at, received_by, session_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private static void bind(PreparedStatement statement, IncomingEvent incoming, long now, String receivedBy) throws SQLException {
         AuditEvent event = incoming.event();
@@ -171,6 +171,8 @@ public final class AuditStore {
         statement.setString(12, incoming.body());
         statement.setLong(13, now);
         statement.setString(14, receivedBy);
+        String session = event.session() == null ? null : event.session().id();
+        statement.setString(15, session != null && session.length() <= 64 ? session : null);
     }
 
     private int storeCheckpoints(List<Checkpoint> checkpoints) {
@@ -286,6 +288,7 @@ public final class AuditStore {
         condition(result, parameters, "effect = ?", filter.decision());
         condition(result, parameters, "stream = ?", filter.stream());
         condition(result, parameters, "action_kind = ?", filter.kind());
+        condition(result, parameters, "session_id = ?", filter.session());
         condition(result, parameters, "event_time >= ?", filter.from() == null ? null : Times.micros(filter.from()));
         condition(result, parameters, "event_time < ?", filter.to() == null ? null : Times.micros(filter.to()));
         return result.toString();

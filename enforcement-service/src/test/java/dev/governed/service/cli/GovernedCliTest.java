@@ -134,6 +134,24 @@ class GovernedCliTest {
     }
 
     @Test
+    void replayShowsOneSessionInOrder() {
+        String session = UUID.randomUUID().toString();
+        fixture.postJson("/v1/audit/events", fixture.agent("agent:replayed"),
+                AuditEvents.array(AuditEvents.chain(UUID.randomUUID().toString(), 3, "agent:replayed", "deny", session)));
+        fixture.postJson("/v1/audit/events", fixture.agent("agent:other"),
+                AuditEvents.array(AuditEvents.chain(UUID.randomUUID().toString(), 2, "agent:other", "allow")));
+        Run replay = governed(as(fixture.auditor(), "replay", session));
+        assertThat(replay.code()).as(replay.err()).isZero();
+        String[] lines = replay.out().trim().split("\n");
+        assertThat(lines).hasSize(4);
+        assertThat(lines[0]).contains("2026-11-22T01:00:00").contains("agent:replayed").contains("DENY (support-read)");
+        assertThat(lines[2]).contains("2026-11-22T01:00:02");
+        assertThat(lines[3]).contains("3 event(s)");
+        assertThat(replay.out()).doesNotContain("agent:other");
+        assertThat(governed(as(fixture.auditor(), "replay", "no-such-session")).code()).isEqualTo(1);
+    }
+
+    @Test
     void serveStartsWithDefaultsAndGeneratesASecretKey(@TempDir Path data) throws Exception {
         try (TestIdentityProvider idp = TestIdentityProvider.served()) {
             StringWriter out = new StringWriter();
