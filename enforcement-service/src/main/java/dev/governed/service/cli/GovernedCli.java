@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "governed", mixinStandardHelpOptions = true, version = "governed 0.1.0",
         description = "Governed: the enforcement service and its administration.",
-        subcommands = {ServeCommand.class, PoliciesCommand.class, ApprovalsCommand.class, AuditCommand.class, ReplayCommand.class})
+        subcommands = {ServeCommand.class, PoliciesCommand.class, ApprovalsCommand.class, AuditCommand.class, ReplayCommand.class, TokenCommand.class})
 public final class GovernedCli {
 
     public static void main(String[] args) {

@@ -180,6 +180,34 @@ class GovernedCliTest {
         Run run = governed("serve", "--port", "0", "--data", data.toString());
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err()).contains("governed.issuer");
+        assertThat(data.resolve("secret.key")).doesNotExist();
+    }
+
+    @Test
+    void devModeServesTokensFromTheLocalIssuerOnly(@TempDir Path data) throws Exception {
+        StringWriter out = new StringWriter();
+        CompletableFuture<Integer> serving = CompletableFuture.supplyAsync(() -> GovernedCli.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                "serve", "--dev", "--port", "0", "--data", data.toString()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (ServeCommand.current() == null && System.nanoTime() < deadline && !serving.isDone()) {
+            Thread.sleep(50);
+        }
+        try {
+            assertThat(ServeCommand.current()).as(out.toString()).isNotNull();
+            String server = ServeCommand.current().baseUri().toString();
+            Run token = governed("token", "--dev", "--data", data.toString(), "--subject", "me", "--groups", "governed-admins");
+            assertThat(token.code()).isZero();
+            Path policy = Files.writeString(data.resolve("p.yaml"), Policies.text("orders-v7.yaml"));
+            Run push = governed("policies", "push", policy.toString(), "--server", server, "--token", token.out().trim());
+            assertThat(push.code()).as(push.err()).isZero();
+            Run stranger = governed("policies", "list", "--server", server, "--token", fixture.admin());
+            assertThat(stranger.code()).isEqualTo(1);
+            assertThat(stranger.err()).contains("401");
+        } finally {
+            ServeCommand.stop();
+        }
+        assertThat(serving.get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(governed("serve", "--dev", "--host", "0.0.0.0", "--port", "0", "--data", data.toString()).err()).contains("loopback");
     }
 
     static String idOf(HttpResponse<String> response) {
