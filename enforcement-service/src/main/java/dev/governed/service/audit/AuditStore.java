@@ -35,6 +35,37 @@ public final class AuditStore {
         this.clock = clock;
     }
 
+    /**
+     * The streams among {@code streams} that already hold events uploaded by someone other than {@code uploader}:
+     * a stream belongs to the identity whose process writes it, so nobody else can fork or pad it.
+     */
+    public List<String> streamsOwnedByOthers(java.util.Set<String> streams, String uploader) {
+        if (streams.isEmpty()) {
+            return List.of();
+        }
+        List<String> all = List.copyOf(streams);
+        return database.read(connection -> {
+            List<String> result = new ArrayList<>();
+            for (int from = 0; from < all.size(); from += 500) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+                String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT stream FROM audit_events WHERE stream IN ("
+                        + marks + ") AND received_by <> ?")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        statement.setString(i + 1, chunk.get(i));
+                    }
+                    statement.setString(chunk.size() + 1, uploader);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            result.add(rows.getString(1));
+                        }
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
     public IngestResult ingest(List<IncomingEvent> events, List<Checkpoint> checkpoints, String receivedBy) {
         Map<String, IncomingEvent> byId = new LinkedHashMap<>();
         List<String> conflicts = new ArrayList<>();
