@@ -6,6 +6,7 @@ import dev.governed.core.identity.InvalidTokenException;
 import dev.governed.core.identity.TokenSource;
 import dev.governed.core.identity.TokenVerifier;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -27,7 +28,11 @@ final class CallerIdentity implements IdentitySource {
         this.configured = configured;
     }
 
-    static CallerIdentity from(GovernedSettings settings, TokenVerifier verifier) {
+    /** With a token provider configured, it replaces the static sources; a scoped token still wins. */
+    static CallerIdentity from(GovernedSettings settings, TokenVerifier verifier, TokenSource provider) {
+        if (provider != null) {
+            return new CallerIdentity(TokenSource.firstOf(List.of(TokenSource.scoped(), provider)), verifier, false);
+        }
         Properties explicit = new Properties();
         explicit.putAll(settings.explicit());
         boolean configured = settings.get(GovernedSettings.TOKEN).isPresent()

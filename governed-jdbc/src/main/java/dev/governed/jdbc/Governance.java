@@ -1,6 +1,7 @@
 package dev.governed.jdbc;
 
 import dev.governed.audit.AuditRecorder;
+import dev.governed.core.identity.TokenSource;
 import dev.governed.core.identity.TokenVerifier;
 import dev.governed.jdbc.sql.StatementAnalysis;
 import java.util.UUID;
@@ -14,6 +15,8 @@ final class Governance implements AutoCloseable {
 
     final Function<String, StatementAnalysis> analyzer;
     final TokenVerifier verifier;
+    /** The process's own token source when {@code governed.token.provider} is set; otherwise null. */
+    final TokenSource provider;
     final PolicyDecider policy;
     final AuditRecorder audit;
     final Target target;
@@ -25,6 +28,7 @@ final class Governance implements AutoCloseable {
     Governance(
             Function<String, StatementAnalysis> analyzer,
             TokenVerifier verifier,
+            TokenSource provider,
             PolicyDecider policy,
             AuditRecorder audit,
             Target target,
@@ -32,6 +36,7 @@ final class Governance implements AutoCloseable {
             AutoCloseable resources) {
         this.analyzer = analyzer;
         this.verifier = verifier;
+        this.provider = provider;
         this.policy = policy;
         this.audit = audit;
         this.target = target;

@@ -6,6 +6,8 @@ import dev.governed.audit.AuditRecorder;
 import dev.governed.core.GovernedSettings;
 import dev.governed.core.identity.CachingTokenVerifier;
 import dev.governed.core.identity.JwtTokenVerifier;
+import dev.governed.core.identity.TokenProvider;
+import dev.governed.core.identity.TokenProviders;
 import dev.governed.core.identity.TokenVerifier;
 import dev.governed.core.policy.PolicyUnavailable;
 import dev.governed.core.policy.RemotePolicies;
@@ -49,9 +51,19 @@ final class GovernanceFactory {
                 decider = localDecider(local);
             }
             TokenVerifier verifier = verifier(settings);
+            TokenProvider provider = settings.get(TokenProviders.PROVIDER_SETTING)
+                    .map(type -> TokenProviders.create(type, key -> settings.get(key).orElse(null)))
+                    .orElse(null);
             AuditRecorder audit = audit(settings);
-            return new Governance(ANALYZER::analyze, verifier, decider, audit, target,
-                    settings.flag(GovernedSettings.ALLOW_UNWRAP), policySource);
+            AutoCloseable policyResource = policySource;
+            AutoCloseable resources = () -> {
+                try (AutoCloseable first = policyResource; AutoCloseable second = provider) {
+                    // both closed, in reverse order
+                }
+            };
+            return new Governance(ANALYZER::analyze, verifier,
+                    provider == null ? null : TokenProviders.asSource(provider), decider, audit, target,
+                    settings.flag(GovernedSettings.ALLOW_UNWRAP), resources);
         } catch (PolicyException | AuditException | IllegalArgumentException | IllegalStateException e) {
             closeQuietly(policySource);
             throw new SQLNonTransientConnectionException(
@@ -95,9 +107,20 @@ final class GovernanceFactory {
         };
     }
 
-    /** governed.issuer and governed.audience (comma-separated) and governed.jwks, verified results cached. */
+    /**
+     * governed.issuer and governed.audience (comma-separated), governed.jwks, and optionally
+     * governed.algorithms, governed.token.type (e.g. at+jwt), governed.clockSkew and
+     * governed.groupsClaim; verified tokens are cached until they expire.
+     */
     private static TokenVerifier verifier(GovernedSettings settings) {
-        return CachingTokenVerifier.of(JwtTokenVerifier.builder(key -> settings.get(key).orElse(null)).build());
+        JwtTokenVerifier.Builder builder = JwtTokenVerifier.builder(key -> settings.get(key).orElse(null));
+        settings.get("governed.algorithms").ifPresent(value -> builder.algorithms(value.split("\\s*,\\s*")));
+        settings.get("governed.token.type").ifPresent(builder::requiredType);
+        settings.get("governed.groupsClaim").ifPresent(value -> builder.groupClaims(value.split("\\s*,\\s*")));
+        if (settings.get("governed.clockSkew").isPresent()) {
+            builder.clockSkew(settings.duration("governed.clockSkew", JwtTokenVerifier.DEFAULT_CLOCK_SKEW));
+        }
+        return CachingTokenVerifier.of(builder.build());
     }
 
     private static AuditRecorder audit(GovernedSettings settings) {

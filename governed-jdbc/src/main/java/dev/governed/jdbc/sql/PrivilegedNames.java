@@ -20,6 +20,9 @@ final class PrivilegedNames {
             "pg_ls_logicalmapdir", "pg_ls_replslotdir",
             // PostgreSQL: move large objects to and from the server's files.
             "lo_import", "lo_export",
+            // PostgreSQL: large objects hold data outside any table a policy can name.
+            "lo_get", "lo_put", "lo_open", "loread", "lowrite", "lo_from_bytea", "lo_create", "lo_creat",
+            "lo_unlink", "lo_truncate", "lo_truncate64", "lo_lseek", "lo_lseek64",
             // PostgreSQL adminpack: write, rename and delete server files.
             "pg_file_write", "pg_file_rename", "pg_file_unlink", "pg_file_sync", "pg_logdir_ls",
             // PostgreSQL: change settings (set_config('role', ...) is SET ROLE) or other sessions.

@@ -104,11 +104,17 @@ public final class SqlAnalyzer {
         if (statements.isEmpty()) {
             return StatementAnalysis.unanalysable(fingerprint, "the SQL text holds no statement");
         }
-        long deadline = System.nanoTime() + parseTimeout.toNanos();
+        ParseBudget budget = new ParseBudget(parseTimeout.toNanos());
         List<AnalysedStatement> result = new ArrayList<>();
+        boolean schemaChanged = false;
         for (int i = 0; i < statements.size(); i++) {
             try {
-                result.addAll(analyseStatement(statements.get(i), null, deadline));
+                List<AnalysedStatement> analysed = analyseStatement(statements.get(i), null, budget);
+                if (schemaChanged) {
+                    requireQualified(analysed);
+                }
+                schemaChanged |= changesSchema(statements.get(i));
+                result.addAll(analysed);
             } catch (UnanalysableException e) {
                 String where = statements.size() == 1 ? "" : "statement " + (i + 1) + " of " + statements.size() + ": ";
                 return StatementAnalysis.unanalysable(fingerprint, where + e.getMessage());
@@ -120,7 +126,49 @@ public final class SqlAnalyzer {
         return new StatementAnalysis(fingerprint, result, null);
     }
 
-    private List<AnalysedStatement> analyseStatement(List<Token> tokens, SqlOperation asOperation, long deadline)
+    /**
+     * Unqualified tables are resolved against the connection's schema as it was before the
+     * text ran; after {@code SET search_path} in the same text that would name the wrong table.
+     */
+    private static void requireQualified(List<AnalysedStatement> analysed) throws UnanalysableException {
+        for (AnalysedStatement each : analysed) {
+            for (var table : concat(each.tablesRead(), each.tablesWritten())) {
+                if (table.schema() == null) {
+                    throw new UnanalysableException("an earlier statement in the same text changes the schema search "
+                            + "path, so the unqualified table '" + table.name() + "' cannot be resolved; qualify it or "
+                            + "send the statements separately");
+                }
+            }
+        }
+    }
+
+    private static List<dev.governed.policy.TableName> concat(Set<dev.governed.policy.TableName> first,
+            Set<dev.governed.policy.TableName> second) {
+        List<dev.governed.policy.TableName> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
+    }
+
+    private static boolean changesSchema(List<Token> statement) {
+        Token first = statement.get(0);
+        if (!(first.isWord("SET") || first.isWord("RESET") || first.isWord("DISCARD"))) {
+            return false;
+        }
+        for (Token each : statement) {
+            if (each.kind() == SqlLexer.Kind.WORD || each.kind() == SqlLexer.Kind.QUOTED) {
+                String name = Names.identifier(each.text());
+                if (SCHEMA_SETTINGS.contains(name)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Words that, in a SET, RESET or DISCARD, may change which schema unqualified names resolve in. */
+    private static final Set<String> SCHEMA_SETTINGS = Set.of("search_path", "schema", "schema_search_path", "all");
+
+    private List<AnalysedStatement> analyseStatement(List<Token> tokens, SqlOperation asOperation, ParseBudget budget)
             throws UnanalysableException, ParseTimedOut {
         Recognition recognition = StatementRecogniser.recognise(tokens);
         List<AnalysedStatement> result;
@@ -128,11 +176,11 @@ public final class SqlAnalyzer {
             result = List.of(known.statement());
         } else if (recognition instanceof Recognition.Wrapped wrapped) {
             return analyseStatement(wrapped.inner(), wrapped.asOperation() != null ? wrapped.asOperation() : asOperation,
-                    deadline);
+                    budget);
         } else if (recognition instanceof Recognition.Refused refused) {
             throw new UnanalysableException(refused.reason());
         } else {
-            result = TreeWalker.analyse(parse(tokens, deadline));
+            result = TreeWalker.analyse(parse(tokens, budget));
         }
         result = privilegedCalls(tokens, result);
         return asOperation == null ? result : as(asOperation, result);
@@ -178,9 +226,34 @@ public final class SqlAnalyzer {
         return result;
     }
 
-    private Statement parse(List<Token> tokens, long deadline) throws UnanalysableException, ParseTimedOut {
-        long remainingMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
-        CCJSqlParser parser = CCJSqlParserUtil.newParser(parseText(tokens))
+    /**
+     * Parses one statement. JSqlParser accepts {@code ?} in fewer places than a literal
+     * ({@code varchar(?)}, {@code DEFAULT ?}), so a failed parse is retried once with
+     * every {@code ?} given as {@code 0}: still a function of the cache key alone.
+     */
+    private Statement parse(List<Token> tokens, ParseBudget budget) throws UnanalysableException, ParseTimedOut {
+        String withParameters = parseText(tokens, false);
+        try {
+            return parseOnce(withParameters, budget);
+        } catch (UnanalysableException first) {
+            String withNumbers = parseText(tokens, true);
+            if (withNumbers.equals(withParameters)) {
+                throw first;
+            }
+            try {
+                return parseOnce(withNumbers, budget);
+            } catch (UnanalysableException second) {
+                throw first;
+            }
+        }
+    }
+
+    private Statement parseOnce(String text, ParseBudget budget) throws UnanalysableException, ParseTimedOut {
+        long remainingMillis = budget.remainingMillis();
+        if (remainingMillis < 1) {
+            throw new ParseTimedOut();
+        }
+        CCJSqlParser parser = CCJSqlParserUtil.newParser(text)
                 .withAllowComplexParsing(false)
                 .withTimeOut(remainingMillis);
         parses.incrementAndGet();
@@ -210,17 +283,23 @@ public final class SqlAnalyzer {
      * but the cache key. A {@code ?} after DATE, TIME, TIMESTAMP, INTERVAL (typed literals) or IS
      * (COMMENT ON ... IS) stands for a string there, and is given to JSqlParser as one.
      */
-    private static String parseText(List<Token> tokens) {
+    private static String parseText(List<Token> tokens, boolean numbersForPlaceholders) {
         StringBuilder text = new StringBuilder();
         Token previous = null;
         for (Token each : tokens) {
             if (each.spaced() && text.length() > 0) {
                 text.append(' ');
             }
-            boolean typedLiteral = each.kind() == SqlLexer.Kind.PARAM && each.text().equals("?") && previous != null
-                    && previous.kind() == SqlLexer.Kind.WORD
+            boolean placeholder = each.kind() == SqlLexer.Kind.PARAM && each.text().equals("?");
+            boolean typedLiteral = placeholder && previous != null && previous.kind() == SqlLexer.Kind.WORD
                     && TYPED_LITERAL_PREFIXES.contains(previous.text().toUpperCase(java.util.Locale.ROOT));
-            text.append(typedLiteral ? "''" : each.text());
+            if (typedLiteral) {
+                text.append("''");
+            } else if (placeholder && numbersForPlaceholders) {
+                text.append('0');
+            } else {
+                text.append(each.text());
+            }
             previous = each;
         }
         return text.toString();
@@ -247,6 +326,25 @@ public final class SqlAnalyzer {
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** The time all parses of one text share; it starts with the first parse, not with tokenizing. */
+    private static final class ParseBudget {
+        private final long nanos;
+        private long deadline;
+        private boolean started;
+
+        ParseBudget(long nanos) {
+            this.nanos = nanos;
+        }
+
+        long remainingMillis() {
+            if (!started) {
+                started = true;
+                deadline = System.nanoTime() + nanos;
+            }
+            return (deadline - System.nanoTime()) / 1_000_000;
+        }
     }
 
     /** A parse that ran out of time: reported, but not cached, since the next try may be faster. */

@@ -275,12 +275,21 @@ final class StatementRecogniser {
     }
 
     private static Recognition create(Cursor c) {
-        while (c.acceptAny("OR", "REPLACE", "FORCE", "CONSTRAINT", "TRUSTED", "PROCEDURAL")) {
+        if (c.containsWord("ENGINE")) {
+            // H2 instantiates the named Java class as the table's storage engine.
+            return known(SqlOperation.EXECUTE);
+        }
+        while (c.acceptAny("OR", "REPLACE", "FORCE", "CONSTRAINT", "TRUSTED", "PROCEDURAL", "GLOBAL", "LOCAL",
+                "TEMP", "TEMPORARY")) {
             // modifiers before the kind of object
         }
         String kind = c.peekWordUpper();
         if (kind == null) {
             return UNKNOWN;
+        }
+        if (kind.equals("LINKED")) {
+            // An H2 linked table opens a JDBC connection the server makes, to any URL.
+            return known(SqlOperation.EXECUTE);
         }
         if (PrivilegedNames.CODE_OBJECTS.contains(kind)) {
             return known(SqlOperation.CREATE_FUNCTION);

@@ -65,6 +65,10 @@ class PrivilegedStatementsTest {
             SET session_preload_libraries = 'evil'                                   | EXECUTE
             SET JAVA_OBJECT_SERIALIZER = 'com.evil.S'                                | EXECUTE
             SET BUILTIN_ALIAS_OVERRIDE = TRUE                                        | EXECUTE
+            CREATE LINKED TABLE lt('org.h2.Driver', 'jdbc:h2:mem:x', 'sa', '', 'SECRETS') | EXECUTE
+            CREATE FORCE LINKED TABLE lt('org.h2.Driver', 'jdbc:h2:mem:x', 'sa', '', 'S') | EXECUTE
+            CREATE TABLE t (a int) ENGINE "com.evil.Engine"                          | EXECUTE
+            EXECUTE IMMEDIATE 'DROP TABLE t'                                         | EXECUTE
             CREATE USER bob PASSWORD 'x'                                             | GRANT
             CREATE ROLE admin2 SUPERUSER                                             | GRANT
             ALTER USER bob ADMIN TRUE                                                | GRANT
