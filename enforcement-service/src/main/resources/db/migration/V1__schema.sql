@@ -70,7 +70,6 @@ CREATE TABLE audit_events (
     resource_name  VARCHAR,
     effect         VARCHAR(16),
     action_kind    VARCHAR(16),
-    session_id     VARCHAR(64),
     body           VARCHAR NOT NULL,
     received_at    BIGINT NOT NULL,
     received_by    VARCHAR
@@ -78,7 +77,6 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_events_stream ON audit_events (stream, seq);
 CREATE INDEX audit_events_time ON audit_events (event_time);
 CREATE INDEX audit_events_subject ON audit_events (subject);
-CREATE INDEX audit_events_session ON audit_events (session_id);
 
 CREATE TABLE audit_checkpoints (
     stream     VARCHAR(64) NOT NULL,
