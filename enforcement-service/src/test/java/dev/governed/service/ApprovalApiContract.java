@@ -189,6 +189,18 @@ abstract class ApprovalApiContract {
     }
 
     @Test
+    void windowGrantForOneUserDoesNotCoverTheAgentActingForAnother() {
+        String forAlice = fixture.idp.token().subject("agent:assistant-2").groups("order-writers").actor("alice").sign();
+        String forBob = fixture.idp.token().subject("agent:assistant-2").groups("order-writers").actor("bob").sign();
+        String id = json(fixture.postJson("/v1/approvals", forAlice, request("refunds-window", null))).get("id").asText();
+        fixture.postJson("/v1/approvals/" + id + "/approve", fixture.approver("dba"), "{}");
+        HttpResponse<String> bob = fixture.postJson("/v1/approvals", forBob, request("refunds-window", null));
+        assertThat(bob.statusCode()).isEqualTo(201);
+        assertThat(json(bob).get("status").asText()).isEqualTo("pending");
+        assertThat(json(fixture.postJson("/v1/approvals", forAlice, request("refunds-window", null))).get("id").asText()).isEqualTo(id);
+    }
+
+    @Test
     void badRequestsAreRefusedAndNothingIsStored() {
         String writer = fixture.agent("agent:sloppy", "order-writers");
         String valid = request("order-writes-need-approval", "prod");
