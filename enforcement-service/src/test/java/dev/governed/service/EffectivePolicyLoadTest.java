@@ -59,6 +59,9 @@ class EffectivePolicyLoadTest {
             java.util.Map<String, AtomicInteger> failures = new java.util.concurrent.ConcurrentHashMap<>();
             // Each worker owns every workers-th slot of the schedule and at most one connection.
             ExecutorService pool = Executors.newFixedThreadPool(workers);
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpuBefore = os.getProcessCpuTime();
             long start = System.nanoTime();
             long interval = 1_000_000_000L / rps;
             for (int w = 0; w < workers; w++) {
@@ -93,6 +96,7 @@ class EffectivePolicyLoadTest {
             pool.shutdown();
             pool.awaitTermination(seconds + 60, TimeUnit.SECONDS);
             long elapsed = System.nanoTime() - start;
+            long cpu = os.getProcessCpuTime() - cpuBefore;
             long[] sorted = Arrays.copyOf(latencies, done.get());
             Arrays.sort(sorted);
             List<String> report = new ArrayList<>();
@@ -104,6 +108,8 @@ class EffectivePolicyLoadTest {
             Arrays.sort(service);
             report.add(String.format("from send (no queueing behind late starts) ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f",
                     pct(service, 50), pct(service, 90), pct(service, 99), service.length == 0 ? 0 : service[service.length - 1] / 1e6));
+            report.add(String.format("CPU of this JVM (service and load generator together): %.0f µs per request, %.2f cores busy",
+                    cpu / 1e3 / Math.max(1, done.get()), cpu / (double) elapsed));
             report.add("machine: " + Runtime.getRuntime().availableProcessors() + " processors, load average "
                     + java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             report.forEach(System.out::println);
