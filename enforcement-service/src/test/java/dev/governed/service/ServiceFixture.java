@@ -1,5 +1,6 @@
 package dev.governed.service;
 
+import dev.governed.testsupport.PostgresFixture;
 import dev.governed.testsupport.TestIdentityProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +38,16 @@ public final class ServiceFixture implements AutoCloseable {
 
     public static ServiceFixture onH2(Path dir) {
         return start(TestIdentityProvider.served(), true, b -> b.dataDir(dir));
+    }
+
+    /** A service on a fresh database {@code name} of the shared test PostgreSQL. */
+    public static ServiceFixture onPostgres(String name, Consumer<ServiceConfig.Builder> customise) {
+        PostgresFixture postgres = PostgresFixture.shared();
+        postgres.newDatabase(name);
+        return start(TestIdentityProvider.served(), true, b -> {
+            b.databaseUrl(postgres.jdbcUrl(name)).databaseUser(postgres.user()).databasePassword(postgres.password()).databasePoolSize(4);
+            customise.accept(b);
+        });
     }
 
     public static ServiceFixture start(TestIdentityProvider idp, boolean ownsIdp, Consumer<ServiceConfig.Builder> customise) {

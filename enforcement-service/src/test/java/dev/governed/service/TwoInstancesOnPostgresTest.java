@@ -63,7 +63,7 @@ class TwoInstancesOnPostgresTest {
     void policyActivatedOnOneInstanceIsServedByTheOther() throws Exception {
         activatePolicyOnA();
         String agent = b.agent("agent:support", "support-agents");
-        HttpResponse<String> fromB = PolicyApiTest.waitForVersion(
+        HttpResponse<String> fromB = PolicyApiContract.waitForVersion(
                 b.request("/v1/policies/effective?resource=orders-db&environment=prod", agent).GET().build(), "7");
         HttpResponse<String> fromA = a.get("/v1/policies/effective?resource=orders-db&environment=prod", agent);
         assertThat(fromB.statusCode()).isEqualTo(200);
@@ -82,7 +82,7 @@ class TwoInstancesOnPostgresTest {
     void approvalRequestedOnOneInstanceIsDecidedOnTheOtherAndTheWaiterSeesIt() throws Exception {
         activatePolicyOnA();
         String writer = a.agent("agent:writer", "order-writers");
-        HttpResponse<String> created = a.postJson("/v1/approvals", writer, ApprovalApiTest.request("order-writes-need-approval", "prod"));
+        HttpResponse<String> created = a.postJson("/v1/approvals", writer, ApprovalApiContract.request("order-writes-need-approval", "prod"));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = json(created).get("id").asText();
         CompletableFuture<HttpResponse<String>> wait = CompletableFuture.supplyAsync(() -> a.get("/v1/approvals/" + id + "/wait?timeout=10", writer));
@@ -98,7 +98,7 @@ class TwoInstancesOnPostgresTest {
     void racingApproversOnBothInstancesDecideOnce() throws Exception {
         activatePolicyOnA();
         String id = json(a.postJson("/v1/approvals", a.agent("agent:racer", "order-writers"),
-                ApprovalApiTest.request("order-writes-need-approval", "prod"))).get("id").asText();
+                ApprovalApiContract.request("order-writes-need-approval", "prod"))).get("id").asText();
         CompletableFuture<HttpResponse<String>> onA = CompletableFuture.supplyAsync(
                 () -> a.postJson("/v1/approvals/" + id + "/approve", a.approver("dba"), "{}"));
         CompletableFuture<HttpResponse<String>> onB = CompletableFuture.supplyAsync(

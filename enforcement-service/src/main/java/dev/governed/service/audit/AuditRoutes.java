@@ -20,6 +20,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,6 +30,8 @@ public final class AuditRoutes {
     private static final Set<String> INGEST_TYPES = Set.of("application/json", "application/x-ndjson", "application/jsonl",
             "application/x-jsonlines");
     private static final int MAX_PAGE = 1000;
+    /** received_by of uploaded events; the service's own events carry "service:<instance>". */
+    static final String UPLOADER_PREFIX = "upload:";
 
     private final AuditStore store;
     private final Authenticator auth;
@@ -53,7 +56,22 @@ public final class AuditRoutes {
         String text = Bodies.text(ctx, INGEST_TYPES, config.maxAuditBodyBytes());
         boolean lines = JSON_LINES.contains(Bodies.mediaType(ctx.header("Content-Type")));
         AuditBatchParser.Batch batch = AuditBatchParser.parse(text, lines, config.maxAuditBatch());
-        IngestResult result = store.ingest(batch.events(), batch.checkpoints(), caller.subject());
+        for (IncomingEvent each : batch.events()) {
+            if (each.event().action() != null && "admin".equals(each.event().action().kind())) {
+                throw ApiException.badRequest("event " + each.event().id() + " is an admin event; those are written by the service itself, "
+                        + "never uploaded");
+            }
+        }
+        String uploader = UPLOADER_PREFIX + caller.subject();
+        java.util.Set<String> streams = new java.util.TreeSet<>();
+        batch.events().stream().filter(e -> e.event().chain() != null).forEach(e -> streams.add(e.event().chain().stream()));
+        batch.checkpoints().forEach(c -> streams.add(c.stream()));
+        List<String> foreign = store.streamsOwnedByOthers(streams, uploader);
+        if (!foreign.isEmpty()) {
+            throw ApiException.forbidden("stream(s) " + foreign + " hold events uploaded by another identity; '" + caller.subject()
+                    + "' may only add to streams it writes");
+        }
+        IngestResult result = store.ingest(batch.events(), batch.checkpoints(), uploader);
         ObjectNode body = Json.mapper().valueToTree(result);
         Responses.json(ctx, result.conflicts().isEmpty() ? 200 : 409, body);
     }
@@ -116,7 +134,7 @@ public final class AuditRoutes {
 
     private static AuditFilter filter(Context ctx) {
         return new AuditFilter(ctx.queryParam("subject"), ctx.queryParam("resource"), ctx.queryParam("decision"),
-                ctx.queryParam("stream"), ctx.queryParam("kind"), time(ctx, "from"), time(ctx, "to"));
+                ctx.queryParam("stream"), ctx.queryParam("kind"), ctx.queryParam("session"), time(ctx, "from"), time(ctx, "to"));
     }
 
     private static Instant time(Context ctx, String name) {

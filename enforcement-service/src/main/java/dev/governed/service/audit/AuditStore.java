@@ -35,6 +35,37 @@ public final class AuditStore {
         this.clock = clock;
     }
 
+    /**
+     * The streams among {@code streams} that already hold events uploaded by someone other than {@code uploader}:
+     * a stream belongs to the identity whose process writes it, so nobody else can fork or pad it.
+     */
+    public List<String> streamsOwnedByOthers(java.util.Set<String> streams, String uploader) {
+        if (streams.isEmpty()) {
+            return List.of();
+        }
+        List<String> all = List.copyOf(streams);
+        return database.read(connection -> {
+            List<String> result = new ArrayList<>();
+            for (int from = 0; from < all.size(); from += 500) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+                String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT stream FROM audit_events WHERE stream IN ("
+                        + marks + ") AND received_by <> ?")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        statement.setString(i + 1, chunk.get(i));
+                    }
+                    statement.setString(chunk.size() + 1, uploader);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            result.add(rows.getString(1));
+                        }
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
     public IngestResult ingest(List<IncomingEvent> events, List<Checkpoint> checkpoints, String receivedBy) {
         Map<String, IncomingEvent> byId = new LinkedHashMap<>();
         List<String> conflicts = new ArrayList<>();
@@ -148,7 +179,7 @@ public final class AuditStore {
     }
 
     private static final String INSERT = "INSERT INTO audit_events (id, stream, seq, prev_hash, hash, hash_valid, event_time, subject, "
-            + "resource_name, effect, action_kind, body, received_at, received_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + "resource_name, effect, action_kind, body, received_at, received_by, session_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private static void bind(PreparedStatement statement, IncomingEvent incoming, long now, String receivedBy) throws SQLException {
         AuditEvent event = incoming.event();
@@ -171,6 +202,8 @@ public final class AuditStore {
         statement.setString(12, incoming.body());
         statement.setLong(13, now);
         statement.setString(14, receivedBy);
+        String session = event.session() == null ? null : event.session().id();
+        statement.setString(15, session != null && session.length() <= 64 ? session : null);
     }
 
     private int storeCheckpoints(List<Checkpoint> checkpoints) {
@@ -286,6 +319,7 @@ public final class AuditStore {
         condition(result, parameters, "effect = ?", filter.decision());
         condition(result, parameters, "stream = ?", filter.stream());
         condition(result, parameters, "action_kind = ?", filter.kind());
+        condition(result, parameters, "session_id = ?", filter.session());
         condition(result, parameters, "event_time >= ?", filter.from() == null ? null : Times.micros(filter.from()));
         condition(result, parameters, "event_time < ?", filter.to() == null ? null : Times.micros(filter.to()));
         return result.toString();

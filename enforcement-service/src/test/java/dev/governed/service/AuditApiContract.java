@@ -12,20 +12,22 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestInstance;
 
-class AuditApiTest {
-    @TempDir
-    static Path dir;
-    static ServiceFixture fixture;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AuditApiContract {
+    ServiceFixture fixture;
+
+    /** Starts the service under test on its database. */
+    abstract ServiceFixture startFixture();
 
     @BeforeAll
-    static void start() {
-        fixture = ServiceFixture.onH2(dir);
+    void start() {
+        fixture = startFixture();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         fixture.close();
     }
 
@@ -161,6 +163,33 @@ class AuditApiTest {
         JsonNode array = json(fixture.get("/v1/audit/export?format=json&stream=" + stream, auditor));
         assertThat(array).hasSize(2);
         assertThat(fixture.get("/v1/audit/export?format=xml", auditor).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void agentCannotUploadAdminEvents() {
+        String forged = dev.governed.audit.AuditJson.toJson(new dev.governed.audit.AuditEvent(UUID.randomUUID().toString(),
+                java.time.Instant.now(), null, new dev.governed.audit.AuditEvent.Actor("alice-admin", List.of("governed-admins"), null, null, null),
+                null, new dev.governed.audit.AuditEvent.Resource("governed-service", "service", "policy:1", null),
+                new dev.governed.audit.AuditEvent.Action("admin", "policy.activate", null, null, List.of()),
+                new dev.governed.audit.AuditEvent.DecisionInfo("allow", "roles", null, null, null), List.of(),
+                new dev.governed.audit.AuditEvent.Outcome("ok", null, 0, null)));
+        HttpResponse<String> response = fixture.postJson("/v1/audit/events", fixture.agent("agent:forger"), "[" + forged + "]");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("written by the service itself");
+        assertThat(fixture.get("/v1/audit/events?kind=admin&subject=alice-admin", fixture.auditor()).body()).doesNotContain("policy:1");
+    }
+
+    @Test
+    void anotherIdentityCannotAddToSomeoneElsesStream() {
+        String stream = UUID.randomUUID().toString();
+        List<String> events = AuditEvents.chain(stream, 4, "agent:owner", "allow");
+        fixture.postJson("/v1/audit/events", fixture.agent("agent:owner"), AuditEvents.array(events.subList(0, 2)));
+        HttpResponse<String> intruder = fixture.postJson("/v1/audit/events", fixture.agent("agent:intruder"), AuditEvents.array(events.subList(2, 4)));
+        assertThat(intruder.statusCode()).isEqualTo(403);
+        assertThat(intruder.body()).contains(stream);
+        assertThat(json(fixture.get("/v1/audit/streams/" + stream, fixture.auditor())).get("events").asLong()).isEqualTo(2);
+        assertThat(fixture.postJson("/v1/audit/events", fixture.agent("agent:owner"), AuditEvents.array(events.subList(2, 4))).statusCode())
+                .isEqualTo(200);
     }
 
     @Test

@@ -18,22 +18,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class PolicyApiTest {
-    @TempDir
-    static Path dir;
-    static ServiceFixture fixture;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class PolicyApiContract {
+    ServiceFixture fixture;
+
+    /** Starts the service under test on its database. */
+    abstract ServiceFixture startFixture();
 
     @BeforeAll
-    static void start() {
-        fixture = ServiceFixture.onH2(dir);
+    void start() {
+        fixture = startFixture();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         fixture.close();
     }
 
