@@ -257,14 +257,14 @@ class GovernedStatement extends StatementWrapper {
 
     /**
      * Whether running the text may change the schema unqualified names resolve in: a SET or RESET,
-     * or the end of a transaction, which undoes a SET made inside it (SET LOCAL at COMMIT, any SET
-     * at ROLLBACK on PostgreSQL).
+     * the end of a transaction, which undoes a SET made inside it (SET LOCAL at COMMIT, any SET at
+     * ROLLBACK on PostgreSQL), or a CREATE, which may make a temporary table that shadows a name.
      */
     private static boolean changesSession(StatementAnalysis analysis) {
         for (AnalysedStatement each : analysis.statements()) {
             SqlOperation operation = each.operation();
             if (Enforcer.changesSession(operation) || operation == SqlOperation.COMMIT
-                    || operation == SqlOperation.ROLLBACK) {
+                    || operation == SqlOperation.ROLLBACK || operation == SqlOperation.CREATE) {
                 return true;
             }
         }

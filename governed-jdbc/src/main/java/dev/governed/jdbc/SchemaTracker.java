@@ -66,10 +66,14 @@ final class SchemaTracker {
         }
     }
 
+    /**
+     * PostgreSQL searches the session's temporary schema before the search path: once the
+     * session has one, a temporary table may shadow any unqualified name, so the answer is unknown.
+     */
     private String onlySchemaInSearchPath() throws SQLException {
         try (Statement statement = raw.createStatement();
-                ResultSet result = statement.executeQuery("SELECT current_schemas(false)")) {
-            if (!result.next()) {
+                ResultSet result = statement.executeQuery("SELECT current_schemas(false), pg_my_temp_schema() <> 0")) {
+            if (!result.next() || result.getBoolean(2)) {
                 return null;
             }
             Array path = result.getArray(1);

@@ -125,6 +125,73 @@ class RedTeamH2Test extends RedTeamTest {
                 "{? = call FILE_READ('" + file + "')}");
     }
 
+    /** Tokens forged with the signer's key chosen by the token itself, or otherwise not valid now, for us. */
+    static Stream<org.junit.jupiter.params.provider.Arguments> forgedTokens() throws Exception {
+        return Stream.of(
+                named("jku header pointing at the attacker's keys", idp -> withHeader(
+                        h -> h.jwkURL(java.net.URI.create("http://127.0.0.1:9/jwks.json")), "attacker-1")),
+                named("x5u header pointing at the attacker's certificate", idp -> withHeader(
+                        h -> h.x509CertURL(java.net.URI.create("http://127.0.0.1:9/cert.pem")), "attacker-2")),
+                named("embedded jwk header", idp -> idp.attack().embeddedKey()),
+                named("kid path traversal", idp -> withHeader(h -> h, "../../../../../dev/null")),
+                named("kid SQL injection", idp -> withHeader(h -> h, "x' OR '1'='1")),
+                named("kid of a published key, attacker's signature", idp -> withHeader(h -> h,
+                        idp.keyId(dev.governed.testsupport.TestIdentityProvider.Algorithm.RS256))),
+                named("nbf an hour ahead", idp -> idp.token().subject("agent:support").groups("support-agents")
+                        .notBefore(java.time.Instant.now().plusSeconds(3600)).sign()),
+                named("iat an hour ahead", idp -> idp.token().subject("agent:support").groups("support-agents")
+                        .issuedAt(java.time.Instant.now().plusSeconds(3600)).sign()),
+                named("another audience", idp -> idp.token().subject("agent:support").groups("support-agents")
+                        .audience("another-service").sign()),
+                named("issuer in another case", idp -> idp.token().subject("agent:support").groups("support-agents")
+                        .issuer(idp.issuer().toUpperCase(java.util.Locale.ROOT)).sign()),
+                named("no exp", idp -> idp.attack().missingExpiry()),
+                named("alg None", idp -> idp.attack().unsignedWithAlgorithm("None")),
+                named("alg nOnE", idp -> idp.attack().unsignedWithAlgorithm("nOnE")),
+                named("five parts, as an encrypted token", idp -> "eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d"),
+                named("a megabyte of token", idp -> "e".repeat(1 << 20)));
+    }
+
+    private static org.junit.jupiter.params.provider.Arguments named(
+            String name, java.util.function.Function<dev.governed.testsupport.TestIdentityProvider, String> token) {
+        return org.junit.jupiter.params.provider.Arguments.of(name, token);
+    }
+
+    /** A token for support-agents signed by a key of the attacker, with the header the attack needs. */
+    private static String withHeader(java.util.function.UnaryOperator<com.nimbusds.jose.JWSHeader.Builder> header,
+            String kid) {
+        try {
+            com.nimbusds.jose.jwk.RSAKey attacker = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID(kid)
+                    .generate();
+            com.nimbusds.jose.JWSHeader.Builder builder = new com.nimbusds.jose.JWSHeader.Builder(
+                    com.nimbusds.jose.JWSAlgorithm.RS256).keyID(kid);
+            com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(header.apply(builder).build(),
+                    new com.nimbusds.jwt.JWTClaimsSet.Builder().subject("agent:evil").issuer(
+                            dev.governed.testsupport.TestIdentityProvider.DEFAULT_ISSUER)
+                            .audience(dev.governed.testsupport.TestIdentityProvider.DEFAULT_AUDIENCE)
+                            .claim("groups", List.of("dba", "support-agents"))
+                            .expirationTime(new java.util.Date(System.currentTimeMillis() + 300_000)).build());
+            jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(attacker));
+            return jwt.serialize();
+        } catch (com.nimbusds.jose.JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("forgedTokens")
+    void forgedOrUnfitTokenIsRefused(String name,
+            java.util.function.Function<dev.governed.testsupport.TestIdentityProvider, String> attack) throws Exception {
+        String token = attack.apply(fixture.idp);
+        try (Connection connection = governed(null); java.sql.Statement statement = connection.createStatement()) {
+            assertRefused(() -> dev.governed.core.Governed.runAs(token,
+                    () -> statement.executeUpdate("DELETE FROM orders WHERE id = 10")));
+            assertRefused(() -> dev.governed.core.Governed.runAs(token,
+                    () -> statement.executeUpdate("DELETE FROM orders WHERE id = 10")));
+        }
+        assertDatabaseUnchanged();
+    }
+
     /** No attack above may have written the probe file. */
     @Test
     void noAttackWroteTheProbeFile() {

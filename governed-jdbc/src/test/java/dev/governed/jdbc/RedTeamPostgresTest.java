@@ -99,6 +99,21 @@ class RedTeamPostgresTest extends RedTeamTest {
                 org.postgresql.jdbc.PgResultSet.class, org.postgresql.jdbc.PgDatabaseMetaData.class);
     }
 
+    /**
+     * On a pooled connection shared by callers, a temporary table left by one (here a dba) shadows
+     * public.orders for the next: PostgreSQL searches pg_temp first.
+     */
+    @Test
+    void temporaryTableLeftByAnotherCallerDoesNotPassForPublicOrders() throws Exception {
+        try (Connection connection = support(); Statement statement = connection.createStatement()) {
+            dev.governed.core.Governed.runAs(fixture.dba(), () ->
+                    statement.execute("CREATE TEMP TABLE orders AS SELECT * FROM private.orders"));
+            assertRefused(() -> statement.executeQuery("SELECT status FROM orders").close());
+            assertRefused(() -> statement.executeUpdate("DELETE FROM orders WHERE id = 10"));
+        }
+        assertDatabaseUnchanged();
+    }
+
     /** A large object is data outside any table a policy names: lo_get is refused, and so is getBlob. */
     @Test
     void largeObjectIsNotReadThroughGetBlob() throws Exception {

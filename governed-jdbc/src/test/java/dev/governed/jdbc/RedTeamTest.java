@@ -134,7 +134,10 @@ abstract class RedTeamTest {
         StringBuilder result = new StringBuilder();
         try (Statement statement = inspector.createStatement()) {
             result.append("schemas:").append(rows(statement,
-                    "SELECT schema_name FROM information_schema.schemata ORDER BY 1")).append('\n');
+                    "SELECT schema_name FROM information_schema.schemata"
+                    // A session's temporary schemas come and go with its temporary tables.
+                    + " WHERE lower(schema_name) NOT LIKE 'pg\\_temp\\_%' AND lower(schema_name) NOT LIKE 'pg\\_toast\\_temp\\_%'"
+                    + " ORDER BY 1")).append('\n');
             List<String[]> tables = new ArrayList<>();
             try (ResultSet each = statement.executeQuery("SELECT table_schema, table_name FROM information_schema.tables"
                     + " WHERE lower(table_schema) NOT IN ('information_schema', 'pg_catalog') ORDER BY 1, 2")) {
