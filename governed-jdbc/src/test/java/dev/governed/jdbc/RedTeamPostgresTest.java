@@ -82,6 +82,11 @@ class RedTeamPostgresTest extends RedTeamTest {
         try (Statement statement = raw.createStatement()) {
             // Confidential data kept in a large object, outside any table a policy names.
             statement.execute("SELECT lo_from_bytea(4242, 'large object secret'::bytea)");
+            // A one-column table no rule allows, and a table whose name holds a dot.
+            statement.execute("CREATE TABLE vault (secret TEXT)");
+            statement.execute("INSERT INTO vault VALUES ('vault secret')");
+            statement.execute("CREATE TABLE \"public.orders\" (id INT, secret TEXT)");
+            statement.execute("INSERT INTO \"public.orders\" VALUES (1, 'not the orders table')");
         }
     }
 
@@ -247,6 +252,13 @@ class RedTeamPostgresTest extends RedTeamTest {
                 // Cursors.
                 "DECLARE c CURSOR WITH HOLD FOR SELECT * FROM secrets",
                 "FETCH ALL FROM c",
+                // Expressions the analysis may not walk: array slices, ARRAY(TABLE ...).
+                "SELECT array_length((array_fill(0, ARRAY[1000]))[1:(SELECT ascii(substr(secret, 1, 1))"
+                        + " FROM secrets)], 1)",
+                "SELECT id FROM orders WHERE id = 10 AND (ARRAY[1])[1:(SELECT 1 FROM secrets)] IS NOT NULL",
+                "SELECT ARRAY(TABLE vault)",
+                // A quoted name with a dot in it is one name, not schema and table.
+                "SELECT * FROM \"public.orders\"",
                 // Lexing: Unicode escapes, dollar quotes, escapes.
                 "SELECT * FROM U&\"secr\\0065ts\"",
                 "SELECT * FROM U&\"secrets\"",
