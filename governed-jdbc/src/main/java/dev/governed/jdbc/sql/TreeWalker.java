@@ -439,6 +439,7 @@ final class TreeWalker {
         } else {
             if (node instanceof Function function) {
                 checkFunction(function.getMultipartName());
+                skipCountStar(function);
             } else if (node instanceof AnalyticExpression analytic) {
                 checkFunction(analytic.getName() == null ? null : List.of(analytic.getName()));
             }
@@ -470,6 +471,19 @@ final class TreeWalker {
             if (!skip.contains(each.getName())) {
                 expression(each.get(node), scope, clause);
             }
+        }
+    }
+
+    /** {@code count(*)} counts rows and reads no column; {@code count(t.*)} and {@code f(*)} still report theirs. */
+    private void skipCountStar(Function function) {
+        List<String> name = function.getMultipartName();
+        if (name == null || name.isEmpty() || !"count".equals(Names.identifier(name.get(name.size() - 1)))
+                || function.getParameters() == null || function.getParameters().size() != 1) {
+            return;
+        }
+        Object only = function.getParameters().get(0);
+        if (only instanceof AllColumns && !(only instanceof AllTableColumns)) {
+            visited.add(only);
         }
     }
 
