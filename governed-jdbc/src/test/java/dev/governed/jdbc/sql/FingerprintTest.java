@@ -55,6 +55,8 @@ class FingerprintTest {
         assertDistinct("SELECT a, b FROM t GROUP BY 1", "SELECT a, b FROM t GROUP BY 2");
         assertDistinct("SELECT a, b FROM t ORDER BY a, 1", "SELECT a, b FROM t ORDER BY a, 2");
         assertDistinct("SELECT * FROM (SELECT a, b FROM t ORDER BY 1) x", "SELECT * FROM (SELECT a, b FROM t ORDER BY 2) x");
+        assertDistinct("SELECT DISTINCT ON (1) a, b FROM t", "SELECT DISTINCT ON (2) a, b FROM t");
+        assertDistinct("SELECT a FROM t GROUP BY ROLLUP (1)", "SELECT a FROM t GROUP BY ROLLUP (2)");
     }
 
     @Test
