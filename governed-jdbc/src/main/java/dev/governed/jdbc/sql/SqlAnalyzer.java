@@ -268,7 +268,8 @@ public final class SqlAnalyzer {
                 Thread.currentThread().interrupt();
                 throw new ParseTimedOut();
             }
-            throw new UnanalysableException("JSqlParser cannot parse it: " + firstLine(e));
+            throw new UnanalysableException("the SQL parser cannot read it (" + firstLine(e)
+                    + "); Governed denies what it cannot analyse, so rewrite it in plainer SQL");
         }
         List<Statement> parsed = statements == null ? List.of()
                 : statements.stream().filter(Objects::nonNull).toList();
@@ -322,7 +323,10 @@ public final class SqlAnalyzer {
     }
 
     private static String firstLine(Exception e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);
