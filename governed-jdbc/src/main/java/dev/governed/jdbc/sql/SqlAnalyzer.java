@@ -35,6 +35,8 @@ import net.sf.jsqlparser.statement.Statements;
  */
 public final class SqlAnalyzer {
 
+    private static final int UNCACHED_LENGTH = 64 * 1024;
+
     private final Duration parseTimeout;
     private final ExecutorService parserThreads;
     private final Cache<String, StatementAnalysis> cache;
@@ -67,7 +69,8 @@ public final class SqlAnalyzer {
                     "the SQL text could not be tokenized (" + e.getClass().getSimpleName() + ")");
         }
         try {
-            return cache.get(key, this::analyseKey);
+            // One huge text would otherwise push hundreds of everyday statements out of the cache.
+            return key.length() > UNCACHED_LENGTH ? analyseKey(key) : cache.get(key, this::analyseKey);
         } catch (NotCached e) {
             return e.analysis;
         } catch (RuntimeException | StackOverflowError e) {

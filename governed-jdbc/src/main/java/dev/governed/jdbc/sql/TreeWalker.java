@@ -290,7 +290,7 @@ final class TreeWalker {
         boolean recursive = items.stream().anyMatch(WithItem::isRecursive);
         Scope all = scope;
         for (WithItem<?> each : items) {
-            all = all.with(Names.identifier(each.getAliasName()));
+            all = all.with(Names.cteKey(each.getAliasName()));
         }
         Scope running = recursive ? all : scope;
         for (WithItem<?> each : items) {
@@ -307,7 +307,7 @@ final class TreeWalker {
                 expression(body, running, effective(override, Clause.OTHER));
             }
             if (!recursive) {
-                running = running.with(Names.identifier(each.getAliasName()));
+                running = running.with(Names.cteKey(each.getAliasName()));
             }
         }
         return running;
@@ -499,7 +499,7 @@ final class TreeWalker {
 
     private void readTable(Table table, Scope scope) throws UnanalysableException {
         TableName name = tableName(table);
-        if (name.schema() == null && scope.contains(name.name())) {
+        if (name.schema() == null && scope.contains(Names.cteKey(table.getName()))) {
             return; // a reference to a CTE in scope
         }
         current.read.add(name);
@@ -558,7 +558,7 @@ final class TreeWalker {
         return List.copyOf(result);
     }
 
-    /** CTE names visible at a point of the statement. */
+    /** CTE names visible at a point of the statement, as {@link Names#cteKey} keys. */
     private record Scope(Set<String> names) {
         static final Scope EMPTY = new Scope(Set.of());
 
