@@ -286,8 +286,9 @@ final class StatementRecogniser {
         if (kind == null) {
             return UNKNOWN;
         }
-        if (kind.equals("LINKED")) {
-            // An H2 linked table opens a JDBC connection the server makes, to any URL.
+        if (kind.equals("LINKED") || PrivilegedNames.REMOTE_OBJECTS.contains(kind)
+                || (kind.equals("USER") && c.peek(1, "MAPPING"))) {
+            // An H2 linked table or a PostgreSQL foreign server makes the server connect elsewhere.
             return known(SqlOperation.EXECUTE);
         }
         if (PrivilegedNames.CODE_OBJECTS.contains(kind)) {
@@ -325,6 +326,9 @@ final class StatementRecogniser {
         }
         if (PrivilegedNames.CODE_OBJECTS.contains(kind)) {
             return known(SqlOperation.CREATE_FUNCTION);
+        }
+        if (PrivilegedNames.REMOTE_OBJECTS.contains(kind) || (kind.equals("USER") && c.peek(1, "MAPPING"))) {
+            return known(SqlOperation.EXECUTE);
         }
         if (kind.equals("ROLE") || kind.equals("USER") || kind.equals("GROUP")) {
             return known(SqlOperation.GRANT);
