@@ -22,6 +22,7 @@ import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.ReturningClause;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.alter.Alter;
+import net.sf.jsqlparser.statement.alter.AlterExpression;
 import net.sf.jsqlparser.statement.alter.RenameTableStatement;
 import net.sf.jsqlparser.statement.alter.sequence.AlterSequence;
 import net.sf.jsqlparser.statement.comment.Comment;
@@ -142,6 +143,7 @@ final class TreeWalker {
         } else if (statement instanceof Alter alter) {
             current.operation = SqlOperation.ALTER;
             written(alter.getTable());
+            renamedTo(alter);
             rest(alter, scope, Clause.OTHER, "table");
         } else if (statement instanceof RenameTableStatement rename) {
             current.operation = SqlOperation.ALTER;
@@ -252,6 +254,21 @@ final class TreeWalker {
         from(merge.getFromItem(), scope, null);
         expression(merge.getOnCondition(), scope, Clause.JOIN);
         rest(merge, scope, Clause.SET, "withItemsList", "table", "fromItem", "onCondition");
+    }
+
+    /** ALTER TABLE t RENAME TO u writes u too: it takes that name, in t's schema. */
+    private void renamedTo(Alter alter) throws UnanalysableException {
+        if (alter.getAlterExpressions() == null || alter.getTable() == null) {
+            return;
+        }
+        TableName from = tableName(alter.getTable());
+        for (AlterExpression each : alter.getAlterExpressions()) {
+            String newName = each.getNewTableName();
+            if (newName != null && !newName.isEmpty()) {
+                TableName to = Names.table(List.of(newName.split("\\.")));
+                current.written.add(to.schema() != null ? to : TableName.of(from.schema(), to.name()));
+            }
+        }
     }
 
     private void drop(Drop drop) throws UnanalysableException {

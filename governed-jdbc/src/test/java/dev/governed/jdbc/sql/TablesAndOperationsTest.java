@@ -75,6 +75,7 @@ class TablesAndOperationsTest {
             CREATE SCHEMA s                                                            | CREATE   |                     |
             CREATE SEQUENCE seq                                                        | CREATE   |                     |
             ALTER TABLE orders ADD COLUMN z int                                        | ALTER    |                     | orders
+            ALTER TABLE app.scratch RENAME TO orders                                   | ALTER    |                     | app.scratch app.orders
             ALTER TABLE a ADD CONSTRAINT fk FOREIGN KEY (x) REFERENCES b (id)          | ALTER    | b                   | a
             DROP TABLE orders                                                          | DROP     |                     | orders
             DROP TABLE a, s.b CASCADE                                                  | DROP     |                     | a s.b
