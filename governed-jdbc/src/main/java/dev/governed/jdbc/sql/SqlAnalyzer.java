@@ -54,15 +54,25 @@ public final class SqlAnalyzer {
             return StatementAnalysis.unanalysable(SqlNormaliser.sha256(""),
                     "the SQL text could not be tokenized (" + e.getClass().getSimpleName() + ")");
         }
+        StatementAnalysis cached = cache.getIfPresent(key);
+        if (cached != null) {
+            return cached;
+        }
+        // Analysed outside the cache's locks, so a slow parse never holds up other keys;
+        // concurrent misses of one key may both parse, and the first result stored wins.
+        TextAnalyser.Outcome outcome;
         try {
-            // One huge text would otherwise push hundreds of everyday statements out of the cache.
-            return key.length() > UNCACHED_LENGTH ? textAnalyser.analyse(key).analysis() : cache.get(key, this::analyseKey);
-        } catch (NotCached e) {
-            return e.analysis;
+            outcome = textAnalyser.analyse(key);
         } catch (RuntimeException | StackOverflowError e) {
             return StatementAnalysis.unanalysable(SqlNormaliser.sha256(key),
                     "the analysis failed unexpectedly (" + e.getClass().getSimpleName() + ")");
         }
+        // A huge text would push hundreds of everyday statements out of the cache.
+        if (!outcome.cacheable() || key.length() > UNCACHED_LENGTH) {
+            return outcome.analysis();
+        }
+        StatementAnalysis raced = cache.asMap().putIfAbsent(key, outcome.analysis());
+        return raced != null ? raced : outcome.analysis();
     }
 
     /** Hex SHA-256 of the literal-free form of {@code sql}: the fingerprint audit events carry. */
@@ -81,26 +91,6 @@ public final class SqlAnalyzer {
     /** How many times JSqlParser has been run; for tests that prove cache hits do not parse. */
     long parseCount() {
         return parser.parseCount();
-    }
-
-    private StatementAnalysis analyseKey(String key) {
-        TextAnalyser.Outcome outcome = textAnalyser.analyse(key);
-        if (!outcome.cacheable()) {
-            throw new NotCached(outcome.analysis());
-        }
-        return outcome.analysis();
-    }
-
-    /** Carries an analysis out of the cache's loader without caching it. */
-    private static final class NotCached extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        private final transient StatementAnalysis analysis;
-
-        NotCached(StatementAnalysis analysis) {
-            super(null, null, false, false);
-            this.analysis = analysis;
-        }
     }
 
     /** Configures a {@link SqlAnalyzer}. */

@@ -1,6 +1,5 @@
 package dev.governed.jdbc.sql;
 
-import static dev.governed.jdbc.sql.Analyses.analyse;
 import static dev.governed.jdbc.sql.Analyses.only;
 import static dev.governed.jdbc.sql.Analyses.operations;
 import static dev.governed.jdbc.sql.Analyses.tables;
