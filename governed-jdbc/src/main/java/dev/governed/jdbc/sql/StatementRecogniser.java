@@ -4,6 +4,7 @@ import dev.governed.jdbc.sql.SqlLexer.Kind;
 import dev.governed.jdbc.sql.SqlLexer.Token;
 import dev.governed.policy.SqlOperation;
 import dev.governed.policy.TableName;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,6 +61,7 @@ final class StatementRecogniser {
             case "VACUUM" -> vacuum(c);
             case "ANALYZE", "ANALYSE" -> analyze(c);
             case "LOCK" -> lock(c);
+            case "MERGE" -> h2Merge(tokens, c);
             case "CREATE" -> create(c);
             case "DROP" -> drop(c);
             case "ALTER" -> alter(c);
@@ -214,6 +216,37 @@ final class StatementRecogniser {
         boolean client = c.acceptAny("STDIN", "STDOUT");
         SqlOperation operation = client ? SqlOperation.COPY : SqlOperation.COPY_PROGRAM;
         return new Recognition.Known(statement(operation, from ? Set.of() : Set.of(table), from ? Set.of(table) : Set.of()));
+    }
+
+    /**
+     * H2's upsert, {@code MERGE INTO t [(columns)] [KEY (columns)] VALUES ... | SELECT ...},
+     * which JSqlParser cannot read: judged as the INSERT it resembles, named MERGE.
+     * Standard {@code MERGE INTO t USING ...} goes to JSqlParser.
+     */
+    private static Recognition h2Merge(List<Token> tokens, TokenCursor c) {
+        if (!c.accept("INTO")) {
+            return UNKNOWN;
+        }
+        int nameStart = c.position();
+        if (c.qualifiedName() == null) {
+            return UNKNOWN;
+        }
+        if (c.peekSymbol('(') && !c.skipParenthesised()) {
+            return UNKNOWN;
+        }
+        int columnsEnd = c.position();
+        if (c.accept("KEY") && !(c.peekSymbol('(') && c.skipParenthesised())) {
+            return UNKNOWN;
+        }
+        if (!(c.peek("VALUES") || c.peek("SELECT") || c.peek("WITH") || c.peekSymbol('('))) {
+            return UNKNOWN;
+        }
+        List<Token> insert = new ArrayList<>();
+        insert.add(new Token(Kind.WORD, "INSERT", false));
+        insert.add(new Token(Kind.WORD, "INTO", true));
+        insert.addAll(tokens.subList(nameStart, columnsEnd));
+        insert.addAll(c.rest());
+        return new Recognition.Wrapped(insert, SqlOperation.MERGE);
     }
 
     private static Recognition grant(TokenCursor c, SqlOperation operation) {

@@ -110,16 +110,21 @@ final class TextAnalyser {
         return false;
     }
 
-    /** COPY (query) TO ...: a plain query becomes the COPY; anything else stays and the COPY is added. */
+    /**
+     * Names a wrapped statement: COPY (query) TO ... is the COPY of a plain query, an H2
+     * MERGE ... KEY is the MERGE of the INSERT it resembles. Anything else the wrapper holds
+     * (a DELETE ... RETURNING inside COPY) stays, and the wrapper's operation is added.
+     */
     private static List<AnalysedStatement> as(SqlOperation operation, List<AnalysedStatement> inner) {
         List<AnalysedStatement> result = new ArrayList<>(inner);
         AnalysedStatement main = result.remove(result.size() - 1);
-        AnalysedStatement copy = new AnalysedStatement(operation, main.tablesRead(), main.tablesWritten(), true,
-                main.columns());
-        if (main.operation() != SqlOperation.SELECT) {
+        SqlOperation renamed = operation == SqlOperation.MERGE ? SqlOperation.INSERT : SqlOperation.SELECT;
+        AnalysedStatement wrapper = new AnalysedStatement(operation, main.tablesRead(), main.tablesWritten(),
+                main.hasWhere(), main.columns());
+        if (main.operation() != renamed) {
             result.add(main);
         }
-        result.add(copy);
+        result.add(wrapper);
         return result;
     }
 

@@ -19,6 +19,10 @@ final class TokenCursor {
         this.at = at;
     }
 
+    int position() {
+        return at;
+    }
+
     boolean atEnd() {
         return at >= tokens.size();
     }

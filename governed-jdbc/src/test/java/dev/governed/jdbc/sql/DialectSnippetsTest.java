@@ -60,6 +60,18 @@ class DialectSnippetsTest {
     }
 
     @Test
+    void h2MergeWithKeyIsAnUpsertWritingTheTarget() {
+        AnalysedStatement merge = only("MERGE INTO app.t (id, v) KEY (id) VALUES (1, 'x')");
+        assertThat(merge.operation()).isEqualTo(SqlOperation.MERGE);
+        assertThat(merge.tablesWritten()).isEqualTo(tables("app.t"));
+        assertThat(only("MERGE INTO t KEY (id) VALUES (1, 'x')").operation()).isEqualTo(SqlOperation.MERGE);
+        AnalysedStatement fromSelect = only("MERGE INTO t (id, v) KEY (id) SELECT id, v FROM src");
+        assertThat(fromSelect.tablesRead()).isEqualTo(tables("src"));
+        assertThat(Analyses.operations("MERGE INTO t KEY (id) VALUES (pg_read_file('x'))"))
+                .contains(SqlOperation.EXECUTE);
+    }
+
+    @Test
     void h2BacktickAndUpperCaseIdentifiersNormaliseLikeOthers() {
         assertThat(only("SELECT `Name` FROM `PUBLIC`.`ORDERS`").tablesRead()).isEqualTo(tables("public.orders"));
         assertThat(only("SELECT NAME FROM PUBLIC.ORDERS").tablesRead()).isEqualTo(tables("public.orders"));
