@@ -107,6 +107,20 @@ class AnalyzerCacheAndLimitsTest {
     }
 
     @Test
+    void abandonedParsesStopAndFreeTheSharedThreads() {
+        SqlAnalyzer impatient = SqlAnalyzer.builder().parseTimeout(Duration.ofMillis(20)).build();
+        String huge = "SELECT " + IntStream.range(0, 5_000).mapToObj(i -> "c" + i + " + (c" + i + " * 2)")
+                .collect(Collectors.joining(", ")) + " FROM t";
+        for (int i = 0; i < 8; i++) {
+            // Distinct texts, more than there are parser threads; each needs about a second to parse.
+            assertThat(impatient.analyze(huge.replace("c1 ", "d" + i + " ")).isAnalysable()).isFalse();
+        }
+        SqlAnalyzer next = SqlAnalyzer.builder().parseTimeout(Duration.ofSeconds(1)).build();
+        assertThat(next.analyze("SELECT * FROM fresh WHERE q = 1").isAnalysable())
+                .as("the abandoned parses no longer occupy the shared threads").isTrue();
+    }
+
+    @Test
     void aGenerousTimeoutParsesTheSameStatement() {
         SqlAnalyzer analyzer = SqlAnalyzer.builder().parseTimeout(Duration.ofSeconds(30)).build();
         String big = "SELECT " + IntStream.range(0, 2_000).mapToObj(i -> "c" + i).collect(Collectors.joining(", "))
