@@ -62,7 +62,6 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
  */
 final class TreeWalker {
 
-
     private final List<StatementFacts> finished = new ArrayList<>();
     private final Set<Object> visited = Collections.newSetFromMap(new IdentityHashMap<>());
     private StatementFacts current;

@@ -99,6 +99,14 @@ class FingerprintTest {
         assertDistinct("SELECT $a$ x $a$", "SELECT 'x'");
     }
 
+    @Test
+    void theProblemMarkerInAKeyCannotBeForgedByAComment() {
+        String forged = "/*unanalysable: x*/ SELECT 1";
+        assertThat(analyzer.normalised(forged)).isEqualTo("SELECT ?");
+        assertThat(analyzer.analyze(forged).isAnalysable()).isTrue();
+        assertThat(analyzer.normalised("SELECT 'abc")).startsWith(SqlNormaliser.PROBLEM_PREFIX);
+    }
+
     private void assertDistinct(String first, String second) {
         assertThat(analyzer.normalised(first)).as("%s vs %s", first, second).isNotEqualTo(analyzer.normalised(second));
         assertThat(analyzer.fingerprint(first)).isNotEqualTo(analyzer.fingerprint(second));
