@@ -148,6 +148,11 @@ final class TextAnalyser {
 
     private static boolean changesSchema(List<Token> statement) {
         Token first = statement.get(0);
+        for (int i = 0; i + 1 < statement.size(); i++) {
+            if (statement.get(i).isWord("set_config") && statement.get(i + 1).isSymbol('(')) {
+                return true; // set_config('search_path', ...) is SET search_path
+            }
+        }
         if (!(first.isWord("SET") || first.isWord("RESET") || first.isWord("DISCARD"))) {
             return false;
         }

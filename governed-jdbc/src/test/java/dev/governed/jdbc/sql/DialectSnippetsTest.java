@@ -88,6 +88,8 @@ class DialectSnippetsTest {
         assertThat(unanalysableReason("SET search_path = secret; SELECT * FROM t")).contains("qualify");
         assertThat(unanalysableReason("SET SCHEMA secret; DELETE FROM t WHERE id = 1")).contains("qualify");
         assertThat(unanalysableReason("RESET ALL; SELECT * FROM t")).contains("qualify");
+        assertThat(unanalysableReason("SELECT set_config('search_path', 'secret', false); SELECT * FROM t"))
+                .contains("qualify");
         assertThat(Analyses.operations("SET search_path = app; SELECT * FROM app.t"))
                 .containsExactly(SqlOperation.SET, SqlOperation.SELECT);
         assertThat(Analyses.operations("SELECT * FROM t; SET search_path = app"))
