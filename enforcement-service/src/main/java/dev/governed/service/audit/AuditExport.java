@@ -69,6 +69,13 @@ public final class AuditExport {
         }
     }
 
+    /** A checkpoint line; only JSON lines carry them (the other formats hold events only). */
+    public void addCheckpoint(String json) {
+        if (format == Format.JSONL) {
+            write(json + "\n");
+        }
+    }
+
     public void end() {
         if (format == Format.JSON || format == Format.OCSF) {
             write("]");

@@ -107,6 +107,10 @@ public final class AuditRoutes {
             AuditExport export = new AuditExport(format, out);
             export.begin();
             store.forEach(filter, export::add);
+            if (format == AuditExport.Format.JSONL && wholeStreams(filter)) {
+                // Whole streams with their checkpoints: the export verifies (signatures too) with `governed audit verify`.
+                store.forEachCheckpoint(filter.stream(), export::addCheckpoint);
+            }
             export.end();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -130,6 +134,11 @@ public final class AuditRoutes {
             throw ApiException.notFound("no audit events of stream '" + ctx.pathParam("stream") + "' are stored");
         }
         Responses.json(ctx, status);
+    }
+
+    private static boolean wholeStreams(AuditFilter f) {
+        return f.subject() == null && f.resource() == null && f.decision() == null && f.kind() == null && f.session() == null
+                && f.from() == null && f.to() == null;
     }
 
     private static AuditFilter filter(Context ctx) {
