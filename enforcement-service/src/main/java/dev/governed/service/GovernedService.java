@@ -52,7 +52,6 @@ public final class GovernedService implements AutoCloseable {
     private final Javalin app;
     private final RouteTable routes;
     private final AdminAudit adminAudit;
-    private final PolicyStore policies;
     private final ApprovalWaiters waiters;
 
     private GovernedService(ServiceConfig config, Database database) {
@@ -80,7 +79,7 @@ public final class GovernedService implements AutoCloseable {
         String openApi = openApiDocument();
         routes.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         new AuditRoutes(auditStore, auth, config).register(routes);
-        this.policies = new PolicyStore(database, config.clock(), config.activePolicyCacheTtl());
+        PolicyStore policies = new PolicyStore(database, config.clock(), config.activePolicyCacheTtl());
         new PolicyRoutes(policies, signer, auth, adminAudit, config).register(routes);
         ApprovalStore approvals = new ApprovalStore(database);
         this.waiters = new ApprovalWaiters(approvals, config.clock());
