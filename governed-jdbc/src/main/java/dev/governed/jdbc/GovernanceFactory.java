@@ -21,6 +21,8 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Builds a datasource's {@link Governance} from its settings, failing at connect with what is wrong. */
 final class GovernanceFactory {
@@ -123,11 +125,25 @@ final class GovernanceFactory {
         return CachingTokenVerifier.of(builder.build());
     }
 
+    /**
+     * The sinks of governed.audit, with the governed.audit.* options (signing key, spool, queue,
+     * checkpoints: see {@link AuditDispatcher}) from system properties and connection properties.
+     */
     private static AuditRecorder audit(GovernedSettings settings) {
         String sinks = settings.get(GovernedSettings.AUDIT).orElseThrow(() -> new AuditException(
                 "no audit sink configured; Governed records every statement, so set governed.audit, e.g."
                         + " jsonl:/var/log/governed/audit.jsonl"));
-        return AuditDispatcher.fromSpec(sinks);
+        Map<String, String> options = new TreeMap<>();
+        System.getProperties().stringPropertyNames().stream()
+                .filter(key -> key.startsWith(GovernedSettings.AUDIT + "."))
+                .forEach(key -> options.put(key, System.getProperty(key)));
+        settings.explicit().forEach((key, value) -> {
+            if (key.startsWith(GovernedSettings.AUDIT + ".")) {
+                options.put(key, value);
+            }
+        });
+        options.put(GovernedSettings.AUDIT, sinks);
+        return AuditDispatcher.fromProperties(options);
     }
 
     private static void closeQuietly(AutoCloseable resource) {
