@@ -52,14 +52,15 @@ public final class GovernedService implements AutoCloseable {
     private final Javalin app;
     private final RouteTable routes;
     private final AdminAudit adminAudit;
-    private final PolicyStore policies;
     private final ApprovalWaiters waiters;
 
     private GovernedService(ServiceConfig config, Database database) {
         this.database = database;
         Authenticator auth = new Authenticator(verifier(config), config.roles());
         AuditStore auditStore = new AuditStore(database, config.clock());
-        this.adminAudit = new AdminAudit(auditStore, config.clock());
+        Optional<SecretCipher> cipher = config.secretKey().map(SecretCipher::new);
+        PolicySigner signer = PolicySigner.load(database, cipher, config.clock());
+        this.adminAudit = new AdminAudit(auditStore, config.clock(), signer.checkpointSigner());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.http.prefer405over404 = true;
@@ -78,9 +79,8 @@ public final class GovernedService implements AutoCloseable {
         String openApi = openApiDocument();
         routes.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
         new AuditRoutes(auditStore, auth, config).register(routes);
-        Optional<SecretCipher> cipher = config.secretKey().map(SecretCipher::new);
-        this.policies = new PolicyStore(database, config.clock(), config.activePolicyCacheTtl());
-        new PolicyRoutes(policies, PolicySigner.load(database, cipher, config.clock()), auth, adminAudit, config).register(routes);
+        PolicyStore policies = new PolicyStore(database, config.clock(), config.activePolicyCacheTtl());
+        new PolicyRoutes(policies, signer, auth, adminAudit, config).register(routes);
         ApprovalStore approvals = new ApprovalStore(database);
         this.waiters = new ApprovalWaiters(approvals, config.clock());
         new ApprovalRoutes(approvals, waiters, policies, auth, adminAudit, config).register(routes);

@@ -332,6 +332,25 @@ public final class AuditStore {
         }
     }
 
+    /** Stored checkpoint lines, of one stream or of all (null), in stream and seq order. */
+    public void forEachCheckpoint(String stream, Consumer<String> each) {
+        database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT body FROM audit_checkpoints"
+                    + (stream == null ? "" : " WHERE stream = ?") + " ORDER BY stream, seq")) {
+                if (stream != null) {
+                    statement.setString(1, stream);
+                }
+                statement.setFetchSize(1000);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        each.accept(rows.getString(1));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
     /** Streams known to the store with their event counts. */
     public Map<String, Long> streams() {
         return database.read(connection -> {

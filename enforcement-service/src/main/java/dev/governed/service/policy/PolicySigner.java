@@ -135,6 +135,11 @@ public final class PolicySigner {
         return new JWKSet(key.toPublicJWK()).toJSONObject(true);
     }
 
+    /** Signs the service's own audit checkpoints with the same key, so /v1/keys verifies both. */
+    public dev.governed.audit.chain.CheckpointSigner checkpointSigner() {
+        return dev.governed.audit.chain.CheckpointSigner.fromJwk(key);
+    }
+
     public String keyId() {
         return key.getKeyID();
     }

@@ -176,6 +176,19 @@ public final class PolicyStore {
             throw ApiException.notFound("policy version " + version + " has not been uploaded; see GET /v1/policies");
         }
         long now = Times.micros(clock.instant());
+        try {
+            record(version, by, kind, now);
+        } catch (StorageException e) {
+            // Two instances making the very first activation at once: one insert loses; the retry updates.
+            if (!(e.getCause() instanceof SQLException sql) || !StorageException.isDuplicateKey(sql)) {
+                throw e;
+            }
+            record(version, by, kind, now);
+        }
+        activeVersion.invalidateAll();
+    }
+
+    private void record(long version, String by, String kind, long now) {
         database.transaction(connection -> {
             setActive(connection, version, by, now);
             try (PreparedStatement log = connection.prepareStatement(
@@ -188,7 +201,6 @@ public final class PolicyStore {
             }
             return null;
         });
-        activeVersion.invalidateAll();
     }
 
     private static void setActive(Connection connection, long version, String by, long now) throws SQLException {
