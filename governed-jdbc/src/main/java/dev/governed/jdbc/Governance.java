@@ -2,7 +2,11 @@ package dev.governed.jdbc;
 
 import dev.governed.audit.AuditRecorder;
 import dev.governed.core.identity.TokenVerifier;
+import dev.governed.jdbc.mask.MaskConfiguration;
+import dev.governed.jdbc.mask.Masking;
 import dev.governed.jdbc.sql.StatementAnalysis;
+import dev.governed.policy.MaskRule;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -20,6 +24,7 @@ final class Governance implements AutoCloseable {
     final boolean allowUnwrap;
     final String sessionId = UUID.randomUUID().toString();
     final Enforcer enforcer;
+    final Masking masking;
     private final AutoCloseable resources;
 
     Governance(
@@ -29,6 +34,7 @@ final class Governance implements AutoCloseable {
             AuditRecorder audit,
             Target target,
             boolean allowUnwrap,
+            MaskConfiguration maskConfiguration,
             AutoCloseable resources) {
         this.analyzer = analyzer;
         this.verifier = verifier;
@@ -38,6 +44,16 @@ final class Governance implements AutoCloseable {
         this.allowUnwrap = allowUnwrap;
         this.resources = resources;
         this.enforcer = new Enforcer(this);
+        this.masking = new Masking(this::masks, maskConfiguration, target.resource(), target.environment());
+    }
+
+    /** The policy's masks; an unavailable policy has none here, as its statements are refused when decided. */
+    private List<MaskRule> masks() {
+        try {
+            return policy.masks();
+        } catch (PolicyUnavailableException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** Flushes the audit trail, then releases whatever the configuration opened. */

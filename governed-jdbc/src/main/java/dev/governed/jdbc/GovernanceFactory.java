@@ -7,7 +7,12 @@ import dev.governed.core.GovernedSettings;
 import dev.governed.core.identity.CachingTokenVerifier;
 import dev.governed.core.identity.JwtTokenVerifier;
 import dev.governed.core.identity.TokenVerifier;
+import dev.governed.jdbc.mask.MaskConfiguration;
 import dev.governed.jdbc.sql.SqlAnalyzer;
+import dev.governed.policy.CompiledPolicy;
+import dev.governed.policy.Decision;
+import dev.governed.policy.MaskRule;
+import dev.governed.policy.SqlRequest;
 import dev.governed.policy.PolicyException;
 import dev.governed.policy.source.PolicySource;
 import dev.governed.policy.source.PolicySources;
@@ -35,7 +40,8 @@ final class GovernanceFactory {
                     Target.describe(targetUrl),
                     settings.get(GovernedSettings.ENVIRONMENT).orElse(null));
             return new Governance(ANALYZER::analyze, verifier, decider(policy), audit, target,
-                    settings.flag(GovernedSettings.ALLOW_UNWRAP), policy);
+                    settings.flag(GovernedSettings.ALLOW_UNWRAP),
+                    MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)), policy);
         } catch (PolicyException | AuditException | IllegalArgumentException | IllegalStateException e) {
             closeQuietly(policy);
             throw new SQLNonTransientConnectionException(
@@ -53,12 +59,24 @@ final class GovernanceFactory {
     }
 
     private static PolicyDecider decider(PolicySource source) {
-        return request -> {
-            try {
-                return source.current().evaluate(request);
-            } catch (PolicyException e) {
-                throw new PolicyUnavailableException("Governed has no usable policy from " + source.location()
-                        + ": " + e.getMessage(), e);
+        return new PolicyDecider() {
+            @Override
+            public Decision decide(SqlRequest request) throws PolicyUnavailableException {
+                return current().evaluate(request);
+            }
+
+            @Override
+            public List<MaskRule> masks() throws PolicyUnavailableException {
+                return current().document().masks();
+            }
+
+            private CompiledPolicy current() throws PolicyUnavailableException {
+                try {
+                    return source.current();
+                } catch (PolicyException e) {
+                    throw new PolicyUnavailableException("Governed has no usable policy from " + source.location()
+                            + ": " + e.getMessage(), e);
+                }
             }
         };
     }
