@@ -293,7 +293,7 @@ public final class LineageAnalyzer {
                 ExpressionList<?> groupBy = select.getGroupBy().getGroupByExpressionList();
                 if (groupBy != null) {
                     for (Expression each : groupBy) {
-                        use(each, scope, "GROUP BY", true);
+                        useOrdinalOr(each, scope, "GROUP BY");
                     }
                 }
                 if (select.getGroupBy().getGroupingSets() != null) {
@@ -397,8 +397,21 @@ public final class LineageAnalyzer {
                 return;
             }
             for (OrderByElement each : elements) {
-                use(each.getExpression(), scope, "ORDER BY", false);
+                useOrdinalOr(each.getExpression(), scope, "ORDER BY");
             }
+        }
+
+        /** {@code ORDER BY 2} and {@code GROUP BY 2} name an output column by position. */
+        private void useOrdinalOr(Expression expression, Scope scope, String clause) {
+            if (expression instanceof LongValue position && scope != null) {
+                int index = (int) position.getValue();
+                if (index < 1 || index > scope.outputs.size()) {
+                    throw new Opaque(clause + " " + index + " names no output column");
+                }
+                useFlows(scope.outputs.get(index - 1).flows(), clause, false);
+                return;
+            }
+            use(expression, scope, clause, false);
         }
 
         private void window(WindowDefinition window, Scope scope) {
@@ -468,15 +481,14 @@ public final class LineageAnalyzer {
                 List<Flow> flows = new ArrayList<>();
                 Col fromLeft = left == null ? null : find(left, name);
                 Col fromRight = rightColumns == null ? null : find(rightColumns, name);
-                if (fromLeft != null) {
-                    flows.addAll(fromLeft.flows());
+                List<Flow> leftFlows = fromLeft != null ? fromLeft.flows() : resolveIn(scope.relations.subList(0, before), name);
+                List<Flow> rightFlows = fromRight != null ? fromRight.flows()
+                        : resolveIn(scope.relations.subList(before, scope.relations.size()), name);
+                if (leftFlows == null || rightFlows == null) {
+                    unresolved.add("USING (" + name + ")");
                 } else {
-                    flows.addAll(resolveIn(scope.relations.subList(0, before), name));
-                }
-                if (fromRight != null) {
-                    flows.addAll(fromRight.flows());
-                } else {
-                    flows.addAll(resolveIn(scope.relations.subList(before, scope.relations.size()), name));
+                    flows.addAll(leftFlows);
+                    flows.addAll(rightFlows);
                 }
                 useFlows(flows, "JOIN USING", true);
                 star.add(new Col(name, flows));
@@ -763,12 +775,12 @@ public final class LineageAnalyzer {
             }
             for (Scope each = scope; each != null; each = each.outer) {
                 List<Flow> found = resolveIn(each.relations, name);
-                if (!found.isEmpty()) {
+                if (found != null) {
                     result.addAll(found);
                     return result;
                 }
             }
-            if (!result.isEmpty()) {
+            if (!result.isEmpty() || (outputAliases && scope != null && find(scope.outputs, name) != null)) {
                 return result;
             }
             for (Scope each = scope; each != null; each = each.outer) {
@@ -784,22 +796,28 @@ public final class LineageAnalyzer {
             return List.of();
         }
 
-        /** Flows of an unqualified name among some relations; base tables of unknown columns might hold any name. */
+        /**
+         * Flows of an unqualified name among some relations, or null when none has it; base tables of
+         * unknown columns might hold any name.
+         */
         private List<Flow> resolveIn(List<Relation> relations, String name) {
-            List<Flow> result = new ArrayList<>();
+            List<Flow> result = null;
             for (Relation relation : relations) {
+                List<Flow> flows = null;
                 if (relation.anyColumn != null) {
                     continue;
                 }
                 if (relation.columns == null) {
                     if (relation.table != null) {
-                        result.add(new Flow(new SourceColumn(relation.table, name), Flow.Kind.DIRECT));
+                        flows = List.of(new Flow(new SourceColumn(relation.table, name), Flow.Kind.DIRECT));
                     }
-                    continue;
+                } else {
+                    Col found = relation.column(name);
+                    flows = found == null ? null : found.flows();
                 }
-                Col found = relation.column(name);
-                if (found != null) {
-                    result.addAll(found.flows());
+                if (flows != null) {
+                    result = result == null ? new ArrayList<>() : result;
+                    result.addAll(flows);
                 }
             }
             return result;
