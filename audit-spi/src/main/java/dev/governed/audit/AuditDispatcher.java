@@ -4,28 +4,29 @@ import dev.governed.audit.chain.ChainStateFile;
 import dev.governed.audit.chain.Checkpoint;
 import dev.governed.audit.chain.CheckpointSigner;
 import dev.governed.audit.chain.HashChain;
-import dev.governed.audit.sink.AuditEntry;
 import dev.governed.audit.sink.AuditSink;
 import dev.governed.audit.sink.AuditSinks;
+import dev.governed.audit.sink.SinkSpec;
 import dev.governed.audit.spool.SpoolingSink;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,49 +46,45 @@ import org.slf4j.LoggerFactory;
 public final class AuditDispatcher implements AuditRecorder {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditDispatcher.class);
-    private static final Object STOP = new Object();
 
-    private final BlockingQueue<Object> queue;
+    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+    private final Semaphore room;
+    private final int capacity;
     private final List<AuditSink> sinks;
-    private final int batchSize;
+    private final boolean spooling;
     private final Duration backpressureWait;
     private final boolean required;
-    private final int checkpointEvery;
-    private final Duration checkpointInterval;
-    private final CheckpointSigner signer;
     private final ChainStateFile chainState;
     private final Duration closeTimeout;
     private final HashChain chain;
-    private final Thread writer;
+    private final AuditWriter writer;
+    private final Thread writerThread;
     private final Thread shutdownHook;
     private final LongAdder inFlight = new LongAdder();
     private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong undelivered = new AtomicLong();
     private volatile boolean closed;
-    private volatile String lastFailure;
-    private volatile long closeDeadlineNanos = Long.MAX_VALUE;
-
-    // writer-thread state
-    private long eventsSinceCheckpoint;
-    private long lastCheckpointNanos = System.nanoTime();
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     private AuditDispatcher(Builder builder) {
-        this.queue = new ArrayBlockingQueue<>(builder.queueCapacity);
-        this.batchSize = builder.batchSize;
+        // a fair semaphore bounds the lock-free queue: no lock on the hot path, and a waiting caller
+        // is served before later arrivals, so backpressure waits stay short and even
+        this.capacity = builder.queueCapacity;
+        this.room = new Semaphore(capacity, true);
         this.backpressureWait = builder.backpressureWait;
         this.required = builder.required;
-        this.checkpointEvery = builder.checkpointEvery;
-        this.checkpointInterval = builder.checkpointInterval;
-        this.signer = builder.signer;
         this.closeTimeout = builder.closeTimeout;
         this.chainState = builder.chainState == null ? null : new ChainStateFile(builder.chainState);
+        this.spooling = builder.spoolDirectory != null;
         this.sinks = builder.spoolDirectory == null ? List.copyOf(builder.sinks)
                 : SpoolingSink.wrapAll(builder.sinks, builder.spoolDirectory, builder.spoolMaxBytes);
         String stream = AuditIds.newId();
         this.chain = new HashChain(stream, resumeHead(builder.resume).orElse(null));
-        this.writer = new Thread(this::runWriter, "governed-audit-writer-" + stream.substring(stream.length() - 12));
-        this.writer.setDaemon(true);
-        this.writer.start();
+        HashChain.warmUp(); // class loading on the first batch would otherwise stall early callers
+        this.writer = new AuditWriter(queue, room, sinks, chain, builder.batchSize, builder.checkpointEvery,
+                builder.checkpointInterval, builder.signer, chainState);
+        this.writerThread = new Thread(writer, "governed-audit-writer-" + stream.substring(stream.length() - 12));
+        this.writerThread.setDaemon(true);
+        this.writerThread.start();
         this.shutdownHook = builder.closeOnShutdown ? new Thread(this::closeAtShutdown, "governed-audit-shutdown") : null;
         if (shutdownHook != null) {
             Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -98,9 +95,17 @@ public final class AuditDispatcher implements AuditRecorder {
         return new Builder();
     }
 
-    /** A dispatcher with default settings for the sinks of a {@code governed.audit} list ({@link dev.governed.audit.sink.SinkSpec}). */
+    /** A dispatcher with default settings for the sinks of a {@code governed.audit} list ({@link SinkSpec}). */
     public static AuditDispatcher fromSpec(String spec) {
         return builder().sinks(spec).build();
+    }
+
+    /**
+     * A dispatcher configured from {@code governed.audit*} properties; see
+     * {@link Builder#configure(Map)} for the keys.
+     */
+    public static AuditDispatcher fromProperties(Map<String, String> properties) {
+        return builder().configure(properties).build();
     }
 
     /** The id of this dispatcher's chain stream (a UUIDv7, new for every instance). */
@@ -122,7 +127,8 @@ public final class AuditDispatcher implements AuditRecorder {
                 throw new AuditException("audit dispatcher is closed; event " + event.id()
                         + " was not recorded. Record events before closing it, or create a new dispatcher");
             }
-            if (queue.offer(event) || queue.offer(event, backpressureWait.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (room.tryAcquire(backpressureWait.toNanos(), TimeUnit.NANOSECONDS)) {
+                enqueue(event);
                 return;
             }
             rejectFull(event);
@@ -135,14 +141,22 @@ public final class AuditDispatcher implements AuditRecorder {
         }
     }
 
+    private void enqueue(Object item) {
+        queue.offer(item);
+        if (writer.waiting) {
+            LockSupport.unpark(writerThread);
+        }
+    }
+
     private void rejectFull(AuditEvent event) {
-        String failure = lastFailure;
-        String why = "the audit queue (capacity " + (queue.size() + queue.remainingCapacity()) + ") stayed full for "
+        String failure = writer.lastFailure;
+        String why = "the audit queue (capacity " + capacity + ") stayed full for "
                 + backpressureWait.toMillis() + " ms because the sinks " + describeSinks() + " are not keeping up"
                 + (failure == null ? "" : " (last failure: " + failure + ")");
         if (required) {
             throw new AuditException(why + "; event " + event.id() + " was refused because audit is required."
-                    + " Fix the sink, raise queueCapacity, or configure a spool directory");
+                    + (spooling ? " Fix the sink or free the spool; raising queueCapacity only buys time"
+                    : " Fix the sink, raise queueCapacity, or configure a spool directory"));
         }
         long count = dropped.incrementAndGet();
         if (count == 1 || Long.bitCount(count) == 1) {
@@ -159,12 +173,15 @@ public final class AuditDispatcher implements AuditRecorder {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             if (closed) {
-                writer.join(Math.max(1, timeout.toMillis()));
+                writerThread.join(Math.max(1, timeout.toMillis()));
                 return;
             }
             CompletableFuture<Void> done = new CompletableFuture<>();
-            if (!queue.offer(done, timeout.toNanos(), TimeUnit.NANOSECONDS)) {
-                throw flushTimeout(timeout);
+            enqueue(done);
+            if (closed) {
+                // close() may have queued its stop marker before ours; the writer's end is the flush then
+                writerThread.join(Math.max(1, timeout.toMillis()));
+                return;
             }
             done.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -178,30 +195,32 @@ public final class AuditDispatcher implements AuditRecorder {
     }
 
     private AuditException flushTimeout(Duration timeout) {
-        String failure = lastFailure;
+        String failure = writer.lastFailure;
         return new AuditException("audit events were not delivered within " + timeout.toMillis() + " ms to "
                 + describeSinks() + (failure == null ? "" : "; last failure: " + failure)
                 + ". They stay queued and are retried; check the sink");
     }
 
     /**
-     * Delivers every accepted event, writes a final checkpoint and closes the sinks. Waits up to
-     * the close timeout for a failing sink; throws {@link AuditException} if entries could not be
-     * delivered by then.
+     * Delivers every accepted event, writes a final checkpoint and closes the sinks. Keeps trying a
+     * failing sink, spooled batches included, up to the close timeout; then throws
+     * {@link AuditException} if entries could be neither delivered nor spooled (spooled ones stay on
+     * disk and are delivered by the next dispatcher using the same spool).
      */
     @Override
     public void close() {
-        if (closed) {
+        if (!closing.compareAndSet(false, true)) {
+            joinWriter(); // a concurrent close (e.g. the shutdown hook) does the work
             return;
         }
         closed = true;
-        closeDeadlineNanos = System.nanoTime() + closeTimeout.toNanos();
+        writer.closeDeadlineNanos = System.nanoTime() + closeTimeout.toNanos();
         try {
             while (inFlight.sum() > 0) {
-                Thread.onSpinWait();
+                LockSupport.parkNanos(100_000); // callers still inside record() get their answer first
             }
-            queue.put(STOP);
-            writer.join();
+            enqueue(AuditWriter.STOP);
+            writerThread.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditException("interrupted while closing the audit dispatcher; queued events may be undelivered", e);
@@ -209,10 +228,19 @@ public final class AuditDispatcher implements AuditRecorder {
             closeSinks();
             removeShutdownHook();
         }
-        if (undelivered.get() > 0) {
-            throw new AuditException(undelivered.get() + " audit entries could not be delivered to "
-                    + describeSinks() + " before close: " + lastFailure
+        long undelivered = writer.undelivered.get();
+        if (undelivered > 0) {
+            throw new AuditException(undelivered + " audit entries could not be delivered to "
+                    + describeSinks() + " before close: " + writer.lastFailure
                     + ". Configure a spool directory so entries survive a sink outage");
+        }
+    }
+
+    private void joinWriter() {
+        try {
+            writerThread.join(closeTimeout.toMillis() + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -265,150 +293,6 @@ public final class AuditDispatcher implements AuditRecorder {
         return Optional.empty();
     }
 
-    // ---- writer thread ----
-
-    private void runWriter() {
-        List<Object> items = new ArrayList<>(batchSize);
-        boolean stop = false;
-        while (!stop) {
-            try {
-                items.clear();
-                Object first = queue.poll(Math.min(1000, millisUntilCheckpoint()), TimeUnit.MILLISECONDS);
-                if (first != null) {
-                    items.add(first);
-                    queue.drainTo(items, batchSize - 1);
-                }
-                if (items.isEmpty()) {
-                    drainSpools();
-                }
-                stop = process(items);
-            } catch (InterruptedException e) {
-                // only close() ends the writer; an interrupt from elsewhere must not lose events
-            } catch (RuntimeException | Error e) {
-                LOG.error("audit writer failed unexpectedly; continuing", e);
-            }
-        }
-    }
-
-    // a spool otherwise drains only when the next batch arrives
-    private void drainSpools() {
-        for (AuditSink each : sinks) {
-            if (each instanceof SpoolingSink spooling) {
-                try {
-                    spooling.drain();
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("draining the audit spool of {} failed: {}", each.describe(), e.getMessage());
-                }
-            }
-        }
-    }
-
-    private boolean process(List<Object> items) {
-        List<AuditEntry> entries = new ArrayList<>(items.size() + 1);
-        List<CompletableFuture<Void>> flushes = new ArrayList<>();
-        boolean stop = false;
-        for (Object each : items) {
-            if (each instanceof AuditEvent event) {
-                HashChain.Linked linked = chain.append(event);
-                entries.add(new AuditEntry.Event(linked.event(), linked.json()));
-                eventsSinceCheckpoint++;
-                if (checkpointEvery > 0 && eventsSinceCheckpoint >= checkpointEvery) {
-                    entries.add(checkpoint());
-                }
-            } else if (each instanceof CompletableFuture<?> flush) {
-                @SuppressWarnings("unchecked")
-                CompletableFuture<Void> typed = (CompletableFuture<Void>) flush;
-                flushes.add(typed);
-            } else if (each == STOP) {
-                stop = true;
-            }
-        }
-        if (eventsSinceCheckpoint > 0 && (stop || millisUntilCheckpoint() == 0)) {
-            entries.add(checkpoint());
-        }
-        if (!entries.isEmpty()) {
-            deliver(entries);
-        }
-        flushes.forEach(f -> f.complete(null));
-        return stop;
-    }
-
-    private long millisUntilCheckpoint() {
-        if (checkpointInterval.isZero() || eventsSinceCheckpoint == 0) {
-            return checkpointInterval.isZero() ? 1000 : checkpointInterval.toMillis();
-        }
-        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastCheckpointNanos);
-        return Math.max(0, checkpointInterval.toMillis() - elapsed);
-    }
-
-    private AuditEntry checkpoint() {
-        Instant now = Instant.now();
-        Checkpoint checkpoint = signer == null
-                ? new Checkpoint(chain.stream(), chain.seq(), chain.head(), now, null)
-                : signer.sign(chain.stream(), chain.seq(), chain.head(), now);
-        eventsSinceCheckpoint = 0;
-        lastCheckpointNanos = System.nanoTime();
-        return AuditEntry.of(checkpoint);
-    }
-
-    private void deliver(List<AuditEntry> entries) {
-        Set<AuditSink> pending = new LinkedHashSet<>(sinks);
-        long backoffMillis = 50;
-        while (true) {
-            for (var it = pending.iterator(); it.hasNext(); ) {
-                AuditSink sink = it.next();
-                try {
-                    sink.write(entries);
-                    sink.flush();
-                    it.remove();
-                } catch (IOException | RuntimeException e) {
-                    String failure = sink.describe() + ": " + e.getMessage();
-                    if (!failure.equals(lastFailure)) {
-                        LOG.warn("audit sink failed, retrying: {}", failure);
-                    }
-                    lastFailure = failure;
-                }
-            }
-            if (pending.isEmpty()) {
-                lastFailure = null;
-                saveChainState(entries);
-                return;
-            }
-            if (System.nanoTime() - closeDeadlineNanos > 0) {
-                undelivered.addAndGet(entries.size());
-                LOG.error("gave up delivering {} audit entries at close: {}", entries.size(), lastFailure);
-                return;
-            }
-            sleep(backoffMillis);
-            backoffMillis = Math.min(backoffMillis * 2, 2000);
-        }
-    }
-
-    private void saveChainState(List<AuditEntry> entries) {
-        if (chainState == null) {
-            return;
-        }
-        for (int i = entries.size() - 1; i >= 0; i--) {
-            if (entries.get(i) instanceof AuditEntry.CheckpointEntry checkpoint) {
-                try {
-                    chainState.write(checkpoint.checkpoint());
-                } catch (IOException e) {
-                    LOG.warn("cannot save the audit chain state to {}: {}; a restart will start an unlinked chain",
-                            chainState.file(), e.getMessage());
-                }
-                return;
-            }
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            // the writer ignores interrupts; see runWriter
-        }
-    }
-
     private String describeSinks() {
         return sinks.stream().map(AuditSink::describe).toList().toString();
     }
@@ -429,7 +313,7 @@ public final class AuditDispatcher implements AuditRecorder {
         private Path chainState;
         private boolean resume = true;
         private Path spoolDirectory;
-        private long spoolMaxBytes = 256L << 20;
+        private long spoolMaxBytes = AuditProperties.DEFAULT_SPOOL_BYTES;
         private Duration closeTimeout = Duration.ofSeconds(30);
         private boolean closeOnShutdown = true;
 
@@ -440,7 +324,7 @@ public final class AuditDispatcher implements AuditRecorder {
             return this;
         }
 
-        /** Adds the sinks of a {@code governed.audit} list (syntax in {@link dev.governed.audit.sink.SinkSpec}). */
+        /** Adds the sinks of a {@code governed.audit} list (syntax in {@link SinkSpec}). */
         public Builder sinks(String spec) {
             sinks.addAll(AuditSinks.open(spec));
             return this;
@@ -544,11 +428,42 @@ public final class AuditDispatcher implements AuditRecorder {
             return this;
         }
 
+        /**
+         * Applies {@code governed.audit*} properties; keys not starting with {@code governed.audit}
+         * are ignored, unknown {@code governed.audit.*} keys are rejected.
+         * <ul>
+         * <li>{@code governed.audit} — the sink list (required; syntax in {@link SinkSpec})
+         * <li>{@code governed.audit.required} — {@code true} (default) or {@code false}, see {@link #required}
+         * <li>{@code governed.audit.queue} — queue capacity in events
+         * <li>{@code governed.audit.backpressure} — wait for room, e.g. {@code 500ms}, {@code 2s}
+         * <li>{@code governed.audit.key} — private JWK file that signs checkpoints
+         * <li>{@code governed.audit.checkpoint.every} — events between checkpoints
+         * <li>{@code governed.audit.checkpoint.interval} — time between checkpoints, e.g. {@code 10s}
+         * <li>{@code governed.audit.spool} — spool directory; {@code governed.audit.spool.maxSize} its limit, e.g. {@code 256MB}
+         * <li>{@code governed.audit.state} — chain state file, see {@link #chainState}
+         * </ul>
+         */
+        public Builder configure(Map<String, String> properties) {
+            AuditProperties.apply(properties, this);
+            return this;
+        }
+
         public AuditDispatcher build() {
             if (sinks.isEmpty()) {
                 throw new AuditException("an audit dispatcher needs at least one sink; add one with sink(...) or sinks(\"jsonl:/path\")");
             }
-            return new AuditDispatcher(this);
+            try {
+                return new AuditDispatcher(this);
+            } catch (RuntimeException e) {
+                for (AuditSink each : sinks) {
+                    try {
+                        each.close();
+                    } catch (IOException | RuntimeException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw e;
+            }
         }
 
         private static Duration requireNonNegative(Duration value, String name) {

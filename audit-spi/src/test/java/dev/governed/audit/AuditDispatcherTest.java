@@ -149,6 +149,36 @@ class AuditDispatcherTest {
     }
 
     @Test
+    void concurrentCloseAndFlushReturnPromptlyAndCloseSinksOnce() throws Exception {
+        MemorySink sink = new MemorySink();
+        AuditDispatcher dispatcher = AuditDispatcher.builder().sink(sink).closeOnShutdown(false).build();
+        for (int i = 0; i < 100; i++) {
+            dispatcher.record(AuditFixtures.event("a"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> done = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < 4; i++) {
+            boolean close = i % 2 == 0;
+            done.add(pool.submit(() -> {
+                if (close) {
+                    dispatcher.close();
+                } else {
+                    dispatcher.flush(Duration.ofSeconds(20));
+                }
+            }));
+        }
+        for (Future<?> each : done) {
+            each.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(sink.events()).hasSize(100);
+        assertThat(sink.closes.get()).isEqualTo(1);
+    }
+
+    @Test
     void recordAfterCloseIsRefused() {
         AuditDispatcher dispatcher = AuditDispatcher.builder().sink(new MemorySink()).build();
         dispatcher.close();

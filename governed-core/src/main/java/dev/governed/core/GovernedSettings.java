@@ -1,5 +1,6 @@
 package dev.governed.core;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +19,10 @@ public final class GovernedSettings {
     public static final String TOKEN = "governed.token";
     public static final String TOKEN_FILE = "governed.token.file";
     public static final String POLICY = "governed.policy";
+    public static final String POLICY_REFRESH = "governed.policy.refresh";
+    public static final String POLICY_MAX_STALE = "governed.policy.maxStale";
+    public static final String POLICY_KEY = "governed.policy.key";
+    public static final String POLICY_CACHE = "governed.policy.cache";
     public static final String ISSUER = "governed.issuer";
     public static final String JWKS = "governed.jwks";
     public static final String AUDIENCE = "governed.audience";
@@ -70,6 +75,39 @@ public final class GovernedSettings {
 
     public boolean flag(String key) {
         return get(key).map(Boolean::parseBoolean).orElse(false);
+    }
+
+    /**
+     * A duration setting: ISO-8601 ({@code PT30S}) or a number with a unit, {@code 500ms},
+     * {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}.
+     */
+    public Duration duration(String key, Duration fallback) {
+        Optional<String> value = get(key);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        String text = value.get().toLowerCase(Locale.ROOT);
+        try {
+            if (text.startsWith("p")) {
+                return Duration.parse(text.toUpperCase(Locale.ROOT));
+            }
+            int split = 0;
+            while (split < text.length() && Character.isDigit(text.charAt(split))) {
+                split++;
+            }
+            long amount = Long.parseLong(text.substring(0, split));
+            return switch (text.substring(split).strip()) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                case "d" -> Duration.ofDays(amount);
+                default -> throw new IllegalArgumentException("unknown unit");
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(key + "=" + value.get() + " is not a duration; write e.g. 30s, 5m,"
+                    + " 500ms or PT30S", e);
+        }
     }
 
     /** The explicit connection properties, which identify a datasource's configuration. */

@@ -6,6 +6,7 @@ import dev.governed.core.identity.InvalidTokenException;
 import dev.governed.core.identity.TokenSource;
 import dev.governed.core.identity.TokenVerifier;
 import java.time.Instant;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -19,9 +20,7 @@ final class CallerIdentity implements IdentitySource {
     private final TokenSource tokens;
     private final TokenVerifier verifier;
     private final boolean configured;
-    private volatile Verified last;
-
-    private record Verified(String token, Identity identity) {}
+    private volatile VerifiedCaller last;
 
     private CallerIdentity(TokenSource tokens, TokenVerifier verifier, boolean configured) {
         this.tokens = tokens;
@@ -29,7 +28,11 @@ final class CallerIdentity implements IdentitySource {
         this.configured = configured;
     }
 
-    static CallerIdentity from(GovernedSettings settings, TokenVerifier verifier) {
+    /** With a token provider configured, it replaces the static sources; a scoped token still wins. */
+    static CallerIdentity from(GovernedSettings settings, TokenVerifier verifier, TokenSource provider) {
+        if (provider != null) {
+            return new CallerIdentity(TokenSource.firstOf(List.of(TokenSource.scoped(), provider)), verifier, false);
+        }
         Properties explicit = new Properties();
         explicit.putAll(settings.explicit());
         boolean configured = settings.get(GovernedSettings.TOKEN).isPresent()
@@ -43,22 +46,20 @@ final class CallerIdentity implements IdentitySource {
     }
 
     @Override
-    public Identity current() throws InvalidTokenException {
+    public VerifiedCaller current() throws InvalidTokenException {
         String token = tokens.token().orElseThrow(() -> new InvalidTokenException("no caller token. Set"
                 + " governed.token or governed.token.file (or GOVERNED_TOKEN), or run the call inside"
                 + " Governed.runAs(token, ...). Looked in: " + tokens.description() + "."));
-        Verified remembered = last;
-        Identity identity;
-        if (remembered != null && remembered.token().equals(token)) {
-            identity = remembered.identity();
-        } else {
-            identity = verifier.verify(token);
-            last = new Verified(token, identity);
+        VerifiedCaller caller = last;
+        if (caller == null || !caller.token().equals(token)) {
+            caller = new VerifiedCaller(token, verifier.verify(token));
+            last = caller;
         }
+        Identity identity = caller.identity();
         if (identity.isExpired(Instant.now())) {
             throw new InvalidTokenException("the token of " + identity.subject() + " expired at "
                     + identity.expiresAt() + "; obtain a fresh token.");
         }
-        return identity;
+        return caller;
     }
 }

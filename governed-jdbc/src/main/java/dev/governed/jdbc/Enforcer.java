@@ -51,25 +51,26 @@ final class Enforcer {
             refuse(sql, analysis, facts, identity, connection, start, "deny", UNANALYSABLE_RULE, message, null);
             throw new PolicyDeniedException(UNANALYSABLE_RULE, message);
         }
-        Identity identity;
+        VerifiedCaller caller;
         try {
-            identity = connection.identities().current();
+            caller = connection.identities().current();
         } catch (InvalidTokenException e) {
             String message = "Governed refused the statement: " + e.getMessage();
             refuse(sql, analysis, facts, null, connection, start, "deny", NO_TOKEN_RULE, message, null);
             throw new TokenRejectedException(message, e);
         }
+        Identity identity = caller.identity();
         SqlRequest request = new SqlRequest(
                 identity.caller(), governance.target.resource(), governance.target.environment(), facts);
         Decision decision;
         try {
-            decision = governance.policy.decide(request);
+            decision = governance.policy.decide(request, caller);
         } catch (PolicyUnavailableException e) {
             refuse(sql, analysis, facts, identity, connection, start, "deny", "policy-unavailable", e.getMessage(), null);
             throw e;
         }
         if (decision instanceof Decision.Allow) {
-            MaskPlan masks = masks(sql, analysis, identity, connection, start, facts, decision);
+            MaskPlan masks = masks(sql, analysis, caller, connection, start, facts, decision);
             return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks);
         }
         String message = decision instanceof Decision.Approve
@@ -98,15 +99,18 @@ final class Enforcer {
      * How the result of an allowed statement is masked for this caller, or a refusal (audited, rule
      * {@value #MASKING_RULE}) when the statement would reveal a masked column.
      */
-    private MaskPlan masks(String sql, StatementAnalysis analysis, Identity identity, GovernedConnection connection,
+    private MaskPlan masks(String sql, StatementAnalysis analysis, VerifiedCaller caller, GovernedConnection connection,
                            long start, List<SqlStatementFacts> facts, Decision decision) throws SQLException {
         if (changesColumns(analysis)) {
             governance.masking.invalidate();
         }
+        Identity identity = caller.identity();
         String message;
         try {
             return governance.masking.plan(sql, analysis.fingerprint(), connection.currentSchema(), identity.caller(),
-                    connection.connection);
+                    governance.policy.masks(caller), connection.connection);
+        } catch (PolicyUnavailableException e) {
+            message = e.getMessage();
         } catch (MaskDeniedException e) {
             message = "Governed denied this statement: " + e.getMessage();
         } catch (RuntimeException e) {
@@ -167,7 +171,7 @@ final class Enforcer {
 
     private static Identity identityOrNull(GovernedConnection connection) {
         try {
-            return connection.identities().current();
+            return connection.identities().current().identity();
         } catch (InvalidTokenException e) {
             return null;
         }

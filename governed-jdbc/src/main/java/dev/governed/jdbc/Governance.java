@@ -1,12 +1,11 @@
 package dev.governed.jdbc;
 
 import dev.governed.audit.AuditRecorder;
+import dev.governed.core.identity.TokenSource;
 import dev.governed.core.identity.TokenVerifier;
 import dev.governed.jdbc.mask.MaskConfiguration;
 import dev.governed.jdbc.mask.Masking;
 import dev.governed.jdbc.sql.StatementAnalysis;
-import dev.governed.policy.MaskRule;
-import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -18,6 +17,8 @@ final class Governance implements AutoCloseable {
 
     final Function<String, StatementAnalysis> analyzer;
     final TokenVerifier verifier;
+    /** The process's own token source when {@code governed.token.provider} is set; otherwise null. */
+    final TokenSource provider;
     final PolicyDecider policy;
     final AuditRecorder audit;
     final Target target;
@@ -30,6 +31,7 @@ final class Governance implements AutoCloseable {
     Governance(
             Function<String, StatementAnalysis> analyzer,
             TokenVerifier verifier,
+            TokenSource provider,
             PolicyDecider policy,
             AuditRecorder audit,
             Target target,
@@ -38,22 +40,14 @@ final class Governance implements AutoCloseable {
             AutoCloseable resources) {
         this.analyzer = analyzer;
         this.verifier = verifier;
+        this.provider = provider;
         this.policy = policy;
         this.audit = audit;
         this.target = target;
         this.allowUnwrap = allowUnwrap;
         this.resources = resources;
         this.enforcer = new Enforcer(this);
-        this.masking = new Masking(this::masks, maskConfiguration, target.resource(), target.environment());
-    }
-
-    /** The policy's masks; an unavailable policy has none here, as its statements are refused when decided. */
-    private List<MaskRule> masks() {
-        try {
-            return policy.masks();
-        } catch (PolicyUnavailableException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        this.masking = new Masking(maskConfiguration, target.resource(), target.environment());
     }
 
     /** Flushes the audit trail, then releases whatever the configuration opened. */

@@ -6,20 +6,27 @@ import dev.governed.audit.AuditRecorder;
 import dev.governed.core.GovernedSettings;
 import dev.governed.core.identity.CachingTokenVerifier;
 import dev.governed.core.identity.JwtTokenVerifier;
+import dev.governed.core.identity.TokenProvider;
+import dev.governed.core.identity.TokenProviders;
 import dev.governed.core.identity.TokenVerifier;
+import dev.governed.core.policy.PolicyUnavailable;
+import dev.governed.core.policy.RemotePolicies;
 import dev.governed.jdbc.mask.MaskConfiguration;
 import dev.governed.jdbc.sql.SqlAnalyzer;
 import dev.governed.policy.CompiledPolicy;
 import dev.governed.policy.Decision;
 import dev.governed.policy.MaskRule;
-import dev.governed.policy.SqlRequest;
 import dev.governed.policy.PolicyException;
+import dev.governed.policy.SqlRequest;
 import dev.governed.policy.source.PolicySource;
 import dev.governed.policy.source.PolicySources;
+import java.net.URI;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /** Builds a datasource's {@link Governance} from its settings, failing at connect with what is wrong. */
 final class GovernanceFactory {
@@ -30,47 +37,75 @@ final class GovernanceFactory {
     private GovernanceFactory() {}
 
     static Governance create(String targetUrl, GovernedSettings settings) throws SQLException {
-        PolicySource policy = null;
+        AutoCloseable policySource = null;
         try {
-            policy = policySource(settings);
-            TokenVerifier verifier = verifier(settings);
-            AuditRecorder audit = audit(settings);
             Target target = new Target(
                     settings.get(GovernedSettings.RESOURCE).orElseGet(() -> Target.databaseName(targetUrl)),
                     Target.describe(targetUrl),
                     settings.get(GovernedSettings.ENVIRONMENT).orElse(null));
-            return new Governance(ANALYZER::analyze, verifier, decider(policy), audit, target,
+            String location = settings.get(GovernedSettings.POLICY).orElseThrow(() -> new PolicyException(
+                    "no policy configured; set governed.policy to a file path, file:, classpath: or the"
+                            + " enforcement service's URL"));
+            PolicyDecider decider;
+            if (isRemote(location)) {
+                RemotePolicies remote = remotePolicies(location, target, settings);
+                policySource = remote;
+                decider = remoteDecider(remote);
+            } else {
+                PolicySource local = PolicySources.fromLocation(location); // loads now: a broken file fails here
+                policySource = local;
+                decider = localDecider(local);
+            }
+            TokenVerifier verifier = verifier(settings);
+            TokenProvider provider = settings.get(TokenProviders.PROVIDER_SETTING)
+                    .map(type -> TokenProviders.create(type, key -> settings.get(key).orElse(null)))
+                    .orElse(null);
+            AuditRecorder audit = audit(settings);
+            AutoCloseable policyResource = policySource;
+            AutoCloseable resources = () -> {
+                try (AutoCloseable first = policyResource; AutoCloseable second = provider) {
+                    // both closed, in reverse order
+                }
+            };
+            return new Governance(ANALYZER::analyze, verifier,
+                    provider == null ? null : TokenProviders.asSource(provider), decider, audit, target,
                     settings.flag(GovernedSettings.ALLOW_UNWRAP),
-                    MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)), policy);
+                    MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)), resources);
         } catch (PolicyException | AuditException | IllegalArgumentException | IllegalStateException e) {
-            closeQuietly(policy);
+            closeQuietly(policySource);
             throw new SQLNonTransientConnectionException(
                     "Governed cannot govern " + Target.describe(targetUrl) + ": " + e.getMessage(), "08001", e);
         }
     }
 
-    private static PolicySource policySource(GovernedSettings settings) {
-        String location = settings.get(GovernedSettings.POLICY).orElseThrow(() -> new PolicyException(
-                "no policy configured; set governed.policy to a file path, file:, classpath: or the"
-                        + " enforcement service's URL"));
-        PolicySource source = PolicySources.fromLocation(location);
-        source.current(); // load now, so a broken policy fails the connection rather than the first statement
-        return source;
+    private static boolean isRemote(String location) {
+        String lower = location.toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
     }
 
-    private static PolicyDecider decider(PolicySource source) {
+    private static RemotePolicies remotePolicies(String location, Target target, GovernedSettings settings) {
+        RemotePolicies.Builder builder = RemotePolicies.builder(URI.create(location), target.resource())
+                .environment(target.environment())
+                .refreshInterval(settings.duration(GovernedSettings.POLICY_REFRESH, Duration.ofSeconds(30)))
+                .maxStale(settings.duration(GovernedSettings.POLICY_MAX_STALE, Duration.ofMinutes(5)));
+        settings.get(GovernedSettings.POLICY_KEY).ifPresent(key -> builder.verificationKeys(Path.of(key)));
+        settings.get(GovernedSettings.POLICY_CACHE).ifPresent(directory -> builder.cacheDirectory(Path.of(directory)));
+        return builder.build();
+    }
+
+    private static PolicyDecider localDecider(PolicySource source) {
         return new PolicyDecider() {
             @Override
-            public Decision decide(SqlRequest request) throws PolicyUnavailableException {
-                return current().evaluate(request);
+            public Decision decide(SqlRequest request, VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy().evaluate(request);
             }
 
             @Override
-            public List<MaskRule> masks() throws PolicyUnavailableException {
-                return current().document().masks();
+            public List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy().document().masks();
             }
 
-            private CompiledPolicy current() throws PolicyUnavailableException {
+            private CompiledPolicy policy() throws PolicyUnavailableException {
                 try {
                     return source.current();
                 } catch (PolicyException e) {
@@ -81,20 +116,41 @@ final class GovernanceFactory {
         };
     }
 
+    private static PolicyDecider remoteDecider(RemotePolicies remote) {
+        return new PolicyDecider() {
+            @Override
+            public Decision decide(SqlRequest request, VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy(caller).evaluate(request);
+            }
+
+            @Override
+            public List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy(caller).document().masks();
+            }
+
+            private CompiledPolicy policy(VerifiedCaller caller) throws PolicyUnavailableException {
+                try {
+                    return remote.policyFor(caller.identity(), caller.token());
+                } catch (PolicyUnavailable e) {
+                    throw new PolicyUnavailableException("Governed has no usable policy: " + e.getMessage(), e);
+                }
+            }
+        };
+    }
+
+    /**
+     * governed.issuer and governed.audience (comma-separated), governed.jwks, and optionally
+     * governed.algorithms, governed.token.type (e.g. at+jwt), governed.clockSkew and
+     * governed.groupsClaim; verified tokens are cached until they expire.
+     */
     private static TokenVerifier verifier(GovernedSettings settings) {
-        List<String> issuers = settings.get(GovernedSettings.ISSUER)
-                .map(value -> Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList())
-                .orElse(List.of());
-        String jwks = settings.get(GovernedSettings.JWKS).orElse(null);
-        if (jwks == null && issuers.isEmpty()) {
-            throw new IllegalArgumentException("no token verification keys configured; set governed.jwks to the"
-                    + " identity provider's JWKS (file: or https://), or governed.issuer for OIDC discovery");
+        JwtTokenVerifier.Builder builder = JwtTokenVerifier.builder(key -> settings.get(key).orElse(null));
+        settings.get("governed.algorithms").ifPresent(value -> builder.algorithms(value.split("\\s*,\\s*")));
+        settings.get("governed.token.type").ifPresent(builder::requiredType);
+        settings.get("governed.groupsClaim").ifPresent(value -> builder.groupClaims(value.split("\\s*,\\s*")));
+        if (settings.get("governed.clockSkew").isPresent()) {
+            builder.clockSkew(settings.duration("governed.clockSkew", JwtTokenVerifier.DEFAULT_CLOCK_SKEW));
         }
-        JwtTokenVerifier.Builder builder = JwtTokenVerifier.builder().issuers(issuers);
-        if (jwks != null) {
-            builder.jwks(jwks);
-        }
-        settings.get(GovernedSettings.AUDIENCE).ifPresent(builder::audience);
         return CachingTokenVerifier.of(builder.build());
     }
 

@@ -1,6 +1,7 @@
 package dev.governed.jdbc;
 
 import dev.governed.core.GovernedSettings;
+import dev.governed.core.identity.TokenProviders;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,11 @@ import java.util.concurrent.ConcurrentMap;
 final class GovernanceRegistry {
 
     private static final GovernanceRegistry SHARED = new GovernanceRegistry();
-    private static final List<String> CONFIGURATION_KEYS = List.of(GovernedSettings.POLICY, GovernedSettings.ISSUER,
+    private static final List<String> CONFIGURATION_KEYS = List.of(GovernedSettings.POLICY,
+            GovernedSettings.POLICY_REFRESH, GovernedSettings.POLICY_MAX_STALE, GovernedSettings.POLICY_KEY,
+            GovernedSettings.POLICY_CACHE, GovernedSettings.ISSUER,
             GovernedSettings.JWKS, GovernedSettings.AUDIENCE, GovernedSettings.RESOURCE, GovernedSettings.ENVIRONMENT,
-            GovernedSettings.AUDIT, GovernedSettings.ALLOW_UNWRAP);
+            GovernedSettings.AUDIT, GovernedSettings.ALLOW_UNWRAP, TokenProviders.PROVIDER_SETTING);
 
     private final ConcurrentMap<String, Governance> byConfiguration = new ConcurrentHashMap<>();
 
@@ -62,8 +65,11 @@ final class GovernanceRegistry {
         }
     }
 
+    /** Every setting but the per-caller tokens: the known keys as resolved, and any other explicit one. */
     private static String key(String targetUrl, GovernedSettings settings) {
-        Map<String, String> values = new TreeMap<>();
+        Map<String, String> values = new TreeMap<>(settings.explicit());
+        values.remove(GovernedSettings.TOKEN);
+        values.remove(GovernedSettings.TOKEN_FILE);
         for (String each : CONFIGURATION_KEYS) {
             settings.get(each).ifPresent(value -> values.put(each, value));
         }

@@ -12,7 +12,7 @@ final class GovernedConnections {
     static GovernedConnection open(Connection raw, Governance governance, GovernedSettings settings)
             throws SQLException {
         try {
-            CallerIdentity identities = CallerIdentity.from(settings, governance.verifier);
+            CallerIdentity identities = CallerIdentity.from(settings, governance.verifier, governance.provider);
             failFastOnConfiguredToken(identities);
             return new GovernedConnection(raw, governance, identities);
         } catch (SQLException | RuntimeException e) {

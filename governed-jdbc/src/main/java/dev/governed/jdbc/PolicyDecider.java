@@ -5,10 +5,13 @@ import dev.governed.policy.MaskRule;
 import dev.governed.policy.SqlRequest;
 import java.util.List;
 
-/** Decides on a request with the policy in force; a seam between enforcement and where policies come from. */
+/**
+ * Decides on a request with the policy in force for its caller; a seam between
+ * enforcement and where policies come from (a file, or the enforcement service).
+ */
 interface PolicyDecider {
-    Decision decide(SqlRequest request) throws PolicyUnavailableException;
+    Decision decide(SqlRequest request, VerifiedCaller caller) throws PolicyUnavailableException;
 
-    /** The masks of the policy in force. */
-    List<MaskRule> masks() throws PolicyUnavailableException;
+    /** The masks of the policy in force for this caller (the one {@link #decide} used). */
+    List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException;
 }

@@ -70,6 +70,6 @@ class BrokenPolicyTest {
         properties.remove("governed.issuer");
         assertThatThrownBy(() -> DriverManager.getConnection(URL, properties))
                 .isInstanceOf(SQLException.class)
-                .hasMessageContaining("governed.jwks");
+                .hasMessageContaining("governed.issuer");
     }
 }

@@ -47,9 +47,11 @@ final class GovernedFixture implements AutoCloseable {
         return idp.token().subject("alice").groups("dba").sign();
     }
 
-    /** Connection properties with everything but a token. */
+    /** Connection properties with everything but a token; H2's default account, which PostgreSQL tests replace. */
     Properties properties() {
         Properties result = new Properties();
+        result.setProperty("user", "sa");
+        result.setProperty("password", "");
         result.setProperty("governed.policy", POLICY);
         result.setProperty("governed.jwks", jwks.toString());
         result.setProperty("governed.issuer", idp.issuer());

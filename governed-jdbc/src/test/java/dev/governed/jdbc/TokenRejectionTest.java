@@ -104,7 +104,10 @@ class TokenRejectionTest {
         try (Connection connection = DriverManager.getConnection(
                         GovernedFixture.governedUrl(rawUrl), fixture.properties());
                 Statement statement = connection.createStatement()) {
-            Governed.runAs(shortLived, () -> statement.executeQuery("SELECT id FROM orders").close());
+            Governed.runAs(shortLived, () -> {
+                statement.executeQuery("SELECT id FROM orders").close();
+                return null;
+            });
             Thread.sleep(2_100);
             assertThatThrownBy(() -> Governed.runAs(shortLived, () -> statement.executeQuery("SELECT id FROM orders")))
                     .isInstanceOf(TokenRejectedException.class)

@@ -87,6 +87,19 @@ public final class TestIdentityProvider implements AutoCloseable {
     private final AtomicInteger discoveryRequests = new AtomicInteger();
     private volatile boolean unavailable;
 
+    /** Key generation is the slow part (RSA-2048), so tests that only mint tokens share one provider. */
+    private static final class Shared {
+        static final TestIdentityProvider INSTANCE = new TestIdentityProvider();
+    }
+
+    /**
+     * One provider per JVM with the default issuer and audience, for tests that only mint and verify
+     * tokens. Do not rotate, retire or otherwise change it; create your own provider for that.
+     */
+    public static TestIdentityProvider shared() {
+        return Shared.INSTANCE;
+    }
+
     /** A provider with issuer {@value #DEFAULT_ISSUER} and audience {@value #DEFAULT_AUDIENCE}, not serving. */
     public TestIdentityProvider() {
         this(DEFAULT_ISSUER, DEFAULT_AUDIENCE);
@@ -419,6 +432,27 @@ public final class TestIdentityProvider implements AutoCloseable {
             String[] parts = token().groups("support-agents").sign().split("\\.");
             String forgedPayload = Base64URL.encode(token().groups("admins").claims().toString()).toString();
             return parts[0] + "." + forgedPayload + "." + parts[2];
+        }
+
+        /**
+         * CVE-2018-0114 style: the header carries its own key ({@code jwk}, no {@code kid}) and the token is
+         * signed with it, hoping the verifier trusts keys the token brings along.
+         */
+        public String embeddedKey() {
+            RSAKey own = strangerKey();
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).jwk(own.toPublicJWK()).build(),
+                    token().groups("admins").claims());
+            return generate(() -> {
+                jwt.sign(new RSASSASigner(own));
+                return jwt.serialize();
+            });
+        }
+
+        /** An unsigned token whose header spells {@code alg} as given, e.g. {@code "None"} or {@code "NONE"}. */
+        public String unsignedWithAlgorithm(String alg) {
+            String header = Base64URL.encode(JSONObjectUtils.toJSONString(Map.of("alg", alg))).toString();
+            String payload = Base64URL.encode(token().groups("admins").claims().toString()).toString();
+            return header + "." + payload + ".";
         }
 
         public String missingExpiry() {

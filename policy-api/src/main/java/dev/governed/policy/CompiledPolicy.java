@@ -89,6 +89,46 @@ public final class CompiledPolicy {
         return allowed;
     }
 
+    /** Whether the document masks any SQL column at all, so callers can skip masking work entirely. */
+    public boolean hasMasks() {
+        return !document.masks().isEmpty();
+    }
+
+    /**
+     * The mask for one result column, or null when this caller may see it in clear. The
+     * first mask in document order that covers the column and does not exempt the caller
+     * applies; an exemption in one mask does not lift another mask on the same column.
+     *
+     * @param column the column's unquoted name, compared case-insensitively
+     */
+    public MaskRule maskFor(Caller caller, String resource, String environment, TableName table, String column) {
+        for (MaskRule each : document.masks()) {
+            if (appliesTo(each.resources(), resource) && !each.exempts(caller, resource, environment)) {
+                for (ColumnPattern pattern : each.columns()) {
+                    if (pattern.matches(table, column)) {
+                        return each;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The {@code httpMasks} that apply to this caller's responses from this resource, in document order. */
+    public List<HttpMask> httpMasksFor(Caller caller, String resource, String environment) {
+        List<HttpMask> result = new ArrayList<>();
+        for (HttpMask each : document.httpMasks()) {
+            if (appliesTo(each.resources(), resource) && !each.exempts(caller, resource, environment)) {
+                result.add(each);
+            }
+        }
+        return result;
+    }
+
+    private static boolean appliesTo(java.util.Set<String> resources, String resource) {
+        return resources.isEmpty() || (resource != null && resources.contains(resource));
+    }
+
     private CompiledRule firstMatch(SqlRequest request, SqlStatementFacts statement) {
         for (CompiledRule each : rules) {
             if (each.matches(request, statement)) {

@@ -1,8 +1,10 @@
 package dev.governed.policy;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A parsed and validated policy document (see ARCHITECTURE.md, "Policy document").
@@ -29,6 +31,19 @@ public record PolicyDocument(
         masks = List.copyOf(masks);
         http = List.copyOf(http);
         httpMasks = List.copyOf(httpMasks);
+        Set<String> ids = new HashSet<>();
+        rules.forEach(each -> requireUniqueId(ids, each.id()));
+        http.forEach(each -> requireUniqueId(ids, each.id()));
+    }
+
+    /** Decisions and audit events name rules by id, so an id must say which rule decided. */
+    private static void requireUniqueId(Set<String> ids, String id) {
+        if (id.equals("default")) {
+            throw new IllegalArgumentException("rule id \"default\" is reserved for decisions made by defaults.effect");
+        }
+        if (!ids.add(id)) {
+            throw new IllegalArgumentException("duplicate rule id \"" + id + "\"");
+        }
     }
 
     /** A document with SQL rules only. */

@@ -1,7 +1,10 @@
 package dev.governed.policy;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,8 +14,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 
 import java.io.IOException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads and writes policy documents. Text starting with <code>{</code> is read as JSON,
@@ -32,6 +38,8 @@ public final class PolicyDocuments {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
+    private static final Pattern MARK = Pattern.compile(" in '[^']*', line (\\d+), column (\\d+):");
+
     private PolicyDocuments() {
     }
 
@@ -42,8 +50,21 @@ public final class PolicyDocuments {
      * @throws PolicyException when the text is malformed or the document invalid
      */
     public static PolicyDocument parse(String text, String origin) {
-        boolean json = text.stripLeading().startsWith("{");
-        JsonNode root = readTree(text, origin, json ? JSON : YAML, json ? "JSON" : "YAML");
+        JsonNode root;
+        if (text.stripLeading().startsWith("{")) {
+            try {
+                root = readTree(text, origin, JSON, "JSON");
+            } catch (PolicyException jsonProblem) {
+                // "{version: 1}" is a YAML flow mapping, not broken JSON; report the JSON error only if YAML fails too.
+                try {
+                    root = readTree(text, origin, YAML, "YAML");
+                } catch (PolicyException yamlProblem) {
+                    throw jsonProblem;
+                }
+            }
+        } else {
+            root = readTree(text, origin, YAML, "YAML");
+        }
         try {
             return PolicyReader.read(root);
         } catch (PolicyProblem problem) {
@@ -53,7 +74,7 @@ public final class PolicyDocuments {
     }
 
     private static JsonNode readTree(String text, String origin, ObjectMapper mapper, String format) {
-        try (JsonParser parser = mapper.createParser(text)) {
+        try (JsonParser parser = new NoAliases(mapper.createParser(text))) {
             JsonNode root = mapper.readTree(parser);
             if (root != null && parser.nextToken() != null) {
                 JsonLocation location = parser.currentLocation();
@@ -63,22 +84,65 @@ public final class PolicyDocuments {
             }
             return root;
         } catch (JsonProcessingException e) {
-            JsonLocation location = e.getLocation();
-            String where = location == null ? "" : " at line " + location.getLineNr() + ", column "
-                    + location.getColumnNr();
+            String where = where(e);
             throw new PolicyException("Cannot read policy " + origin + ": malformed " + format + where + ": "
-                    + firstLine(e.getOriginalMessage()) + "; fix the syntax and reload", e);
+                    + condense(e.getOriginalMessage()) + "; fix the syntax and reload", e);
         } catch (IOException e) {
             throw new PolicyException("Cannot read policy " + origin + ": " + e.getMessage(), e);
         }
     }
 
-    private static String firstLine(String message) {
+    /**
+     * Jackson reads a YAML alias ({@code *name}) as the plain text "name"; rather than let
+     * that turn into a puzzling error further on, refuse aliases where they appear.
+     */
+    private static final class NoAliases extends JsonParserDelegate {
+        NoAliases(JsonParser parser) {
+            super(parser);
+        }
+
+        @Override
+        public JsonToken nextToken() throws IOException {
+            JsonToken result = super.nextToken();
+            if (delegate instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+                throw new JsonParseException(this, "YAML aliases (*" + yaml.getText()
+                        + ") are not supported in policies; write the value out in full");
+            }
+            return result;
+        }
+    }
+
+    /** SnakeYAML names the problem's own position last in its message; Jackson's location may be the context's. */
+    private static String where(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        Matcher mark = message == null ? null : MARK.matcher(message);
+        String result = null;
+        while (mark != null && mark.find()) {
+            result = " at line " + mark.group(1) + ", column " + mark.group(2);
+        }
+        if (result != null) {
+            return result;
+        }
+        JsonLocation location = e.getLocation();
+        return location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+    }
+
+    /** SnakeYAML messages span several lines with a source excerpt; keep the context and the problem. */
+    private static String condense(String message) {
         if (message == null) {
             return "unknown syntax error";
         }
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
+        StringBuilder result = new StringBuilder();
+        for (String line : message.split("\\R")) {
+            if (line.isBlank() || line.startsWith(" in '") || line.startsWith("    ")) {
+                continue;
+            }
+            if (!result.isEmpty()) {
+                result.append(": ");
+            }
+            result.append(line.strip());
+        }
+        return result.isEmpty() ? message.strip() : result.toString();
     }
 
     /** The document as JSON that {@link #parse} reads back into an equal document. */

@@ -107,7 +107,9 @@ final class Section {
 
     static String string(JsonNode value, String path, String expected) {
         if (!value.isTextual()) {
-            throw new PolicyProblem(path, "expected " + expected + ", found " + describe(value));
+            String hint = value.isBoolean()
+                    ? " (YAML reads unquoted yes, no, on, off, true and false as booleans; quote the value)" : "";
+            throw new PolicyProblem(path, "expected " + expected + ", found " + describe(value) + hint);
         }
         String text = value.textValue();
         if (text.isBlank()) {

@@ -133,4 +133,54 @@ class PolicyDocumentsTest {
                 .hasMessageContaining("empty.yaml")
                 .hasMessageContaining("the document is empty");
     }
+
+    @Test
+    void yamlFlowMappingIsNotMistakenForJson() {
+        assertThat(PolicyDocuments.parse("{version: 2, defaults: {effect: allow}}", "flow.yaml").defaultEffect())
+                .isEqualTo(Effect.ALLOW);
+    }
+
+    @Test
+    void tabIndentationIsReportedWhereTheTabIs() {
+        assertThatThrownBy(() -> PolicyDocuments.parse("version: 1\nrules:\n  - id: a\n\teffect: allow\n", "tabs.yaml"))
+                .isInstanceOf(PolicyException.class)
+                .hasMessageContaining("malformed YAML at line 4, column 1")
+                .hasMessageContaining("Do not use \\t(TAB) for indentation");
+    }
+
+    @Test
+    void yamlAliasesAreRejectedInsteadOfReadAsText() {
+        String text = "version: 1\nrules:\n  - &r { id: a, effect: allow }\n  - *r\n";
+
+        assertThatThrownBy(() -> PolicyDocuments.parse(text, "alias.yaml"))
+                .isInstanceOf(PolicyException.class)
+                .hasMessageContaining("YAML aliases (*r) are not supported");
+    }
+
+    @Test
+    void unquotedYamlBooleanWhereATextBelongsGetsAQuotingHint() {
+        String text = "version: 1\nrules:\n  - { id: a, when: { environments: [no] }, effect: allow }\n";
+
+        assertThatThrownBy(() -> PolicyDocuments.parse(text, "bool.yaml"))
+                .isInstanceOf(PolicyException.class)
+                .hasMessageContaining("rules[0].when.environments[0]: expected an environment name, found the boolean false")
+                .hasMessageContaining("quote the value");
+    }
+
+    @Test
+    void unquotedNullStrategyMeansTheNullStrategy() {
+        PolicyDocument document = PolicyDocuments.parse("version: 1\nmasks:\n  - { columns: [t.secret], strategy: null }\n", "n");
+
+        assertThat(document.masks().get(0).strategy()).isEqualTo("null");
+        assertThat(PolicyDocuments.parse(PolicyDocuments.toYaml(document), "round trip")).isEqualTo(document);
+    }
+
+    @Test
+    void programmaticDocumentsAlsoNeedUniqueRuleIds() {
+        Rule rule = new Rule("a", When.ANY, SqlMatch.ANY, Effect.ALLOW, null, null);
+
+        assertThatThrownBy(() -> PolicyDocument.of(1, Effect.DENY, List.of(rule, rule)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("duplicate rule id \"a\"");
+    }
 }

@@ -47,6 +47,15 @@ public final class HashChain {
         return new Linked(event.withChain(new AuditEvent.Chain(stream, nextSeq, prev, hash)), AuditJson.write(tree));
     }
 
+    /** Loads and initialises what {@link #append} needs, off the callers' path. */
+    public static void warmUp() {
+        new HashChain("warm-up", null).append(new AuditEvent("warm-up", java.time.Instant.now(), null,
+                new AuditEvent.Actor("warm-up", null, null, null, null), new AuditEvent.Session(null, null),
+                new AuditEvent.Resource(null, null, null, null), new AuditEvent.Action(null, null, null, null, null),
+                new AuditEvent.DecisionInfo(null, null, null, null, null),
+                java.util.List.of(new AuditEvent.Masking("c", "s", 1)), new AuditEvent.Outcome("ok", null, 0, null)));
+    }
+
     /** Recomputes the hash of a parsed event line; the tree is not modified. */
     public static String hashOf(JsonNode eventTree) {
         ObjectNode copy = eventTree.deepCopy();

@@ -159,12 +159,29 @@ public final class JsonlSink implements AuditSink {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
+            endCutOffLine(file, channel);
+            return channel;
         } catch (IOException e) {
             throw new IOException("cannot open audit file " + file + " for appending: " + reason(e)
                     + ". Make sure the directory exists or can be created and is writable by this process,"
                     + " or point governed.audit at a writable path (e.g. jsonl:/tmp/governed/audit.jsonl)", e);
+        }
+    }
+
+    // a crash can leave half a line; without a line break the next event would be glued to it and lost too
+    private static void endCutOffLine(Path file, FileChannel appender) throws IOException {
+        long size = appender.size();
+        if (size == 0) {
+            return;
+        }
+        ByteBuffer last = ByteBuffer.allocate(1);
+        try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+            reader.read(last, size - 1);
+        }
+        if (last.get(0) != '\n') {
+            appender.write(ByteBuffer.wrap(new byte[] {'\n'}));
         }
     }
 

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -33,7 +34,8 @@ public final class DiskSpool {
     private final long maxBytes;
     private long bytes;
     private long nextNumber;
-    private int segments;
+    // segment numbers in spool order, so draining does not list the directory per segment
+    private final TreeSet<Long> numbers = new TreeSet<>();
 
     private DiskSpool(Path directory, long maxBytes) {
         this.directory = directory;
@@ -54,9 +56,9 @@ public final class DiskSpool {
                     String name = each.getFileName().toString();
                     if (name.endsWith(".tmp")) {
                         Files.deleteIfExists(each);
-                    } else if (name.endsWith(SUFFIX)) {
+                    } else if (name.endsWith(SUFFIX) && number(each) >= 0) {
                         spool.bytes += Files.size(each);
-                        spool.segments++;
+                        spool.numbers.add(number(each));
                         spool.nextNumber = Math.max(spool.nextNumber, number(each) + 1);
                     }
                 }
@@ -73,7 +75,7 @@ public final class DiskSpool {
     }
 
     public boolean isEmpty() {
-        return segments == 0;
+        return numbers.isEmpty();
     }
 
     public long bytes() {
@@ -81,7 +83,7 @@ public final class DiskSpool {
     }
 
     public int segments() {
-        return segments;
+        return numbers.size();
     }
 
     /** Durably appends one batch; {@link SpoolFullException} when it would exceed the byte limit. */
@@ -97,9 +99,8 @@ public final class DiskSpool {
                     + " more. The sink has been failing; fix it (the spool drains by itself),"
                     + " or raise the spool limit");
         }
-        String name = String.format("%020d", nextNumber);
-        Path temp = directory.resolve(name + ".tmp");
-        Path segment = directory.resolve(name + SUFFIX);
+        Path temp = directory.resolve(String.format("%020d", nextNumber) + ".tmp");
+        Path segment = segmentFile(nextNumber);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -111,37 +112,38 @@ public final class DiskSpool {
             Files.move(temp, segment, StandardCopyOption.ATOMIC_MOVE);
             forceDirectory();
         } catch (IOException e) {
-            Files.deleteIfExists(temp);
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup); // the write failure is the one to report
+            }
             throw new IOException("cannot write to audit spool " + directory + ": " + e.getClass().getSimpleName()
                     + " " + e.getMessage() + ". Check free space and permissions of the spool directory", e);
         }
+        numbers.add(nextNumber);
         nextNumber++;
-        segments++;
         bytes += content.length;
     }
 
     /** The oldest spooled batch, if any. */
     public Optional<Segment> oldest() throws IOException {
-        Optional<Path> first;
-        try (Stream<Path> files = Files.list(directory)) {
-            first = files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).min(Path::compareTo);
-        }
-        if (first.isEmpty()) {
+        if (numbers.isEmpty()) {
             return Optional.empty();
         }
+        Path first = segmentFile(numbers.first());
         List<AuditEntry> entries = new ArrayList<>();
-        for (String line : Files.readAllLines(first.get(), StandardCharsets.UTF_8)) {
+        for (String line : Files.readAllLines(first, StandardCharsets.UTF_8)) {
             if (!line.isBlank()) {
                 entries.add(AuditEntry.parse(line));
             }
         }
-        return Optional.of(new Segment(first.get(), Files.size(first.get()), List.copyOf(entries)));
+        return Optional.of(new Segment(first, Files.size(first), List.copyOf(entries)));
     }
 
     /** Forgets a batch its sink has taken. */
     public void remove(Segment segment) throws IOException {
         Files.deleteIfExists(segment.file());
-        segments--;
+        numbers.remove(number(segment.file()));
         bytes -= segment.bytes();
     }
 
@@ -151,6 +153,10 @@ public final class DiskSpool {
         } catch (IOException | UnsupportedOperationException notSupportedHere) {
             // some platforms cannot open directories; the rename is still atomic there
         }
+    }
+
+    private Path segmentFile(long number) {
+        return directory.resolve(String.format("%020d", number) + SUFFIX);
     }
 
     private static long number(Path segment) {

@@ -1,21 +1,15 @@
 package dev.governed.audit.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSObject;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.OctetKeyPair;
 import dev.governed.audit.AuditException;
 import dev.governed.audit.AuditJson;
 import dev.governed.audit.chain.Checkpoint;
 import dev.governed.audit.chain.HashChain;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +41,10 @@ import java.util.stream.Stream;
  */
 public final class AuditVerifier {
 
-    private final Map<String, JWK> trusted;
+    private final TrustedKeys trusted;
 
     private AuditVerifier(Map<String, JWK> trusted) {
-        this.trusted = trusted;
+        this.trusted = new TrustedKeys(trusted);
     }
 
     /** Checks chains and checkpoint heads but no signatures. */
@@ -107,6 +101,16 @@ public final class AuditVerifier {
         return run.finish(files.stream().map(Path::toString).toList());
     }
 
+    /**
+     * Verifies audit lines from any source, e.g. an export downloaded from the enforcement
+     * service; {@code sourceName} stands for the file in problem locations. The reader is not closed.
+     */
+    public VerificationResult verify(String sourceName, Reader lines) throws IOException {
+        Run run = new Run();
+        run.read(sourceName, lines instanceof BufferedReader buffered ? buffered : new BufferedReader(lines));
+        return run.finish(List.of(sourceName));
+    }
+
     private record Location(String file, long line) {}
 
     private record EventLine(Location at, String id, long seq, String prev, String hash, String computed) {}
@@ -124,14 +128,17 @@ public final class AuditVerifier {
         private long signed;
 
         void read(Path file) throws IOException {
-            String name = file.toString();
             try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                long number = 0;
-                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                    number++;
-                    if (!line.isBlank()) {
-                        readLine(new Location(name, number), line);
-                    }
+                read(file.toString(), reader);
+            }
+        }
+
+        void read(String name, BufferedReader reader) throws IOException {
+            long number = 0;
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                number++;
+                if (!line.isBlank()) {
+                    readLine(new Location(name, number), line);
                 }
             }
         }
@@ -273,46 +280,12 @@ public final class AuditVerifier {
             if (trusted.isEmpty()) {
                 return;
             }
-            Checkpoint checkpoint = line.checkpoint();
-            String stream = checkpoint.stream();
-            if (checkpoint.signature() == null) {
-                problem(line.at(), stream, "checkpoint is not signed, but signatures are required");
-                return;
-            }
-            try {
-                JWSObject jws = JWSObject.parse(checkpoint.signature());
-                JWK key = trusted.get(jws.getHeader().getKeyID());
-                if (key == null) {
-                    problem(line.at(), stream, "checkpoint signed with unknown key '" + jws.getHeader().getKeyID()
-                            + "'; trusted: " + trusted.keySet());
-                    return;
-                }
-                if (!jws.verify(verifierFor(key))) {
-                    problem(line.at(), stream, "checkpoint signature is invalid (forged or altered)");
-                    return;
-                }
-                if (!jws.getPayload().toString().equals(checkpoint.signingInput())) {
-                    problem(line.at(), stream, "checkpoint fields differ from what its signature covers (altered)");
-                    return;
-                }
-                signed++;
-            } catch (ParseException | JOSEException | IllegalStateException e) {
-                problem(line.at(), stream, "checkpoint signature cannot be checked: " + e.getMessage());
-            }
+            trusted.problemWith(line.checkpoint()).ifPresentOrElse(
+                    reason -> problem(line.at(), line.checkpoint().stream(), reason), () -> signed++);
         }
 
         private void problem(Location at, String stream, String reason) {
             problems.add(new Problem(at.file(), at.line(), stream, reason));
         }
-    }
-
-    private static JWSVerifier verifierFor(JWK key) throws JOSEException {
-        if (key instanceof OctetKeyPair okp) {
-            return new Ed25519Verifier(okp);
-        }
-        if (key instanceof ECKey ec) {
-            return new ECDSAVerifier(ec);
-        }
-        throw new JOSEException("key " + key.getKeyID() + " of type " + key.getKeyType() + " cannot verify checkpoints");
     }
 }

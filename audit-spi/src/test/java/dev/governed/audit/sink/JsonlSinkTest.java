@@ -39,6 +39,18 @@ class JsonlSinkTest {
     }
 
     @Test
+    void lineCutOffByACrashStaysSeparateFromTheNextEntries() throws IOException {
+        Path file = dir.resolve("audit.jsonl");
+        Files.writeString(file, "{\"n\":1}\n{\"n\":2,\"cut");
+
+        try (JsonlSink sink = JsonlSink.open(file)) {
+            sink.write(List.of(new AuditEntry.Event(AuditFixtures.event("x"), "{\"n\":3}")));
+        }
+
+        assertThat(Files.readAllLines(file)).containsExactly("{\"n\":1}", "{\"n\":2,\"cut", "{\"n\":3}");
+    }
+
+    @Test
     void unopenableFileIsReportedWithPathReasonAndRemedy() throws IOException {
         Path blocker = Files.writeString(dir.resolve("not-a-dir"), "x");
 

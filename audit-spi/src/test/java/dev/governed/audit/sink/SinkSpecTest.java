@@ -55,7 +55,7 @@ class SinkSpecTest {
         assertThatThrownBy(() -> AuditSinks.open("kafka:topic"))
                 .isInstanceOf(AuditException.class)
                 .hasMessageContaining("unknown audit sink type 'kafka'")
-                .hasMessageContaining("known types: jsonl");
+                .hasMessageContaining("known types: http, jdbc, jsonl, slf4j");
     }
 
     @Test

@@ -281,6 +281,20 @@ class AuditVerifierTest {
     }
 
     @Test
+    void linesFromAnyReaderVerifyAndNameTheSource() throws IOException {
+        List<String> lines = lines();
+        lines.remove(lineOfSeq(lines, 8));
+
+        VerificationResult result = verifier.verify("https://service/v1/audit/export",
+                new java.io.StringReader(String.join("\n", lines)));
+
+        assertThat(result.intact()).isFalse();
+        assertThat(result.firstProblem().orElseThrow().location()).startsWith("https://service/v1/audit/export:");
+        assertThat(verifier.verify("intact", new java.io.StringReader(String.join("\n", lines())))
+                .intact()).isTrue();
+    }
+
+    @Test
     void missingFileAndBadKeysAreClearErrors() throws IOException {
         assertThatThrownBy(() -> verifier.verify(dir.resolve("nope.jsonl")))
                 .isInstanceOf(IOException.class).hasMessageContaining("no audit file or directory at");

@@ -16,11 +16,16 @@ import java.util.Objects;
  *
  * <p>Refusals are remembered too, briefly, so a flood of the same bad token costs one verification per
  * {@code failureTtl}; refusals caused by unreachable keys ({@link JwksUnavailableException}) are not,
- * since the same token may verify a moment later. Both caches are bounded by entry count.
+ * since the same token may verify a moment later. The verified cache is bounded by entry count, the
+ * refused one by total characters, and strings longer than a token can be are never cached.
  */
 public final class CachingTokenVerifier implements TokenVerifier {
     public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
     public static final Duration DEFAULT_FAILURE_TTL = Duration.ofSeconds(5);
+    /** Refused tokens are attacker-chosen strings, so their cache is bounded by characters, not entries (~8 MB). */
+    private static final long MAX_REFUSED_CHARACTERS = 4_000_000;
+    /** Longer strings are never cached; {@link JwtTokenVerifier} refuses them before parsing anyway. */
+    private static final int MAX_CACHED_TOKEN_LENGTH = JwtTokenVerifier.MAX_TOKEN_LENGTH;
 
     private final TokenVerifier delegate;
     private final Clock clock;
@@ -35,7 +40,8 @@ public final class CachingTokenVerifier implements TokenVerifier {
                 .expireAfter(new UntilTokenExpiry(clock))
                 .build();
         this.refused = builder.caffeine()
-                .maximumSize(builder.maximumSize)
+                .maximumWeight(MAX_REFUSED_CHARACTERS)
+                .<String, String>weigher((token, message) -> token.length() + message.length())
                 .expireAfterWrite(builder.failureTtl)
                 .build();
     }
@@ -51,8 +57,8 @@ public final class CachingTokenVerifier implements TokenVerifier {
 
     @Override
     public Identity verify(String token) throws InvalidTokenException {
-        if (token == null) {
-            return delegate.verify(null);
+        if (token == null || token.length() > MAX_CACHED_TOKEN_LENGTH) {
+            return delegate.verify(token);
         }
         Identity cached = verified.getIfPresent(token);
         if (cached != null) {
@@ -110,7 +116,7 @@ public final class CachingTokenVerifier implements TokenVerifier {
             this.delegate = Objects.requireNonNull(delegate, "delegate");
         }
 
-        /** Most tokens remembered (each of the verified and refused caches). */
+        /** Most verified tokens remembered (refused ones are bounded by total size). */
         public Builder maximumSize(long maximumSize) {
             if (maximumSize < 1) {
                 throw new IllegalArgumentException("maximum size must be positive, was " + maximumSize);

@@ -2,6 +2,7 @@ package dev.governed.core.identity;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.ResourceRetriever;
@@ -11,9 +12,12 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Turns a configured JWKS location ({@code file:}, a plain path, {@code http(s)://}) into a {@link KeySet}. */
 final class JwksLocations {
+    private static final Logger LOG = LoggerFactory.getLogger(JwksLocations.class);
     private static final Duration FILE_CHECK_INTERVAL = Duration.ofSeconds(1);
     private static final int MAX_DOCUMENT_BYTES = 512 * 1024;
 
@@ -54,7 +58,12 @@ final class JwksLocations {
                 .cache(ttl, refreshWait)
                 .refreshAheadCache(Math.min(JWKSourceBuilder.DEFAULT_REFRESH_AHEAD_TIME, ttl / 4), false)
                 .rateLimited(tuning.minRefreshInterval().toMillis())
-                .outageTolerant(tuning.outageTolerance().toMillis())
+                .outageTolerant(tuning.outageTolerance().toMillis(), event -> {
+                    if (event instanceof OutageTolerantJWKSetSource.OutageEvent<SecurityContext> outage) {
+                        LOG.warn("JWKS at {} cannot be fetched ({}); verifying with the last good keys for at most {} s more",
+                                url, outage.getException().getMessage(), outage.getRemainingTime() / 1000);
+                    }
+                })
                 .retrying(true)
                 .build();
     }

@@ -3,23 +3,11 @@ package dev.governed.core.identity;
 import static dev.governed.core.identity.Messages.quote;
 
 import com.nimbusds.jose.Header;
-import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWEHeader;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.PlainHeader;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKMatcher;
-import com.nimbusds.jose.jwk.OctetKeyPair;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
@@ -29,6 +17,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -36,8 +25,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Verifies a compact JWS access token against trusted issuers' published keys (Nimbus JOSE+JWT) and
@@ -69,7 +59,9 @@ public final class JwtTokenVerifier implements TokenVerifier {
     public static final List<String> DEFAULT_GROUP_CLAIMS = List.of("groups");
     /** Longer tokens are refused before any parsing, so a flood of huge strings costs nothing. */
     public static final int MAX_TOKEN_LENGTH = 16 * 1024;
-    private static final int MIN_RSA_BITS = 2048;
+    public static final String ISSUER_SETTING = "governed.issuer";
+    public static final String JWKS_SETTING = "governed.jwks";
+    public static final String AUDIENCE_SETTING = "governed.audience";
 
     private final Map<String, KeySet> issuers;
     private final Set<JWSAlgorithm> algorithms;
@@ -79,7 +71,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
     private JwtTokenVerifier(Builder builder, Map<String, KeySet> issuers) {
         this.issuers = Map.copyOf(issuers);
-        this.algorithms = builder.algorithms.stream().map(JWSAlgorithm::parse).collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.algorithms = builder.algorithms.stream().map(JWSAlgorithm::parse).collect(Collectors.toUnmodifiableSet());
         this.requiredType = builder.requiredType == null ? null : new JOSEObjectType(builder.requiredType);
         this.claimRules = new ClaimRules(builder.audiences, builder.clockSkew, builder.groupClaims);
         this.clock = builder.clock;
@@ -87,6 +79,29 @@ public final class JwtTokenVerifier implements TokenVerifier {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A builder preset from Governed settings: {@code governed.issuer} (comma-separated), {@code governed.jwks}
+     * and {@code governed.audience} (comma-separated). {@code settings} answers a setting's value or
+     * {@code null}; merging connection properties, system properties and environment is the caller's job.
+     */
+    public static Builder builder(Function<String, String> settings) {
+        Builder result = new Builder();
+        split(settings.apply(ISSUER_SETTING)).forEach(result::issuer);
+        String jwks = settings.apply(JWKS_SETTING);
+        if (jwks != null && !jwks.isBlank()) {
+            result.jwks(jwks);
+        }
+        result.audience(split(settings.apply(AUDIENCE_SETTING)).toArray(String[]::new));
+        return result;
+    }
+
+    private static List<String> split(String value) {
+        if (value == null) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(each -> !each.isEmpty()).toList();
     }
 
     @Override
@@ -110,7 +125,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
                     + "); pass the compact access token exactly as issued", e);
         }
         KeySet keys = trustedKeys(claims.getIssuer());
-        verifySignature(jwt, header, keys);
+        SignatureCheck.verify(jwt, header, keys);
         return claimRules.identity(claims, clock.instant());
     }
 
@@ -173,78 +188,6 @@ public final class JwtTokenVerifier implements TokenVerifier {
                     + Messages.list(issuers.keySet()) + " (governed.issuer)");
         }
         return keys;
-    }
-
-    private void verifySignature(SignedJWT jwt, JWSHeader header, KeySet keys) throws InvalidTokenException {
-        List<JWK> candidates;
-        try {
-            candidates = keys.select(JWKMatcher.forJWSHeader(header));
-        } catch (KeySourceException e) {
-            throw unavailable(keys, e);
-        }
-        if (candidates.isEmpty()) {
-            throw noMatchingKey(header, keys);
-        }
-        for (JWK each : candidates) {
-            Optional<JWSVerifier> verifier = verifierFor(each);
-            try {
-                if (verifier.isPresent() && jwt.verify(verifier.get())) {
-                    return;
-                }
-            } catch (JOSEException | IllegalStateException e) {
-                throw new InvalidTokenException("token signature cannot be checked with key " + quote(each.getKeyID()) + " from "
-                        + keys.location() + " (" + e.getMessage() + ")", e);
-            }
-        }
-        throw new InvalidTokenException("token signature does not verify with key "
-                + Messages.quoteAll(candidates.stream().map(JWK::getKeyID).toList()) + " from " + keys.location()
-                + "; the token was altered after signing or signed by a key its issuer does not publish");
-    }
-
-    private InvalidTokenException noMatchingKey(JWSHeader header, KeySet keys) throws InvalidTokenException {
-        List<JWK> all;
-        try {
-            all = keys.all();
-        } catch (KeySourceException e) {
-            throw unavailable(keys, e);
-        }
-        List<String> known = all.stream().map(each -> String.valueOf(each.getKeyID())).toList();
-        String kid = header.getKeyID();
-        if (kid == null) {
-            return new InvalidTokenException("token has no key id (kid) and no key in the JWKS at " + keys.location() + " fits "
-                    + header.getAlgorithm() + "; it has " + Messages.list(known));
-        }
-        Optional<JWK> sameId = all.stream().filter(each -> kid.equals(each.getKeyID())).findFirst();
-        if (sameId.isPresent()) {
-            return new InvalidTokenException("token names key " + quote(kid) + ", a " + sameId.get().getKeyType() + " key"
-                    + (sameId.get().getAlgorithm() != null ? " for " + sameId.get().getAlgorithm() : "")
-                    + " that cannot verify a " + header.getAlgorithm() + " signature; the token header was altered");
-        }
-        return new InvalidTokenException("token signed with unknown key id " + quote(kid) + "; the JWKS at " + keys.location()
-                + " has " + Messages.list(known) + "; the token comes from another identity provider, or its key was retired "
-                + "(keys are refetched at most once per refresh interval: if the provider just rotated keys, retry shortly)");
-    }
-
-    private static Optional<JWSVerifier> verifierFor(JWK key) {
-        try {
-            if (key instanceof RSAKey rsa && rsa.size() >= MIN_RSA_BITS) {
-                return Optional.of(new RSASSAVerifier(rsa));
-            }
-            if (key instanceof ECKey ec) {
-                return Optional.of(new ECDSAVerifier(ec));
-            }
-            if (key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
-                return Optional.of(new Ed25519Verifier(okp.toPublicJWK()));
-            }
-        } catch (JOSEException e) {
-            return Optional.empty();
-        }
-        return Optional.empty();
-    }
-
-    private static JwksUnavailableException unavailable(KeySet keys, KeySourceException e) {
-        return new JwksUnavailableException("cannot check the token because the signing keys at " + keys.location()
-                + " could not be loaded (" + e.getMessage() + "); check that the JWKS is reachable — tokens are refused until it is", e);
     }
 
     private List<String> algorithmNames() {

@@ -24,6 +24,11 @@ record KeySet(JWKSource<SecurityContext> source, String location) {
         }
     }
 
+    /** Whether keys are refetched from a URL (rotation lands by itself) rather than read from a file. */
+    boolean remote() {
+        return source instanceof DiscoveredJwks || JwksLocations.isHttp(location);
+    }
+
     List<JWK> all() throws KeySourceException {
         return select(new JWKMatcher.Builder().build());
     }

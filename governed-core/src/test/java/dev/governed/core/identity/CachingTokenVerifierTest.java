@@ -27,7 +27,7 @@ class CachingTokenVerifierTest {
 
     @BeforeAll
     static void provider() {
-        idp = new TestIdentityProvider();
+        idp = TestIdentityProvider.shared();
     }
 
     @BeforeEach
@@ -132,6 +132,16 @@ class CachingTokenVerifierTest {
 
         assertThat(verifications).hasValue(1);
         assertThat(keyLookups).hasValue(0);
+    }
+
+    @Test
+    void oversizedStringsAreNeverCached() {
+        String huge = "x".repeat(JwtTokenVerifier.MAX_TOKEN_LENGTH + 1);
+
+        assertThatThrownBy(() -> cached.verify(huge)).hasMessageContaining("over the limit");
+        assertThatThrownBy(() -> cached.verify(huge)).hasMessageContaining("over the limit");
+
+        assertThat(verifications).hasValue(2);
     }
 
     @Test

@@ -3,6 +3,14 @@ package dev.governed.core.identity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.opts.AllowWeakRSAKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.SignedJWT;
 import dev.governed.testsupport.TestIdentityProvider;
 import dev.governed.testsupport.TestIdentityProvider.Algorithm;
 import java.nio.file.Files;
@@ -12,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +38,7 @@ class JwtTokenVerifierTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        idp = new TestIdentityProvider();
+        idp = TestIdentityProvider.shared();
         jwksFile = idp.writeJwks(Files.createDirectories(dir.resolve("idp1")));
         verifier = JwtTokenVerifier.builder()
                 .issuer(idp.issuer())
@@ -116,6 +125,32 @@ class JwtTokenVerifierTest {
     }
 
     @Test
+    void clockSkewIsConfigurable() {
+        JwtTokenVerifier strict = JwtTokenVerifier.builder().issuer(idp.issuer()).jwks(jwksFile.toString())
+                .audience(idp.audience()).clockSkew(Duration.ZERO).build();
+
+        assertThatThrownBy(() -> strict.verify(idp.token().notBefore(Instant.now().plusSeconds(10)).sign()))
+                .hasMessageContaining("allowed clock skew 0s");
+    }
+
+    @Test
+    void expiryIsExactEvenWithinTheClockSkew() {
+        assertRefused(idp.token().issuedAt(Instant.now().minusSeconds(60)).expiresAt(Instant.now().minusSeconds(5)).sign())
+                .hasMessageContaining("token expired at");
+    }
+
+    @Test
+    void builderFromSettingsReadsIssuersJwksAndAudiences() throws Exception {
+        Map<String, String> settings = Map.of("governed.issuer", "https://other.test, " + idp.issuer(),
+                "governed.jwks", "file:" + jwksFile, "governed.audience", "x," + idp.audience());
+
+        JwtTokenVerifier configured = JwtTokenVerifier.builder(settings::get).build();
+
+        assertThat(configured.verify(idp.token().sign()).issuer()).isEqualTo(idp.issuer());
+        assertThat(configured.verify(idp.token().issuer("https://other.test").audience("x").sign())).isNotNull();
+    }
+
+    @Test
     void acceptsAnyOfSeveralAudiences() throws Exception {
         JwtTokenVerifier twoAudiences = JwtTokenVerifier.builder().issuer(idp.issuer()).jwks(jwksFile.toString())
                 .audience("orders-db", idp.audience()).build();
@@ -128,6 +163,17 @@ class JwtTokenVerifierTest {
     @Test
     void refusesUnsignedToken() {
         assertRefused(idp.attack().unsigned()).hasMessageContaining("unsigned (alg none)");
+    }
+
+    @Test
+    void refusesUnsignedTokenWhateverTheCaseOfNone() {
+        assertRefused(idp.attack().unsignedWithAlgorithm("None")).hasMessageContaining("'None' is not allowed");
+        assertRefused(idp.attack().unsignedWithAlgorithm("NONE")).hasMessageContaining("'NONE' is not allowed");
+    }
+
+    @Test
+    void refusesTokenSignedWithAKeyItCarriesInItsHeader() {
+        assertRefused(idp.attack().embeddedKey()).hasMessageContaining("token signature does not verify with key 'rsa-1'");
     }
 
     @Test
@@ -202,6 +248,21 @@ class JwtTokenVerifierTest {
     @Test
     void refusesTokenWithoutIssuer() {
         assertRefused(idp.token().issuer(null).sign()).hasMessageContaining("token has no iss claim");
+    }
+
+    @Test
+    void refusesTokenSignedWithAWeakRsaKeyEvenWhenPublished() throws Exception {
+        RSAKey weak = new RSAKeyGenerator(1024, true).keyID("weak-1").generate();
+        Path weakJwks = Files.writeString(dir.resolve("weak.json"), new JWKSet(weak).toString(true));
+        JwtTokenVerifier trustsWeakKey = JwtTokenVerifier.builder().issuer(idp.issuer()).jwks(weakJwks.toString())
+                .audience(idp.audience()).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("weak-1").build(), idp.token().claims());
+        jwt.sign(new RSASSASigner(weak.toPrivateKey(), Set.of(AllowWeakRSAKey.getInstance())));
+
+        assertThatThrownBy(() -> trustsWeakKey.verify(jwt.serialize()))
+                .isInstanceOf(InvalidTokenException.class)
+                .hasMessageContaining("names key 'weak-1'")
+                .hasMessageContaining("RSA keys need at least 2048 bits");
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * Masking for one datasource: which masks apply to a caller, and the plan for one statement.
@@ -19,7 +18,6 @@ import java.util.function.Supplier;
  */
 public final class Masking {
 
-    private final Supplier<List<MaskRule>> rules;
     private final MaskConfiguration configuration;
     private final String resource;
     private final String environment;
@@ -28,20 +26,14 @@ public final class Masking {
     private final MetadataCatalog catalog = new MetadataCatalog();
     private final Cache<String, List<StatementLineage>> lineages = Caffeine.newBuilder().maximumSize(10_000).build();
 
-    /**
-     * @param rules the masks of the policy in force, read at each execution so a new policy applies at once
-     */
-    public Masking(Supplier<List<MaskRule>> rules, MaskConfiguration configuration, String resource,
-                   String environment) {
-        this.rules = rules;
+    public Masking(MaskConfiguration configuration, String resource, String environment) {
         this.configuration = configuration;
         this.resource = resource;
         this.environment = environment;
     }
 
     /** The masks that apply to this caller here, with configured strategies. */
-    public List<ActiveMask> active(Caller caller) throws MaskDeniedException {
-        List<MaskRule> all = rules.get();
+    public List<ActiveMask> active(Caller caller, List<MaskRule> all) throws MaskDeniedException {
         if (all.isEmpty()) {
             return List.of();
         }
@@ -57,12 +49,13 @@ public final class Masking {
     /**
      * The plan for one execution of {@code sql}.
      *
+     * @param rules      the masks of the policy in force for this caller
      * @param connection the target connection, ungoverned, for table metadata
      * @throws MaskDeniedException when the statement would reveal a masked column or cannot be traced
      */
-    public MaskPlan plan(String sql, String fingerprint, String schema, Caller caller, Connection connection)
-            throws MaskDeniedException {
-        List<ActiveMask> active = active(caller);
+    public MaskPlan plan(String sql, String fingerprint, String schema, Caller caller, List<MaskRule> rules,
+                         Connection connection) throws MaskDeniedException {
+        List<ActiveMask> active = active(caller, rules);
         if (active.isEmpty()) {
             return MaskPlan.NONE;
         }

@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class FilePolicySource implements PolicySource {
     private static final Logger log = LoggerFactory.getLogger(FilePolicySource.class);
     public static final Duration DEFAULT_CHECK_INTERVAL = Duration.ofSeconds(1);
+    /** Policies are small; a huge file is a mistake, and reading it would cost memory on every change. */
+    static final long MAX_BYTES = 8L * 1024 * 1024;
 
     /** What was loaded for one version of the file: a policy or the reason there is none. */
     private record Loaded(Stamp stamp, CompiledPolicy policy, PolicyException error) {
@@ -108,6 +110,10 @@ public final class FilePolicySource implements PolicySource {
         }
         if (previous != null && stamp.equals(previous.stamp)) {
             return previous;
+        }
+        if (stamp.size() > MAX_BYTES) {
+            return new Loaded(stamp, null, new PolicyException("Cannot read policy file " + location + ": it is "
+                    + stamp.size() + " bytes, more than the limit of " + MAX_BYTES + "; is this the right file?"));
         }
         try {
             // Stamp taken before reading: a write racing this read changes the stamp and is picked up next time.

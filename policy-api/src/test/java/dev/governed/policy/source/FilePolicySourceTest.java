@@ -130,4 +130,54 @@ class FilePolicySourceTest {
                 .isInstanceOf(PolicyException.class)
                 .hasMessageContaining("not valid UTF-8");
     }
+
+    @Test
+    void oversizedFileIsRejected() throws IOException {
+        Path file = dir.resolve("huge.yaml");
+        Files.writeString(file, "version: 1\n" + "#".repeat((int) FilePolicySource.MAX_BYTES) + "\n");
+
+        assertThatThrownBy(() -> new FilePolicySource(file))
+                .isInstanceOf(PolicyException.class)
+                .hasMessageContaining("more than the limit");
+    }
+
+    @Test
+    void concurrentReadersSeeOnlyWholePoliciesWhileTheFileChanges() throws Exception {
+        Path file = write("policy.yaml", "version: 1\n");
+        FilePolicySource source = new FilePolicySource(file, Duration.ZERO);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicLong highest = new java.util.concurrent.atomic.AtomicLong();
+        try {
+            java.util.List<java.util.concurrent.Future<?>> readers = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                readers.add(pool.submit(() -> {
+                    while (!done.get()) {
+                        try {
+                            highest.accumulateAndGet(source.current().version(), Math::max);
+                        } catch (PolicyException e) {
+                            // A reader may catch the file half-written; it must fail closed, never see a partial policy.
+                            assertThat(e.getMessage()).contains(file.toAbsolutePath().toString());
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (int version = 2; version <= 30; version++) {
+                rewrite(file, "version: " + version + "\n");
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (highest.get() < 30 && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            done.set(true);
+            for (java.util.concurrent.Future<?> each : readers) {
+                each.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(source.current().version()).isEqualTo(30);
+        assertThat(highest.get()).isEqualTo(30);
+    }
 }

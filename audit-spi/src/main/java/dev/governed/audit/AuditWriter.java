@@ -1,0 +1,268 @@
+package dev.governed.audit;
+
+import dev.governed.audit.chain.ChainStateFile;
+import dev.governed.audit.chain.Checkpoint;
+import dev.governed.audit.chain.CheckpointSigner;
+import dev.governed.audit.chain.HashChain;
+import dev.governed.audit.sink.AuditEntry;
+import dev.governed.audit.sink.AuditSink;
+import dev.governed.audit.spool.SpoolingSink;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dispatcher's single writer: takes batches off the queue, places each event in the hash
+ * chain, adds checkpoints, and delivers every batch to all sinks, retrying a failing one until it
+ * takes the batch or the close deadline passes. Owning the chain on this one thread is what keeps
+ * {@link AuditDispatcher#record} free of locks.
+ */
+final class AuditWriter implements Runnable {
+
+    static final Object STOP = new Object();
+    private static final Logger LOG = LoggerFactory.getLogger(AuditDispatcher.class);
+
+    private final Queue<Object> queue;
+    private final Semaphore room;
+    private final List<AuditSink> sinks;
+    private final HashChain chain;
+    private final int batchSize;
+    private final int checkpointEvery;
+    private final Duration checkpointInterval;
+    private final CheckpointSigner signer;
+    private final ChainStateFile chainState;
+    final AtomicLong undelivered = new AtomicLong();
+    volatile boolean waiting;
+    volatile String lastFailure;
+    volatile long closeDeadlineNanos = Long.MAX_VALUE;
+
+    private long eventsSinceCheckpoint;
+    private long lastCheckpointNanos = System.nanoTime();
+
+    AuditWriter(Queue<Object> queue, Semaphore room, List<AuditSink> sinks, HashChain chain, int batchSize,
+            int checkpointEvery, Duration checkpointInterval, CheckpointSigner signer, ChainStateFile chainState) {
+        this.queue = queue;
+        this.room = room;
+        this.sinks = sinks;
+        this.chain = chain;
+        this.batchSize = batchSize;
+        this.checkpointEvery = checkpointEvery;
+        this.checkpointInterval = checkpointInterval;
+        this.signer = signer;
+        this.chainState = chainState;
+    }
+
+    @Override
+    public void run() {
+        List<Object> items = new ArrayList<>(batchSize);
+        boolean stop = false;
+        while (!stop) {
+            try {
+                // only close() ends the writer; a stray interrupt would make parkNanos spin
+                Thread.interrupted();
+                items.clear();
+                takeBatch(items);
+                if (items.isEmpty()) {
+                    drainSpools();
+                }
+                stop = process(items);
+            } catch (RuntimeException | Error e) {
+                LOG.error("audit writer failed unexpectedly; continuing", e);
+            }
+        }
+        drainSpoolsBeforeClose();
+        // flush requests that raced with close: everything before them is written now
+        for (Object each = queue.poll(); each != null; each = queue.poll()) {
+            if (each instanceof CompletableFuture<?> flush) {
+                flush.complete(null);
+            }
+        }
+    }
+
+    // spooled batches are safe on disk, but an application that never restarts would strand them
+    private void drainSpoolsBeforeClose() {
+        while (spooledBatches() > 0 && System.nanoTime() - closeDeadlineNanos < 0) {
+            drainSpools();
+            if (spooledBatches() > 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        }
+        for (AuditSink each : sinks) {
+            if (each instanceof SpoolingSink spooling && !spooling.spool().isEmpty()) {
+                LOG.warn("{} audit batches stay in the spool {} because {} is still failing ({}); they are delivered"
+                        + " when a dispatcher with this spool starts again", spooling.spool().segments(),
+                        spooling.spool().directory(), each.describe(), lastFailure);
+            }
+        }
+    }
+
+    private int spooledBatches() {
+        int result = 0;
+        for (AuditSink each : sinks) {
+            if (each instanceof SpoolingSink spooling) {
+                result += spooling.spool().segments();
+            }
+        }
+        return result;
+    }
+
+    private void takeBatch(List<Object> items) {
+        Object first = queue.poll();
+        if (first == null) {
+            waiting = true;
+            first = queue.poll(); // re-check after announcing the wait, so no wake-up is lost
+            if (first == null) {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(Math.min(1000, millisUntilCheckpoint())));
+                first = queue.poll();
+            }
+            waiting = false;
+        }
+        int events = 0;
+        for (Object each = first; each != null; each = items.size() < batchSize ? queue.poll() : null) {
+            items.add(each);
+            if (each instanceof AuditEvent) {
+                events++;
+            }
+        }
+        // room is returned once the events left the queue; the batch itself is bounded by batchSize
+        room.release(events);
+    }
+
+    // a spool otherwise drains only when the next batch arrives
+    private void drainSpools() {
+        for (AuditSink each : sinks) {
+            if (each instanceof SpoolingSink spooling) {
+                try {
+                    spooling.drain();
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("draining the audit spool of {} failed: {}", each.describe(), e.getMessage());
+                }
+            }
+        }
+    }
+
+    private boolean process(List<Object> items) {
+        List<AuditEntry> entries = new ArrayList<>(items.size() + 1);
+        List<CompletableFuture<Void>> flushes = new ArrayList<>();
+        boolean stop = false;
+        for (Object each : items) {
+            if (each instanceof AuditEvent event) {
+                HashChain.Linked linked;
+                try {
+                    linked = chain.append(event);
+                } catch (RuntimeException e) {
+                    undelivered.incrementAndGet();
+                    LOG.error("audit event {} cannot be serialised and is not recorded: {}", event.id(), e.getMessage());
+                    continue;
+                }
+                entries.add(new AuditEntry.Event(linked.event(), linked.json()));
+                eventsSinceCheckpoint++;
+                if (checkpointEvery > 0 && eventsSinceCheckpoint >= checkpointEvery) {
+                    entries.add(checkpoint());
+                }
+            } else if (each instanceof CompletableFuture<?> flush) {
+                @SuppressWarnings("unchecked")
+                CompletableFuture<Void> typed = (CompletableFuture<Void>) flush;
+                flushes.add(typed);
+            } else if (each == STOP) {
+                stop = true;
+            }
+        }
+        if (eventsSinceCheckpoint > 0 && (stop || millisUntilCheckpoint() == 0)) {
+            entries.add(checkpoint());
+        }
+        if (!entries.isEmpty()) {
+            deliver(entries);
+        }
+        flushes.forEach(f -> f.complete(null));
+        return stop;
+    }
+
+    private long millisUntilCheckpoint() {
+        if (checkpointInterval.isZero() || eventsSinceCheckpoint == 0) {
+            return checkpointInterval.isZero() ? 1000 : checkpointInterval.toMillis();
+        }
+        long elapsed = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastCheckpointNanos);
+        return Math.max(0, checkpointInterval.toMillis() - elapsed);
+    }
+
+    private AuditEntry checkpoint() {
+        Instant now = Instant.now();
+        Checkpoint checkpoint = signer == null
+                ? new Checkpoint(chain.stream(), chain.seq(), chain.head(), now, null)
+                : signer.sign(chain.stream(), chain.seq(), chain.head(), now);
+        eventsSinceCheckpoint = 0;
+        lastCheckpointNanos = System.nanoTime();
+        return AuditEntry.of(checkpoint);
+    }
+
+    private void deliver(List<AuditEntry> entries) {
+        Set<AuditSink> pending = new LinkedHashSet<>(sinks);
+        long backoffMillis = 50;
+        while (true) {
+            for (var it = pending.iterator(); it.hasNext(); ) {
+                AuditSink sink = it.next();
+                try {
+                    sink.write(entries);
+                    sink.flush();
+                    it.remove();
+                } catch (IOException | RuntimeException e) {
+                    String failure = sink.describe() + ": " + e.getMessage();
+                    if (!failure.equals(lastFailure)) {
+                        LOG.warn("audit sink failed, retrying: {}", failure);
+                    }
+                    lastFailure = failure;
+                }
+            }
+            if (pending.isEmpty()) {
+                lastFailure = null;
+                saveChainState(entries);
+                return;
+            }
+            if (System.nanoTime() - closeDeadlineNanos > 0) {
+                undelivered.addAndGet(entries.size());
+                LOG.error("gave up delivering {} audit entries at close: {}", entries.size(), lastFailure);
+                return;
+            }
+            sleep(backoffMillis);
+            backoffMillis = Math.min(backoffMillis * 2, 2000);
+        }
+    }
+
+    private void saveChainState(List<AuditEntry> entries) {
+        if (chainState == null) {
+            return;
+        }
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (entries.get(i) instanceof AuditEntry.CheckpointEntry checkpoint) {
+                try {
+                    chainState.write(checkpoint.checkpoint());
+                } catch (IOException e) {
+                    LOG.warn("cannot save the audit chain state to {}: {}; a restart will start an unlinked chain",
+                            chainState.file(), e.getMessage());
+                }
+                return;
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            // the writer ignores interrupts; see runWriter
+        }
+    }
+}

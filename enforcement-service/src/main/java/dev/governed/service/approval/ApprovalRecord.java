@@ -1,0 +1,77 @@
+package dev.governed.service.approval;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An approval request and what became of it. {@code status}: pending, approved, denied, expired (the request
+ * or its grant ran out), revoked, consumed (a once-approval that was used).
+ *
+ * @param grantUntil when an approval stops covering statements; {@code mode} once covers one execution of the
+ *                   statement, window covers the rule for the requester until then
+ */
+public record ApprovalRecord(
+        String id,
+        String status,
+        String statement,
+        String fingerprint,
+        String parameterDigest,
+        Requester requester,
+        String resource,
+        String environment,
+        String rule,
+        long policyVersion,
+        Set<String> approverGroups,
+        String mode,
+        Long windowSeconds,
+        Instant createdAt,
+        Instant expiresAt,
+        Instant decidedAt,
+        String decidedBy,
+        String reason,
+        Instant grantUntil,
+        Instant consumedAt,
+        Instant revokedAt,
+        String revokedBy,
+        String revokeReason) {
+
+    public static final String PENDING = "pending";
+    public static final String APPROVED = "approved";
+    public static final String DENIED = "denied";
+    public static final String EXPIRED = "expired";
+    public static final String REVOKED = "revoked";
+    public static final String CONSUMED = "consumed";
+
+    /** Who asked, from the verified token of the create call, never from the request body. */
+    public record Requester(String subject, List<String> groups, String issuer, String onBehalfOf) {}
+
+    public ApprovalRecord {
+        approverGroups = Set.copyOf(approverGroups);
+    }
+
+    /** The status as of {@code now}: a pending request or a grant past its time has expired even before the row says so. */
+    public String statusAt(Instant now) {
+        if (PENDING.equals(status) && !now.isBefore(expiresAt)) {
+            return EXPIRED;
+        }
+        if (APPROVED.equals(status) && grantUntil != null && !now.isBefore(grantUntil)) {
+            return EXPIRED;
+        }
+        return status;
+    }
+
+    public ApprovalRecord asOf(Instant now) {
+        String current = statusAt(now);
+        if (current.equals(status)) {
+            return this;
+        }
+        return new ApprovalRecord(id, current, statement, fingerprint, parameterDigest, requester, resource, environment, rule,
+                policyVersion, approverGroups, mode, windowSeconds, createdAt, expiresAt, decidedAt, decidedBy, reason, grantUntil,
+                consumedAt, revokedAt, revokedBy, revokeReason);
+    }
+
+    public boolean isFinal(Instant now) {
+        return !PENDING.equals(statusAt(now));
+    }
+}

@@ -1,0 +1,145 @@
+package dev.governed.service.audit;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.governed.audit.AuditJson;
+import dev.governed.service.ServiceConfig;
+import dev.governed.service.auth.Authenticator;
+import dev.governed.service.auth.Principal;
+import dev.governed.service.auth.Role;
+import dev.governed.service.web.ApiException;
+import dev.governed.service.web.Bodies;
+import dev.governed.service.web.Json;
+import dev.governed.service.web.Responses;
+import dev.governed.service.web.RouteTable;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code /v1/audit}: batched ingest from agents, query, export and chain status for auditors. */
+public final class AuditRoutes {
+    private static final Set<String> JSON_LINES = Set.of("application/x-ndjson", "application/jsonl", "application/x-jsonlines");
+    private static final Set<String> INGEST_TYPES = Set.of("application/json", "application/x-ndjson", "application/jsonl",
+            "application/x-jsonlines");
+    private static final int MAX_PAGE = 1000;
+
+    private final AuditStore store;
+    private final Authenticator auth;
+    private final ServiceConfig config;
+
+    public AuditRoutes(AuditStore store, Authenticator auth, ServiceConfig config) {
+        this.store = store;
+        this.auth = auth;
+        this.config = config;
+    }
+
+    public void register(RouteTable routes) {
+        routes.post("/v1/audit/events", this::ingest)
+                .get("/v1/audit/events", this::query)
+                .get("/v1/audit/export", this::export)
+                .get("/v1/audit/streams", this::streams)
+                .get("/v1/audit/streams/{stream}", this::stream);
+    }
+
+    private void ingest(Context ctx) {
+        Principal caller = auth.require(ctx, Role.AGENT, Role.ADMIN);
+        String text = Bodies.text(ctx, INGEST_TYPES, config.maxAuditBodyBytes());
+        boolean lines = JSON_LINES.contains(Bodies.mediaType(ctx.header("Content-Type")));
+        AuditBatchParser.Batch batch = AuditBatchParser.parse(text, lines, config.maxAuditBatch());
+        IngestResult result = store.ingest(batch.events(), batch.checkpoints(), caller.subject());
+        ObjectNode body = Json.mapper().valueToTree(result);
+        Responses.json(ctx, result.conflicts().isEmpty() ? 200 : 409, body);
+    }
+
+    private void query(Context ctx) {
+        auth.require(ctx, Role.AUDITOR, Role.ADMIN);
+        AuditFilter filter = filter(ctx);
+        long after = longParam(ctx, "after", 0);
+        int limit = (int) Math.min(MAX_PAGE, Math.max(1, longParam(ctx, "limit", 100)));
+        var page = store.query(filter, after, limit);
+        ObjectNode body = Json.object();
+        ArrayNode events = body.putArray("events");
+        page.forEach(each -> events.add(AuditJson.readTree(each.body())));
+        body.put("next", page.size() == limit ? String.valueOf(page.get(page.size() - 1).position()) : null);
+        Responses.json(ctx, body);
+    }
+
+    private void export(Context ctx) {
+        auth.require(ctx, Role.AUDITOR, Role.ADMIN);
+        AuditExport.Format format;
+        try {
+            format = AuditExport.Format.parse(ctx.queryParamAsClass("format", String.class).getOrDefault("json"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        AuditFilter filter = filter(ctx);
+        try {
+            // Streamed page by page: the response is committed first so its type cannot be replaced afterwards.
+            ctx.res().setStatus(200);
+            ctx.res().setContentType(format.contentType() + "; charset=utf-8");
+            ctx.res().flushBuffer();
+            Writer out = new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8);
+            AuditExport export = new AuditExport(format, out);
+            export.begin();
+            store.forEach(filter, export::add);
+            export.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void streams(Context ctx) {
+        auth.require(ctx, Role.AUDITOR, Role.ADMIN);
+        ObjectNode body = Json.object();
+        ArrayNode streams = body.putArray("streams");
+        for (Map.Entry<String, Long> each : store.streams().entrySet()) {
+            streams.addObject().put("stream", each.getKey()).put("events", each.getValue());
+        }
+        Responses.json(ctx, body);
+    }
+
+    private void stream(Context ctx) {
+        auth.require(ctx, Role.AUDITOR, Role.ADMIN);
+        ChainStatus status = store.status(ctx.pathParam("stream"));
+        if (status.events() == 0) {
+            throw ApiException.notFound("no audit events of stream '" + ctx.pathParam("stream") + "' are stored");
+        }
+        Responses.json(ctx, status);
+    }
+
+    private static AuditFilter filter(Context ctx) {
+        return new AuditFilter(ctx.queryParam("subject"), ctx.queryParam("resource"), ctx.queryParam("decision"),
+                ctx.queryParam("stream"), ctx.queryParam("kind"), time(ctx, "from"), time(ctx, "to"));
+    }
+
+    private static Instant time(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("query parameter " + name + "='" + value + "' is not an ISO-8601 UTC time like 2026-11-22T01:02:03Z");
+        }
+    }
+
+    static long longParam(Context ctx, String name, long defaultValue) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("query parameter " + name + "='" + value + "' is not a whole number");
+        }
+    }
+}

@@ -1,0 +1,395 @@
+package dev.governed.service.audit;
+
+import dev.governed.audit.AuditEvent;
+import dev.governed.audit.chain.Checkpoint;
+import dev.governed.audit.chain.HashChain;
+import dev.governed.service.store.Database;
+import dev.governed.service.store.StorageException;
+import dev.governed.service.store.Times;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Stores audit events idempotently by id and answers chain, query and export questions over them.
+ * Several service instances may write to one database: a unique id decides races, and chain
+ * continuity is judged on what is stored, whatever order the events arrived in.
+ */
+public final class AuditStore {
+    private static final int MAX_LISTED = 100;
+
+    private final Database database;
+    private final Clock clock;
+
+    public AuditStore(Database database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    public IngestResult ingest(List<IncomingEvent> events, List<Checkpoint> checkpoints, String receivedBy) {
+        Map<String, IncomingEvent> byId = new LinkedHashMap<>();
+        List<String> conflicts = new ArrayList<>();
+        int duplicates = 0;
+        for (IncomingEvent each : events) {
+            IncomingEvent earlier = byId.putIfAbsent(each.event().id(), each);
+            if (earlier != null) {
+                if (earlier.body().equals(each.body())) {
+                    duplicates++;
+                } else {
+                    conflicts.add(each.event().id());
+                }
+            }
+        }
+        Map<String, String> stored = existing(byId.keySet());
+        List<IncomingEvent> fresh = new ArrayList<>();
+        for (IncomingEvent each : byId.values()) {
+            String body = stored.get(each.event().id());
+            if (body == null) {
+                fresh.add(each);
+            } else if (body.equals(each.body())) {
+                duplicates++;
+            } else {
+                conflicts.add(each.event().id());
+            }
+        }
+        int[] outcome = insert(fresh, receivedBy);
+        duplicates += outcome[1];
+        int storedCheckpoints = storeCheckpoints(checkpoints);
+        List<String> invalid = fresh.stream().filter(e -> !e.hashValid()).map(e -> e.event().id()).toList();
+        return new IngestResult(outcome[0], duplicates, conflicts, invalid, gaps(fresh), storedCheckpoints);
+    }
+
+    private Map<String, String> existing(java.util.Collection<String> ids) {
+        Map<String, String> result = new HashMap<>();
+        List<String> all = List.copyOf(ids);
+        database.read(connection -> {
+            for (int from = 0; from < all.size(); from += 500) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+                String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement statement = connection.prepareStatement("SELECT id, body FROM audit_events WHERE id IN (" + marks + ")")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        statement.setString(i + 1, chunk.get(i));
+                    }
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            result.put(rows.getString(1), rows.getString(2));
+                        }
+                    }
+                }
+            }
+            return null;
+        });
+        return result;
+    }
+
+    /** Inserts in one transaction; if another instance stored one of the ids meanwhile, falls back to one by one. */
+    private int[] insert(List<IncomingEvent> fresh, String receivedBy) {
+        if (fresh.isEmpty()) {
+            return new int[] {0, 0};
+        }
+        long now = Times.micros(clock.instant());
+        try {
+            database.transaction(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
+                    for (IncomingEvent each : fresh) {
+                        bind(statement, each, now, receivedBy);
+                        statement.addBatch();
+                    }
+                    statement.executeBatch();
+                }
+                return null;
+            });
+            return new int[] {fresh.size(), 0};
+        } catch (StorageException e) {
+            if (!(e.getCause() instanceof SQLException sql) || !isDuplicate(sql)) {
+                throw e;
+            }
+        }
+        int accepted = 0;
+        int duplicates = 0;
+        for (IncomingEvent each : fresh) {
+            boolean inserted = database.read(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
+                    bind(statement, each, now, receivedBy);
+                    statement.executeUpdate();
+                    return true;
+                } catch (SQLException e) {
+                    if (isDuplicate(e)) {
+                        return false;
+                    }
+                    throw e;
+                }
+            });
+            if (inserted) {
+                accepted++;
+            } else {
+                duplicates++;
+            }
+        }
+        return new int[] {accepted, duplicates};
+    }
+
+    private static boolean isDuplicate(SQLException e) {
+        for (SQLException each = e; each != null; each = each.getNextException()) {
+            if (StorageException.isDuplicateKey(each)) {
+                return true;
+            }
+        }
+        return e.getCause() instanceof SQLException cause && StorageException.isDuplicateKey(cause);
+    }
+
+    private static final String INSERT = "INSERT INTO audit_events (id, stream, seq, prev_hash, hash, hash_valid, event_time, subject, "
+            + "resource_name, effect, action_kind, body, received_at, received_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+
+    private static void bind(PreparedStatement statement, IncomingEvent incoming, long now, String receivedBy) throws SQLException {
+        AuditEvent event = incoming.event();
+        AuditEvent.Chain chain = event.chain();
+        statement.setString(1, event.id());
+        statement.setString(2, chain == null ? null : chain.stream());
+        if (chain == null) {
+            statement.setNull(3, java.sql.Types.BIGINT);
+        } else {
+            statement.setLong(3, chain.seq());
+        }
+        statement.setString(4, chain == null ? null : chain.prev());
+        statement.setString(5, chain == null ? null : chain.hash());
+        statement.setBoolean(6, incoming.hashValid());
+        statement.setLong(7, Times.micros(event.time()));
+        statement.setString(8, event.actor() == null ? null : event.actor().subject());
+        statement.setString(9, event.resource() == null ? null : event.resource().name());
+        statement.setString(10, event.decision() == null ? null : event.decision().effect());
+        statement.setString(11, event.action() == null ? null : event.action().kind());
+        statement.setString(12, incoming.body());
+        statement.setLong(13, now);
+        statement.setString(14, receivedBy);
+    }
+
+    private int storeCheckpoints(List<Checkpoint> checkpoints) {
+        int result = 0;
+        long now = Times.micros(clock.instant());
+        for (Checkpoint each : checkpoints) {
+            boolean inserted = database.read(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "INSERT INTO audit_checkpoints (stream, seq, head, body, received_at) VALUES (?,?,?,?,?)")) {
+                    statement.setString(1, each.stream());
+                    statement.setLong(2, each.seq());
+                    statement.setString(3, each.head());
+                    statement.setString(4, each.toJson());
+                    statement.setLong(5, now);
+                    statement.executeUpdate();
+                    return true;
+                } catch (SQLException e) {
+                    if (StorageException.isDuplicateKey(e)) {
+                        return false;
+                    }
+                    throw e;
+                }
+            });
+            result += inserted ? 1 : 0;
+        }
+        return result;
+    }
+
+    /** Each new event whose predecessor in its stream is missing, or whose prev is not that predecessor's hash. */
+    private List<IngestResult.Gap> gaps(List<IncomingEvent> fresh) {
+        Map<String, List<AuditEvent>> byStream = new TreeMap<>();
+        for (IncomingEvent each : fresh) {
+            if (each.event().chain() != null) {
+                byStream.computeIfAbsent(each.event().chain().stream(), k -> new ArrayList<>()).add(each.event());
+            }
+        }
+        List<IngestResult.Gap> result = new ArrayList<>();
+        byStream.forEach((stream, streamEvents) -> {
+            long min = streamEvents.stream().mapToLong(e -> e.chain().seq()).min().orElse(1);
+            long max = streamEvents.stream().mapToLong(e -> e.chain().seq()).max().orElse(1);
+            Map<Long, String> hashes = database.read(connection -> {
+                Map<Long, String> found = new HashMap<>();
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "SELECT seq, hash FROM audit_events WHERE stream = ? AND seq BETWEEN ? AND ?")) {
+                    statement.setString(1, stream);
+                    statement.setLong(2, min - 1);
+                    statement.setLong(3, max);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            found.putIfAbsent(rows.getLong(1), rows.getString(2));
+                        }
+                    }
+                }
+                return found;
+            });
+            for (AuditEvent each : streamEvents) {
+                long seq = each.chain().seq();
+                if (seq == 1 || result.size() >= MAX_LISTED) {
+                    continue;
+                }
+                String before = hashes.get(seq - 1);
+                if (before == null) {
+                    result.add(new IngestResult.Gap(stream, seq, each.id(), "missing-predecessor",
+                            "seq " + (seq - 1) + " of stream " + stream + " has not been received"));
+                } else if (!before.equals(each.chain().prev())) {
+                    result.add(new IngestResult.Gap(stream, seq, each.id(), "broken-link",
+                            "prev does not equal the hash of seq " + (seq - 1) + "; an event was changed, removed or inserted"));
+                }
+            }
+        });
+        return result;
+    }
+
+    /** One page of events matching {@code filter} after position {@code after}, in store order. */
+    public List<StoredEvent> query(AuditFilter filter, long after, int limit) {
+        List<Object> parameters = new ArrayList<>();
+        String where = where(filter, parameters);
+        String sql = "SELECT pos, id, body, hash_valid FROM audit_events WHERE pos > ?" + where + " ORDER BY pos LIMIT " + limit;
+        return database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setLong(1, after);
+                for (int i = 0; i < parameters.size(); i++) {
+                    statement.setObject(i + 2, parameters.get(i));
+                }
+                List<StoredEvent> result = new ArrayList<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        result.add(new StoredEvent(rows.getLong(1), rows.getString(2), rows.getString(3), rows.getBoolean(4)));
+                    }
+                }
+                return result;
+            }
+        });
+    }
+
+    /** Every matching event, page by page, so an export of any size holds one page in memory. */
+    public void forEach(AuditFilter filter, Consumer<StoredEvent> each) {
+        long after = 0;
+        while (true) {
+            List<StoredEvent> page = query(filter, after, 1000);
+            page.forEach(each);
+            if (page.size() < 1000) {
+                return;
+            }
+            after = page.get(page.size() - 1).position();
+        }
+    }
+
+    private static String where(AuditFilter filter, List<Object> parameters) {
+        StringBuilder result = new StringBuilder();
+        condition(result, parameters, "subject = ?", filter.subject());
+        condition(result, parameters, "resource_name = ?", filter.resource());
+        condition(result, parameters, "effect = ?", filter.decision());
+        condition(result, parameters, "stream = ?", filter.stream());
+        condition(result, parameters, "action_kind = ?", filter.kind());
+        condition(result, parameters, "event_time >= ?", filter.from() == null ? null : Times.micros(filter.from()));
+        condition(result, parameters, "event_time < ?", filter.to() == null ? null : Times.micros(filter.to()));
+        return result.toString();
+    }
+
+    private static void condition(StringBuilder sql, List<Object> parameters, String clause, Object value) {
+        if (value != null) {
+            sql.append(" AND ").append(clause);
+            parameters.add(value);
+        }
+    }
+
+    /** Streams known to the store with their event counts. */
+    public Map<String, Long> streams() {
+        return database.read(connection -> {
+            Map<String, Long> result = new TreeMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT stream, COUNT(*) FROM audit_events WHERE stream IS NOT NULL GROUP BY stream");
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    result.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+            return result;
+        });
+    }
+
+    /** The chain status of {@code stream}, judged over every stored event of it in seq order. */
+    public ChainStatus status(String stream) {
+        return database.read(connection -> chainStatus(connection, stream));
+    }
+
+    private static ChainStatus chainStatus(Connection connection, String stream) throws SQLException {
+        long count = 0;
+        long first = 0;
+        long last = 0;
+        String head = null;
+        String startsAfter = null;
+        List<String> missing = new ArrayList<>();
+        List<Long> broken = new ArrayList<>();
+        List<Long> invalid = new ArrayList<>();
+        List<Long> forks = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT seq, prev_hash, hash, hash_valid FROM audit_events WHERE stream = ? ORDER BY seq, pos")) {
+            statement.setString(1, stream);
+            statement.setFetchSize(1000);
+            try (ResultSet rows = statement.executeQuery()) {
+                long previousSeq = 0;
+                String previousHash = null;
+                while (rows.next()) {
+                    long seq = rows.getLong(1);
+                    String prev = rows.getString(2);
+                    String hash = rows.getString(3);
+                    count++;
+                    if (count == 1) {
+                        first = seq;
+                        if (seq > 1) {
+                            addLimited(missing, seq == 2 ? "1" : "1-" + (seq - 1));
+                        }
+                        if (!HashChain.GENESIS.equals(prev)) {
+                            startsAfter = prev;
+                        }
+                    } else if (seq == previousSeq) {
+                        addLimited(forks, seq);
+                        continue;
+                    } else if (seq > previousSeq + 1) {
+                        addLimited(missing, seq == previousSeq + 2 ? String.valueOf(previousSeq + 1) : (previousSeq + 1) + "-" + (seq - 1));
+                    } else if (!previousHash.equals(prev)) {
+                        addLimited(broken, seq);
+                    }
+                    if (!rows.getBoolean(4)) {
+                        addLimited(invalid, seq);
+                    }
+                    previousSeq = seq;
+                    previousHash = hash;
+                    last = seq;
+                    head = hash;
+                }
+            }
+        }
+        ChainStatus.Checkpoint checkpoint = lastCheckpoint(connection, stream);
+        boolean intact = count > 0 && missing.isEmpty() && broken.isEmpty() && invalid.isEmpty() && forks.isEmpty()
+                && (checkpoint == null || checkpoint.matches());
+        return new ChainStatus(stream, count, first, last, head, startsAfter, intact, missing, broken, invalid, forks, checkpoint);
+    }
+
+    private static ChainStatus.Checkpoint lastCheckpoint(Connection connection, String stream) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT c.seq, c.head, c.body, e.hash FROM audit_checkpoints c LEFT JOIN audit_events e ON e.stream = c.stream AND e.seq = c.seq "
+                        + "WHERE c.stream = ? ORDER BY c.seq DESC LIMIT 1")) {
+            statement.setString(1, stream);
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+                boolean signed = rows.getString(3).contains("\"signature\":\"");
+                return new ChainStatus.Checkpoint(rows.getLong(1), rows.getString(2), rows.getString(2).equals(rows.getString(4)), signed);
+            }
+        }
+    }
+
+    private static <T> void addLimited(List<T> list, T value) {
+        if (list.size() < MAX_LISTED) {
+            list.add(value);
+        }
+    }
+}

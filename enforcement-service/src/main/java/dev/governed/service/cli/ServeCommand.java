@@ -1,0 +1,159 @@
+package dev.governed.service.cli;
+
+import dev.governed.service.GovernedService;
+import dev.governed.service.ServiceConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code governed serve}: one command, sensible defaults (loopback port 8080, H2 under ./governed-data, a secret
+ * key generated there on first start). Settings come from, weakest first: {@code --config} properties file,
+ * {@code GOVERNED_*} environment variables, {@code governed.*} system properties, then flags.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the enforcement service.")
+final class ServeCommand implements Callable<Integer> {
+    private static volatile GovernedService running;
+    private static final CountDownLatch STOPPED = new CountDownLatch(1);
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of governed.* settings")
+    Path config;
+
+    @Option(names = "--host", description = "Interface to listen on (default 127.0.0.1)")
+    String host;
+
+    @Option(names = "--port", description = "Port (default 8080; 0 picks a free one)")
+    Integer port;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory for the default H2 database and secret key (default ./governed-data)")
+    Path data;
+
+    @Option(names = "--db-url", paramLabel = "JDBC_URL", description = "Service database, e.g. jdbc:postgresql://db:5432/governed (default H2 file)")
+    String dbUrl;
+
+    @Option(names = "--db-user") String dbUser;
+    @Option(names = "--db-password") String dbPassword;
+
+    @Option(names = "--issuer", description = "Trusted token issuer (repeatable)")
+    List<String> issuers;
+
+    @Option(names = "--jwks", description = "JWKS location of the issuer(s) (file:, https://); default: OIDC discovery")
+    String jwks;
+
+    @Option(names = "--audience", description = "Required token audience")
+    String audience;
+
+    @Option(names = "--secret-key-file", paramLabel = "FILE", description = "Base64 AES-256 key encrypting credentials at rest")
+    Path secretKeyFile;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> settings = settings();
+        ServiceConfig.Builder builder = ServiceConfig.fromProperties(settings);
+        Path dataDir = data != null ? data : Path.of(settings.getOrDefault("governed.service.dataDir", "governed-data"));
+        builder.dataDir(dataDir);
+        if (!settings.containsKey("governed.service.secretKey")) {
+            builder.secretKey(ServiceConfig.decodeKey(secretKey(secretKeyFile != null ? secretKeyFile : dataDir.resolve("secret.key"),
+                    secretKeyFile == null)));
+        }
+        GovernedService service = GovernedService.start(builder.build());
+        running = service;
+        Runtime.getRuntime().addShutdownHook(new Thread(ServeCommand::stop, "governed-shutdown"));
+        spec.commandLine().getOut().println("Governed enforcement service listening on " + service.baseUri()
+                + " (OpenAPI: " + service.baseUri() + "/v1/openapi.json)");
+        spec.commandLine().getOut().flush();
+        STOPPED.await();
+        return 0;
+    }
+
+    static boolean isServing() {
+        return running != null;
+    }
+
+    /** Stops a running {@code serve} (shutdown hook, tests). */
+    static void stop() {
+        GovernedService service = running;
+        running = null;
+        if (service != null) {
+            service.close();
+        }
+        STOPPED.countDown();
+    }
+
+    static GovernedService current() {
+        return running;
+    }
+
+    private Map<String, String> settings() throws IOException {
+        Map<String, String> result = new HashMap<>();
+        if (config != null) {
+            Properties file = new Properties();
+            try (InputStream in = Files.newInputStream(config)) {
+                file.load(in);
+            }
+            file.stringPropertyNames().forEach(k -> result.put(k, file.getProperty(k)));
+        }
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("GOVERNED_")) {
+                result.put(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("governed."))
+                .forEach(k -> result.put(k, System.getProperty(k)));
+        put(result, "governed.service.host", host);
+        put(result, "governed.service.port", port == null ? null : String.valueOf(port));
+        put(result, "governed.service.db.url", dbUrl);
+        put(result, "governed.service.db.user", dbUser);
+        put(result, "governed.service.db.password", dbPassword);
+        put(result, "governed.issuer", issuers == null ? null : String.join(",", issuers));
+        put(result, "governed.jwks", jwks);
+        put(result, "governed.audience", audience);
+        return result;
+    }
+
+    private static void put(Map<String, String> settings, String key, String value) {
+        if (value != null) {
+            settings.put(key, value);
+        }
+    }
+
+    /** Reads the key file, creating it (owner-only) with a fresh random key on first start when allowed. */
+    private String secretKey(Path file, boolean createIfMissing) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        }
+        if (!createIfMissing) {
+            throw new IllegalArgumentException("secret key file " + file + " does not exist; create one with `openssl rand -base64 32 > "
+                    + file + "`");
+        }
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.UTF_8);
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: the directory's own protection has to do.
+        }
+        spec.commandLine().getOut().println("Generated a secret key for credentials at rest in " + file + "; keep it, and back it up");
+        return Base64.getEncoder().encodeToString(key);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.governed.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuthenticationTest {
+    @TempDir
+    static Path dir;
+    static ServiceFixture fixture;
+
+    @BeforeAll
+    static void start() {
+        fixture = ServiceFixture.onH2(dir);
+    }
+
+    @AfterAll
+    static void stop() {
+        fixture.close();
+    }
+
+    @Test
+    void healthAndReadinessNeedNoToken() {
+        assertThat(fixture.get("/v1/health", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = fixture.get("/v1/ready", null);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"ready\"");
+    }
+
+    @Test
+    void apiCallWithoutTokenIsRefusedWith401() {
+        HttpResponse<String> response = fixture.get("/v1/audit/streams", null);
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(response.body()).contains("\"error\":\"unauthorized\"").contains("no bearer token");
+    }
+
+    @Test
+    void forgedAndExpiredTokensAreRefused() {
+        assertThat(fixture.get("/v1/audit/streams", fixture.idp.attack().unsigned()).statusCode()).isEqualTo(401);
+        assertThat(fixture.get("/v1/audit/streams", fixture.idp.attack().hmacWithRsaPublicKey()).statusCode()).isEqualTo(401);
+        assertThat(fixture.get("/v1/audit/streams", fixture.idp.attack().expired()).statusCode()).isEqualTo(401);
+        assertThat(fixture.get("/v1/audit/streams", fixture.idp.attack().wrongAudience()).statusCode()).isEqualTo(401);
+        String tampered = fixture.auditor();
+        String[] parts = tampered.split("\\.");
+        String forged = parts[0] + "." + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("{\"sub\":\"mallory\",\"groups\":[\"governed-auditors\"],\"iss\":\"" + fixture.idp.issuer() + "\",\"aud\":\""
+                        + fixture.idp.audience() + "\",\"exp\":" + Instant.now().plus(Duration.ofHours(1)).getEpochSecond() + "}").getBytes())
+                + "." + parts[2];
+        HttpResponse<String> response = fixture.get("/v1/audit/streams", forged);
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("signature");
+    }
+
+    @Test
+    void notABearerHeaderIsRefused() {
+        var request = fixture.request("/v1/audit/streams", null).header("Authorization", "Basic YWxpY2U6c2VjcmV0").GET().build();
+        HttpResponse<String> response = ServiceFixture.send(request);
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.body()).contains("not a bearer token");
+    }
+
+    @Test
+    void roleIsGrantedByGroupsOnly() {
+        HttpResponse<String> agent = fixture.get("/v1/audit/streams", fixture.agent("agent:billing", "support-agents"));
+        assertThat(agent.statusCode()).isEqualTo(403);
+        assertThat(agent.body()).contains("auditor").contains("governed-auditors");
+        assertThat(fixture.get("/v1/audit/streams", fixture.auditor()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void unknownEndpointIsJson404() {
+        HttpResponse<String> response = fixture.get("/v1/nothing-here", fixture.auditor());
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("\"error\":\"not_found\"");
+    }
+}

@@ -1,0 +1,170 @@
+package dev.governed.service.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.governed.service.AuditEvents;
+import dev.governed.service.Policies;
+import dev.governed.service.ServiceFixture;
+import dev.governed.testsupport.TestIdentityProvider;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GovernedCliTest {
+    @TempDir
+    static Path dir;
+    static ServiceFixture fixture;
+
+    @BeforeAll
+    static void start() {
+        fixture = ServiceFixture.onH2(dir.resolve("db"));
+    }
+
+    @AfterAll
+    static void stop() {
+        fixture.close();
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run governed(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = GovernedCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static String[] as(String token, String... args) {
+        List<String> result = new ArrayList<>(List.of(args));
+        result.add("--server");
+        result.add(fixture.service.baseUri().toString());
+        result.add("--token");
+        result.add(token);
+        return result.toArray(String[]::new);
+    }
+
+    @Test
+    void policiesPushListActivateAndRollback() throws Exception {
+        Path v7 = Files.writeString(dir.resolve("policy-v7.yaml"), Policies.text("orders-v7.yaml"));
+        Path v8 = Files.writeString(dir.resolve("policy-v8.yaml"), Policies.text("orders-v8.yaml"));
+        String admin = fixture.admin();
+        Run push = governed(as(admin, "policies", "push", v7.toString(), "--activate"));
+        assertThat(push.code()).as(push.err()).isZero();
+        assertThat(push.out()).contains("policy version 7 stored and active");
+        assertThat(governed(as(admin, "policies", "push", v8.toString())).out()).contains("governed policies activate 8");
+        assertThat(governed(as(admin, "policies", "activate", "8")).out()).contains("policy version 8 is active");
+        Run list = governed(as(fixture.auditor(), "policies", "list"));
+        assertThat(list.out()).containsPattern("\\*\\s+8\\s").containsPattern("\\n\\s+7\\s");
+        assertThat(governed(as(admin, "policies", "rollback")).out()).contains("policy version 7 is active");
+        Run refused = governed(as(fixture.agent("agent:x"), "policies", "push", v7.toString()));
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("HTTP 403");
+        Path broken = Files.writeString(dir.resolve("broken.yaml"), "version: 9\ndefaults: { effect: maybe }\n");
+        Run invalid = governed(as(admin, "policies", "push", broken.toString()));
+        assertThat(invalid.code()).isEqualTo(1);
+        assertThat(invalid.err()).contains("HTTP 400").contains("effect");
+    }
+
+    @Test
+    void approvalsListApproveAndDeny() {
+        fixture.post("/v1/policies?activate=true", fixture.admin(), "application/yaml", Policies.text("orders-v7.yaml"));
+        String writer = fixture.agent("agent:cli-writer", "order-writers");
+        String body = "{\"statement\":\"DELETE FROM public.orders WHERE id = ?\",\"fingerprint\":\"" + UUID.randomUUID()
+                + "\",\"resource\":\"orders-db\",\"environment\":\"prod\",\"rule\":\"order-writes-need-approval\"}";
+        String first = idOf(fixture.postJson("/v1/approvals", writer, body));
+        String second = idOf(fixture.postJson("/v1/approvals", writer, body.replace("DELETE", "UPDATE").replace("\"fingerprint\":\"", "\"fingerprint\":\"x")));
+        String approver = fixture.approver("dba");
+        Run list = governed(as(approver, "approvals", "list"));
+        assertThat(list.out()).contains(first).contains(second).contains("agent:cli-writer");
+        assertThat(governed(as(approver, "approvals", "approve", first, "--reason", "ok")).out()).contains("is approved until");
+        Run noReason = governed(as(approver, "approvals", "deny", second));
+        assertThat(noReason.code()).isEqualTo(2);
+        assertThat(governed(as(approver, "approvals", "deny", second, "--reason", "no")).out()).contains("is denied");
+        Run agent = governed(as(writer, "approvals", "approve", second));
+        assertThat(agent.code()).isEqualTo(1);
+        assertThat(agent.err()).contains("HTTP");
+    }
+
+    @Test
+    void auditVerifyExitsZeroOnlyWhenIntact() throws Exception {
+        List<String> events = AuditEvents.chain(UUID.randomUUID().toString(), 5, "agent:verify", "allow");
+        Path intact = Files.writeString(dir.resolve("intact.jsonl"), AuditEvents.lines(events));
+        Run ok = governed("audit", "verify", intact.toString());
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains("INTACT");
+        List<String> withoutOne = new ArrayList<>(events);
+        withoutOne.remove(2);
+        Path deleted = Files.writeString(dir.resolve("deleted.jsonl"), AuditEvents.lines(withoutOne));
+        Run bad = governed("audit", "verify", deleted.toString());
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.out()).contains("TAMPERED");
+        assertThat(governed("audit", "verify", dir.resolve("missing.jsonl").toString()).code()).isEqualTo(1);
+    }
+
+    @Test
+    void auditExportFromTheServiceVerifiesAndQueryFilters() throws Exception {
+        String stream = UUID.randomUUID().toString();
+        fixture.postJson("/v1/audit/events", fixture.agent("agent:cli-export"),
+                AuditEvents.array(AuditEvents.chain(stream, 4, "agent:cli-export", "deny")));
+        String auditor = fixture.auditor();
+        Path export = dir.resolve("export.jsonl");
+        Run exported = governed(as(auditor, "audit", "export", "--format", "jsonl", "--stream", stream, "--out", export.toString()));
+        assertThat(exported.code()).as(exported.err()).isZero();
+        assertThat(Files.readAllLines(export)).hasSize(4);
+        assertThat(governed("audit", "verify", export.toString()).code()).isZero();
+        String url = fixture.service.baseUri() + "/v1/audit/export?format=jsonl&stream=" + stream;
+        Run byUrl = governed("audit", "verify", url, "--token", auditor);
+        assertThat(byUrl.code()).as(byUrl.out() + byUrl.err()).isZero();
+        assertThat(byUrl.out()).contains("4 events");
+        Run csv = governed(as(auditor, "audit", "export", "--format", "csv", "--stream", stream));
+        assertThat(csv.out().split("\r\n")).hasSize(5);
+        Run query = governed(as(auditor, "audit", "query", "--subject", "agent:cli-export", "--decision", "deny", "--limit", "2"));
+        assertThat(query.out().trim().split("\n")).hasSize(2);
+    }
+
+    @Test
+    void serveStartsWithDefaultsAndGeneratesASecretKey(@TempDir Path data) throws Exception {
+        try (TestIdentityProvider idp = TestIdentityProvider.served()) {
+            StringWriter out = new StringWriter();
+            CompletableFuture<Integer> serving = CompletableFuture.supplyAsync(() -> GovernedCli.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                    "serve", "--port", "0", "--data", data.toString(), "--issuer", idp.issuer(), "--jwks", idp.jwksUri().toString(),
+                    "--audience", idp.audience()));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (ServeCommand.current() == null && System.nanoTime() < deadline && !serving.isDone()) {
+                Thread.sleep(50);
+            }
+            assertThat(ServeCommand.current()).as(out.toString()).isNotNull();
+            HttpResponse<String> ready = ServiceFixture.send(java.net.http.HttpRequest.newBuilder(
+                    ServeCommand.current().baseUri().resolve("/v1/ready")).GET().build());
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(data.resolve("secret.key")).exists();
+            assertThat(Files.getPosixFilePermissions(data.resolve("secret.key")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+            assertThat(data.resolve("governed.mv.db")).exists();
+            ServeCommand.stop();
+            assertThat(serving.get(10, TimeUnit.SECONDS)).isZero();
+        }
+    }
+
+    @Test
+    void serveWithoutAnIssuerSaysWhatToConfigure(@TempDir Path data) {
+        Run run = governed("serve", "--port", "0", "--data", data.toString());
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.err()).contains("governed.issuer");
+    }
+
+    static String idOf(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return dev.governed.service.web.Json.readTree(response.body(), "r").get("id").asText();
+    }
+}

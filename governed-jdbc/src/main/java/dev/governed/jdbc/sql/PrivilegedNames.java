@@ -1,0 +1,106 @@
+package dev.governed.jdbc.sql;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Every name that makes an otherwise ordinary statement privileged, in one place.
+ * Each of these reaches outside the tables a policy names: it runs code, touches the
+ * server's files or network, changes who the session is, or reads tables by a name
+ * held in a string (which table analysis cannot see). Policy must name them to allow them.
+ */
+final class PrivilegedNames {
+
+    /** Functions whose call turns the statement into {@code EXECUTE}. */
+    private static final Set<String> FUNCTIONS = Set.of(
+            // PostgreSQL: read or list the server's files.
+            "pg_read_file", "pg_read_binary_file", "pg_ls_dir", "pg_stat_file", "pg_ls_logdir",
+            "pg_ls_waldir", "pg_ls_tmpdir", "pg_ls_archive_statusdir", "pg_ls_logicalsnapdir",
+            "pg_ls_logicalmapdir", "pg_ls_replslotdir",
+            // PostgreSQL: move large objects to and from the server's files.
+            "lo_import", "lo_export",
+            // PostgreSQL: large objects hold data outside any table a policy can name.
+            "lo_get", "lo_put", "lo_open", "loread", "lowrite", "lo_from_bytea", "lo_create", "lo_creat",
+            "lo_unlink", "lo_truncate", "lo_truncate64", "lo_lseek", "lo_lseek64",
+            // PostgreSQL adminpack: write, rename and delete server files.
+            "pg_file_write", "pg_file_rename", "pg_file_unlink", "pg_file_sync", "pg_logdir_ls",
+            // PostgreSQL: change settings (set_config('role', ...) is SET ROLE) or other sessions.
+            "set_config", "pg_terminate_backend", "pg_cancel_backend", "pg_reload_conf",
+            "pg_rotate_logfile", "pg_promote", "pg_switch_wal", "pg_create_restore_point",
+            "pg_backup_start", "pg_backup_stop", "pg_start_backup", "pg_stop_backup",
+            // PostgreSQL: run SQL held in a string, or read a table named by a string.
+            "query_to_xml", "query_to_xmlschema", "query_to_xml_and_xmlschema",
+            "cursor_to_xml", "cursor_to_xmlschema",
+            "table_to_xml", "table_to_xmlschema", "table_to_xml_and_xmlschema",
+            "schema_to_xml", "schema_to_xmlschema", "schema_to_xml_and_xmlschema",
+            "database_to_xml", "database_to_xmlschema", "database_to_xml_and_xmlschema",
+            "ts_stat", "ts_rewrite",
+            // dblink: open a connection (as the server) and run SQL there.
+            "dblink", "dblink_exec", "dblink_connect", "dblink_connect_u", "dblink_send_query", "dblink_open",
+            "dblink_fetch", "dblink_get_result",
+            // H2: read and write the server's files, link other databases, end sessions.
+            "file_read", "file_write", "csvread", "csvwrite", "link_schema",
+            "cancel_session", "abort_session");
+
+    /** Function name prefixes, checked on parsed function calls: any other dblink function too. */
+    private static final List<String> FUNCTION_PREFIXES = List.of("dblink");
+
+    /**
+     * Statements named by their first word that run code or move files: H2 RUNSCRIPT runs
+     * a script from a file or URL Governed never sees, SCRIPT and BACKUP write server files,
+     * SHUTDOWN stops the database, PostgreSQL LOAD loads a shared library.
+     */
+    static final Set<String> EXECUTING_COMMANDS = Set.of("RUNSCRIPT", "SCRIPT", "BACKUP", "SHUTDOWN", "LOAD");
+
+    /**
+     * What CREATE (and ALTER) can define that later runs as code: functions and procedures,
+     * triggers and rules that fire on other statements, H2 aliases and aggregates backed by
+     * Java classes, languages, extensions (which run install scripts), casts and operators
+     * (which call functions implicitly).
+     */
+    static final Set<String> CODE_OBJECTS = Set.of(
+            "FUNCTION", "PROCEDURE", "ROUTINE", "TRIGGER", "RULE", "ALIAS", "AGGREGATE", "LANGUAGE",
+            "EXTENSION", "CAST", "OPERATOR", "TRANSFORM", "EVENT");
+
+    /** Settings that change who the session is: SET role = x is SET ROLE x. */
+    static final Set<String> ROLE_SETTINGS = Set.of("role", "session_authorization");
+
+    /**
+     * Settings that load code: PostgreSQL preloads libraries, H2 instantiates Java classes
+     * or lets aliases override built-in functions.
+     */
+    static final Set<String> CODE_SETTINGS = Set.of(
+            "local_preload_libraries", "session_preload_libraries", "shared_preload_libraries",
+            "dynamic_library_path", "java_object_serializer", "database_event_listener",
+            "builtin_alias_override");
+
+    /**
+     * Settings that change how later SQL is tokenized, so Governed's reading of it would no
+     * longer match the database's: these are denied as unanalysable, never allowed.
+     */
+    static final Set<String> LEXER_SETTINGS = Set.of(
+            "standard_conforming_strings", "backslash_quote", "client_encoding", "names",
+            "mode", "non_keywords");
+
+    private PrivilegedNames() {}
+
+    /** Whether a call of exactly this name (unquoted, any case) makes a statement privileged. */
+    static boolean isPrivilegedFunctionExactly(String name) {
+        return FUNCTIONS.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Whether calling this function (last name part, any case) makes a statement privileged. */
+    static boolean isPrivilegedFunction(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (FUNCTIONS.contains(lower)) {
+            return true;
+        }
+        for (String prefix : FUNCTION_PREFIXES) {
+            if (lower.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

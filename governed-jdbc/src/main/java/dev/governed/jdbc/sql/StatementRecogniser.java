@@ -1,0 +1,579 @@
+package dev.governed.jdbc.sql;
+
+import dev.governed.jdbc.sql.SqlLexer.Kind;
+import dev.governed.jdbc.sql.SqlLexer.Token;
+import dev.governed.policy.SqlOperation;
+import dev.governed.policy.TableName;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Classifies, from tokens alone, the statements JSqlParser 5.3 reads poorly or not at
+ * all: transaction control, session settings, and the privileged statements whose
+ * first words are enough to name them. It accepts only the exact grammar it knows;
+ * anything else is {@link Recognition.Unknown} and goes to JSqlParser, never guessed.
+ */
+final class StatementRecogniser {
+
+    private static final Recognition UNKNOWN = new Recognition.Unknown();
+
+    private StatementRecogniser() {}
+
+    static Recognition recognise(List<Token> tokens) {
+        Token first = tokens.get(0);
+        if (first.kind() != Kind.WORD) {
+            return UNKNOWN;
+        }
+        Cursor c = new Cursor(tokens, 1);
+        String word = first.text().toUpperCase(Locale.ROOT);
+        return switch (word) {
+            case "BEGIN" -> {
+                c.acceptAny("WORK", "TRANSACTION");
+                yield c.transactionModes() ? known(SqlOperation.BEGIN) : UNKNOWN;
+            }
+            case "START" -> c.accept("TRANSACTION") && c.transactionModes() ? known(SqlOperation.BEGIN) : UNKNOWN;
+            case "COMMIT", "END" -> {
+                c.acceptAny("WORK", "TRANSACTION");
+                yield c.chain() ? known(SqlOperation.COMMIT) : UNKNOWN;
+            }
+            case "ROLLBACK", "ABORT" -> rollback(c, word);
+            case "SAVEPOINT" -> c.name() != null && c.atEnd() ? known(SqlOperation.SAVEPOINT) : UNKNOWN;
+            case "RELEASE" -> {
+                c.accept("SAVEPOINT");
+                yield c.name() != null && c.atEnd() ? known(SqlOperation.RELEASE) : UNKNOWN;
+            }
+            case "SET" -> set(c);
+            case "RESET" -> reset(c);
+            case "SHOW" -> show(c);
+            case "DISCARD" -> c.acceptAny("ALL", "PLANS", "SEQUENCES", "TEMP", "TEMPORARY") && c.atEnd()
+                    ? known(SqlOperation.RESET) : UNKNOWN;
+            case "EXPLAIN" -> explain(c);
+            case "PREPARE" -> prepare(c);
+            case "CALL" -> known(SqlOperation.CALL);
+            case "DO" -> known(SqlOperation.DO);
+            case "EXECUTE", "EXEC" -> known(SqlOperation.EXECUTE);
+            case "COPY" -> copy(c);
+            case "GRANT" -> grant(c, SqlOperation.GRANT);
+            case "REVOKE" -> grant(c, SqlOperation.REVOKE);
+            case "VACUUM" -> vacuum(c);
+            case "ANALYZE", "ANALYSE" -> analyze(c);
+            case "LOCK" -> lock(c);
+            case "CREATE" -> create(c);
+            case "DROP" -> drop(c);
+            case "ALTER" -> alter(c);
+            default -> PrivilegedNames.EXECUTING_COMMANDS.contains(word) ? known(SqlOperation.EXECUTE) : UNKNOWN;
+        };
+    }
+
+    private static Recognition rollback(Cursor c, String word) {
+        c.acceptAny("WORK", "TRANSACTION");
+        if (word.equals("ROLLBACK") && c.accept("TO")) {
+            c.accept("SAVEPOINT");
+            return c.name() != null && c.atEnd() ? known(SqlOperation.ROLLBACK) : UNKNOWN;
+        }
+        return c.chain() ? known(SqlOperation.ROLLBACK) : UNKNOWN;
+    }
+
+    private static Recognition set(Cursor c) {
+        if (c.peek("SESSION") && c.peek(1, "AUTHORIZATION")) {
+            return known(SqlOperation.SET_ROLE);
+        }
+        if (c.peek("SESSION") && c.peek(1, "CHARACTERISTICS")) {
+            c.skip(2);
+            return c.accept("AS") && c.accept("TRANSACTION") && c.transactionModes()
+                    ? known(SqlOperation.SET) : UNKNOWN;
+        }
+        c.acceptAny("SESSION", "LOCAL");
+        if (c.accept("ROLE") || (c.accept("SESSION") && c.accept("AUTHORIZATION"))) {
+            return known(SqlOperation.SET_ROLE);
+        }
+        if (c.accept("TRANSACTION")) {
+            if (c.accept("SNAPSHOT")) {
+                return c.values() ? known(SqlOperation.SET) : UNKNOWN;
+            }
+            return c.transactionModes() ? known(SqlOperation.SET) : UNKNOWN;
+        }
+        if (c.peek("TIME") && c.peek(1, "ZONE")) {
+            c.skip(2);
+            return c.values() ? known(SqlOperation.SET) : UNKNOWN;
+        }
+        if (c.accept("CONSTRAINTS")) {
+            return c.values() ? known(SqlOperation.SET) : UNKNOWN;
+        }
+        String setting = c.settingName();
+        if (setting == null) {
+            return UNKNOWN;
+        }
+        Recognition special = privilegedSetting(setting);
+        if (special != null) {
+            return special;
+        }
+        if (setting.equals("schema")) {
+            c.acceptSymbol('=');
+            return c.values() ? known(SqlOperation.SET) : UNKNOWN;
+        }
+        return (c.acceptSymbol('=') || c.accept("TO")) && c.values() ? known(SqlOperation.SET) : UNKNOWN;
+    }
+
+    private static Recognition reset(Cursor c) {
+        if (c.accept("ALL")) {
+            return c.atEnd() ? known(SqlOperation.RESET) : UNKNOWN;
+        }
+        if (c.accept("ROLE") || (c.accept("SESSION") && c.accept("AUTHORIZATION"))) {
+            return c.atEnd() ? known(SqlOperation.SET_ROLE) : UNKNOWN;
+        }
+        String setting = c.settingName();
+        if (setting == null || !c.atEnd()) {
+            return UNKNOWN;
+        }
+        Recognition special = privilegedSetting(setting);
+        return special != null ? special : known(SqlOperation.RESET);
+    }
+
+    /** SET/RESET of a setting that changes the role, loads code, or changes tokenization. */
+    private static Recognition privilegedSetting(String setting) {
+        String last = setting.substring(setting.lastIndexOf('.') + 1);
+        if (PrivilegedNames.ROLE_SETTINGS.contains(last)) {
+            return known(SqlOperation.SET_ROLE);
+        }
+        if (PrivilegedNames.CODE_SETTINGS.contains(last)) {
+            return known(SqlOperation.EXECUTE);
+        }
+        if (PrivilegedNames.LEXER_SETTINGS.contains(last)) {
+            return new Recognition.Refused("the statement changes '" + last
+                    + "', which changes how the database reads later SQL text");
+        }
+        return null;
+    }
+
+    private static Recognition show(Cursor c) {
+        boolean shown = c.accept("ALL")
+                || (c.accept("TIME") && c.accept("ZONE"))
+                || (c.peek("TRANSACTION") && c.accept("TRANSACTION") && c.accept("ISOLATION") && c.accept("LEVEL"))
+                || (c.peek("SESSION") && c.accept("SESSION") && c.accept("AUTHORIZATION"))
+                || c.settingName() != null;
+        return shown && c.atEnd() ? known(SqlOperation.SHOW) : UNKNOWN;
+    }
+
+    private static Recognition explain(Cursor c) {
+        if (c.peekSymbol('(')) {
+            if (!c.skipParenthesised()) {
+                return UNKNOWN;
+            }
+        } else if (c.accept("PLAN")) {
+            if (!c.accept("FOR")) {
+                return UNKNOWN;
+            }
+        } else {
+            while (c.acceptAny("ANALYZE", "ANALYSE", "VERBOSE")) {
+                // EXPLAIN ANALYZE runs the statement; either way it is judged as that statement.
+            }
+        }
+        return c.atEnd() ? new Recognition.Refused("EXPLAIN names no statement") : new Recognition.Wrapped(c.rest(), null);
+    }
+
+    private static Recognition prepare(Cursor c) {
+        if (c.name() == null) {
+            return UNKNOWN;
+        }
+        if (c.peekSymbol('(') && !c.skipParenthesised()) {
+            return UNKNOWN;
+        }
+        if (!c.accept("AS") || c.atEnd()) {
+            return UNKNOWN;
+        }
+        return new Recognition.Wrapped(c.rest(), null);
+    }
+
+    private static Recognition copy(Cursor c) {
+        if (c.containsWord("PROGRAM")) {
+            return known(SqlOperation.COPY_PROGRAM);
+        }
+        if (c.peekSymbol('(')) {
+            List<Token> query = c.parenthesised();
+            if (query == null || !c.accept("TO")) {
+                return UNKNOWN;
+            }
+            // Server-side files are read and written as the database server's OS user.
+            SqlOperation operation = c.accept("STDOUT") ? SqlOperation.COPY : SqlOperation.COPY_PROGRAM;
+            return new Recognition.Wrapped(query, operation);
+        }
+        TableName table = c.qualifiedName();
+        if (table == null) {
+            return UNKNOWN;
+        }
+        if (c.peekSymbol('(') && !c.skipParenthesised()) {
+            return UNKNOWN;
+        }
+        boolean from = c.accept("FROM");
+        if (!from && !c.accept("TO")) {
+            return UNKNOWN;
+        }
+        boolean client = c.acceptAny("STDIN", "STDOUT");
+        SqlOperation operation = client ? SqlOperation.COPY : SqlOperation.COPY_PROGRAM;
+        return new Recognition.Known(statement(operation, from ? Set.of() : Set.of(table), from ? Set.of(table) : Set.of()));
+    }
+
+    private static Recognition grant(Cursor c, SqlOperation operation) {
+        if (!c.skipTo("ON")) {
+            return known(operation);
+        }
+        if (c.acceptAny("ALL", "SCHEMA", "SEQUENCE", "SEQUENCES", "FUNCTION", "FUNCTIONS", "PROCEDURE", "ROUTINE",
+                "DATABASE", "DOMAIN", "LANGUAGE", "LARGE", "TYPE", "TABLESPACE", "FOREIGN", "PARAMETER")) {
+            return known(operation);
+        }
+        c.accept("TABLE");
+        Set<TableName> tables = c.tableList();
+        if (tables == null || !c.acceptAny("TO", "FROM")) {
+            return new Recognition.Refused("the " + operation.key().toUpperCase(Locale.ROOT)
+                    + " statement's object list could not be read");
+        }
+        return new Recognition.Known(statement(operation, Set.of(), tables));
+    }
+
+    private static Recognition vacuum(Cursor c) {
+        if (c.peekSymbol('(') && !c.skipParenthesised()) {
+            return UNKNOWN;
+        }
+        while (c.acceptAny("FULL", "FREEZE", "VERBOSE", "ANALYZE", "ANALYSE")) {
+            // legacy option words
+        }
+        Set<TableName> tables = c.atEnd() ? Set.of() : c.tableList();
+        return tables != null && c.atEnd() ? new Recognition.Known(statement(SqlOperation.VACUUM, Set.of(), tables)) : UNKNOWN;
+    }
+
+    private static Recognition analyze(Cursor c) {
+        if (c.peekSymbol('(') && !c.skipParenthesised()) {
+            return UNKNOWN;
+        }
+        c.accept("VERBOSE");
+        Set<TableName> tables = c.atEnd() ? Set.of() : c.tableList();
+        return tables != null && c.atEnd() ? new Recognition.Known(statement(SqlOperation.ANALYZE, tables, Set.of())) : UNKNOWN;
+    }
+
+    private static Recognition lock(Cursor c) {
+        c.accept("TABLE");
+        Set<TableName> tables = c.tableList();
+        if (tables == null) {
+            return UNKNOWN;
+        }
+        if (c.accept("IN")) {
+            while (!c.atEnd() && !c.peek("MODE")) {
+                if (!c.acceptAny("ACCESS", "ROW", "SHARE", "EXCLUSIVE", "UPDATE")) {
+                    return UNKNOWN;
+                }
+            }
+            if (!c.accept("MODE")) {
+                return UNKNOWN;
+            }
+        }
+        c.accept("NOWAIT");
+        return c.atEnd() ? new Recognition.Known(statement(SqlOperation.LOCK, Set.of(), tables)) : UNKNOWN;
+    }
+
+    private static Recognition create(Cursor c) {
+        if (c.containsWord("ENGINE")) {
+            // H2 instantiates the named Java class as the table's storage engine.
+            return known(SqlOperation.EXECUTE);
+        }
+        while (c.acceptAny("OR", "REPLACE", "FORCE", "CONSTRAINT", "TRUSTED", "PROCEDURAL", "GLOBAL", "LOCAL",
+                "TEMP", "TEMPORARY")) {
+            // modifiers before the kind of object
+        }
+        String kind = c.peekWordUpper();
+        if (kind == null) {
+            return UNKNOWN;
+        }
+        if (kind.equals("LINKED")) {
+            // An H2 linked table opens a JDBC connection the server makes, to any URL.
+            return known(SqlOperation.EXECUTE);
+        }
+        if (PrivilegedNames.CODE_OBJECTS.contains(kind)) {
+            return known(SqlOperation.CREATE_FUNCTION);
+        }
+        if (kind.equals("ROLE") || kind.equals("USER") || kind.equals("GROUP")) {
+            // Creating a role decides who holds which privilege, as GRANT does.
+            return known(SqlOperation.GRANT);
+        }
+        return UNKNOWN;
+    }
+
+    /** DROP of tables and views, which JSqlParser 5.3 cannot read with more than one name. */
+    private static Recognition drop(Cursor c) {
+        boolean relation = c.acceptAny("TABLE", "VIEW") || (c.accept("MATERIALIZED") && c.accept("VIEW"));
+        if (!relation) {
+            return UNKNOWN;
+        }
+        if (c.accept("IF") && !c.accept("EXISTS")) {
+            return UNKNOWN;
+        }
+        Set<TableName> tables = c.tableList();
+        c.acceptAny("CASCADE", "RESTRICT");
+        return tables != null && c.atEnd() ? new Recognition.Known(statement(SqlOperation.DROP, Set.of(), tables)) : UNKNOWN;
+    }
+
+    private static Recognition alter(Cursor c) {
+        String kind = c.peekWordUpper();
+        if (kind == null) {
+            return UNKNOWN;
+        }
+        if (kind.equals("SYSTEM")) {
+            // ALTER SYSTEM rewrites server configuration, e.g. archive_command, which runs shell commands.
+            return known(SqlOperation.EXECUTE);
+        }
+        if (PrivilegedNames.CODE_OBJECTS.contains(kind)) {
+            return known(SqlOperation.CREATE_FUNCTION);
+        }
+        if (kind.equals("ROLE") || kind.equals("USER") || kind.equals("GROUP")) {
+            return known(SqlOperation.GRANT);
+        }
+        return UNKNOWN;
+    }
+
+    private static Recognition known(SqlOperation operation) {
+        return new Recognition.Known(statement(operation, Set.of(), Set.of()));
+    }
+
+    private static AnalysedStatement statement(SqlOperation operation, Set<TableName> read, Set<TableName> written) {
+        return new AnalysedStatement(operation, read, written, true, Map.of());
+    }
+
+    /** A position in one statement's tokens, with the small grammar steps the recogniser needs. */
+    private static final class Cursor {
+        private final List<Token> tokens;
+        private int at;
+
+        Cursor(List<Token> tokens, int at) {
+            this.tokens = tokens;
+            this.at = at;
+        }
+
+        boolean atEnd() {
+            return at >= tokens.size();
+        }
+
+        List<Token> rest() {
+            return tokens.subList(at, tokens.size());
+        }
+
+        void skip(int count) {
+            at += count;
+        }
+
+        boolean peek(String upper) {
+            return peek(0, upper);
+        }
+
+        boolean peek(int ahead, String upper) {
+            return at + ahead < tokens.size() && tokens.get(at + ahead).isWord(upper);
+        }
+
+        String peekWordUpper() {
+            return !atEnd() && tokens.get(at).kind() == Kind.WORD ? tokens.get(at).text().toUpperCase(Locale.ROOT) : null;
+        }
+
+        boolean peekSymbol(char symbol) {
+            return !atEnd() && tokens.get(at).isSymbol(symbol);
+        }
+
+        boolean accept(String upper) {
+            if (peek(upper)) {
+                at++;
+                return true;
+            }
+            return false;
+        }
+
+        boolean acceptAny(String... uppers) {
+            for (String each : uppers) {
+                if (accept(each)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        boolean acceptSymbol(char symbol) {
+            if (peekSymbol(symbol)) {
+                at++;
+                return true;
+            }
+            return false;
+        }
+
+        boolean containsWord(String upper) {
+            return tokens.stream().anyMatch(each -> each.isWord(upper));
+        }
+
+        /** Moves past the first top-level {@code word}; false if there is none. */
+        boolean skipTo(String upper) {
+            int depth = 0;
+            for (int i = at; i < tokens.size(); i++) {
+                Token each = tokens.get(i);
+                if (each.isSymbol('(')) {
+                    depth++;
+                } else if (each.isSymbol(')')) {
+                    depth--;
+                } else if (depth == 0 && each.isWord(upper)) {
+                    at = i + 1;
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** An identifier (word or quoted), unquoted and lower-cased, or null. */
+        String name() {
+            if (atEnd()) {
+                return null;
+            }
+            Token token = tokens.get(at);
+            if (token.kind() == Kind.WORD || token.kind() == Kind.QUOTED) {
+                at++;
+                return Names.identifier(token.text());
+            }
+            return null;
+        }
+
+        /** A possibly dotted setting name such as {@code search_path} or {@code myapp.tenant}. */
+        String settingName() {
+            String first = name();
+            if (first == null) {
+                return null;
+            }
+            StringBuilder result = new StringBuilder(first);
+            while (peekSymbol('.')) {
+                at++;
+                String part = name();
+                if (part == null) {
+                    return null;
+                }
+                result.append('.').append(part);
+            }
+            return result.toString();
+        }
+
+        TableName qualifiedName() {
+            String first = name();
+            if (first == null) {
+                return null;
+            }
+            java.util.ArrayList<String> parts = new java.util.ArrayList<>(List.of(first));
+            while (peekSymbol('.')) {
+                at++;
+                String part = name();
+                if (part == null) {
+                    return null;
+                }
+                parts.add(part);
+            }
+            return Names.table(parts);
+        }
+
+        /** {@code [ONLY] name [*] [(columns)] [, ...]}; null if malformed. */
+        Set<TableName> tableList() {
+            Set<TableName> tables = new LinkedHashSet<>();
+            do {
+                accept("ONLY");
+                TableName table = qualifiedName();
+                if (table == null) {
+                    return null;
+                }
+                tables.add(table);
+                acceptSymbol('*');
+                if (peekSymbol('(') && !skipParenthesised()) {
+                    return null;
+                }
+            } while (acceptSymbol(','));
+            return tables;
+        }
+
+        /** The tokens inside the parentheses at the cursor, moving past them; null if unbalanced. */
+        List<Token> parenthesised() {
+            int open = at;
+            if (!skipParenthesised()) {
+                return null;
+            }
+            return tokens.subList(open + 1, at - 1);
+        }
+
+        boolean skipParenthesised() {
+            int depth = 0;
+            for (int i = at; i < tokens.size(); i++) {
+                if (tokens.get(i).isSymbol('(')) {
+                    depth++;
+                } else if (tokens.get(i).isSymbol(')')) {
+                    depth--;
+                    if (depth == 0) {
+                        at = i + 1;
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** A setting's value list: names, literals, numbers, signs, commas, dots; to the end. */
+        boolean values() {
+            if (atEnd()) {
+                return false;
+            }
+            for (; at < tokens.size(); at++) {
+                Token token = tokens.get(at);
+                boolean plain = switch (token.kind()) {
+                    case WORD, QUOTED, PARAM, NUMBER, STRING -> true;
+                    case SYMBOL -> token.isSymbol(',') || token.isSymbol('-') || token.isSymbol('+')
+                            || token.isSymbol('.');
+                    default -> false;
+                };
+                if (!plain) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** {@code [AND [NO] CHAIN]} to the end. */
+        boolean chain() {
+            if (accept("AND")) {
+                accept("NO");
+                if (!accept("CHAIN")) {
+                    return false;
+                }
+            }
+            return atEnd();
+        }
+
+        /** PostgreSQL transaction modes, comma- or space-separated, to the end. */
+        boolean transactionModes() {
+            while (!atEnd()) {
+                if (accept("ISOLATION")) {
+                    if (!accept("LEVEL")) {
+                        return false;
+                    }
+                    boolean level = accept("SERIALIZABLE")
+                            || (accept("REPEATABLE") && accept("READ"))
+                            || (accept("READ") && acceptAny("COMMITTED", "UNCOMMITTED"));
+                    if (!level) {
+                        return false;
+                    }
+                } else if (accept("READ")) {
+                    if (!acceptAny("WRITE", "ONLY")) {
+                        return false;
+                    }
+                } else if (accept("NOT")) {
+                    if (!accept("DEFERRABLE")) {
+                        return false;
+                    }
+                } else if (!accept("DEFERRABLE")) {
+                    return false;
+                }
+                acceptSymbol(',');
+            }
+            return true;
+        }
+    }
+}

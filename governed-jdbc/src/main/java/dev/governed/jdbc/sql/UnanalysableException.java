@@ -1,0 +1,8 @@
+package dev.governed.jdbc.sql;
+
+/** Raised inside analysis when a statement is not fully understood; becomes an unanalysable result. */
+final class UnanalysableException extends Exception {
+    UnanalysableException(String reason) {
+        super(reason, null, false, false);
+    }
+}
