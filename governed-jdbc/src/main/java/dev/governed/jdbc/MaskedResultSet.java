@@ -24,6 +24,7 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
     private final Admission admission;
     private final MaskPlan.ColumnMask[] masks;
     private final boolean[] masked;
+    private final boolean[] textual;
     private final long[] values;
     private final long[] countedAtRow;
     private final Map<String, Integer> indexes = new HashMap<>();
@@ -37,8 +38,10 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
         this.admission = admission;
         this.masks = plan.columns();
         this.masked = new boolean[masks.length];
+        this.textual = new boolean[masks.length];
         for (int i = 0; i < masks.length; i++) {
             masked[i] = masks[i] != null;
+            textual[i] = masked[i] && masks[i].masker().masksText();
         }
         this.values = new long[masks.length];
         this.countedAtRow = new long[masks.length];
@@ -52,7 +55,7 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
     @Override
     MaskedValue masked(int index) throws SQLException {
         MaskPlan.ColumnMask mask = masks[index];
-        Object raw = resultSet.getObject(index);
+        Object raw = textual[index] ? resultSet.getString(index) : resultSet.getObject(index);
         Object form = raw == null ? null : mask.masker().mask(raw);
         if (raw != null && countedAtRow[index] != rows) {
             countedAtRow[index] = rows;

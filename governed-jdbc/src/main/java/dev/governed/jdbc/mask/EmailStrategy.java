@@ -27,7 +27,8 @@ public final class EmailStrategy implements MaskStrategy {
             return RedactStrategy.DEFAULT;
         }
         int first = text.codePointAt(0);
-        String shown = Character.charCount(first) == at ? "" : Character.toString(first);
-        return shown + "***" + text.substring(at);
+        int shown = Character.charCount(first) == at ? 0 : Character.charCount(first);
+        StringBuilder result = new StringBuilder(shown + 3 + text.length() - at);
+        return result.append(text, 0, shown).append("***").append(text, at, text.length()).toString();
     }
 }

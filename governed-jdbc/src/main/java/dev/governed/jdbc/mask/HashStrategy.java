@@ -18,15 +18,27 @@ public final class HashStrategy implements MaskStrategy {
     private static final String ALGORITHM = "HmacSHA256";
     private final SecretKeySpec key;
     private final int length;
+    /** A Mac per thread: creating one per value would cost more than the hashing. */
+    private final ThreadLocal<Mac> macs;
 
     public HashStrategy() {
         this.key = null;
         this.length = 32;
+        this.macs = null;
     }
 
     private HashStrategy(SecretKeySpec key, int length) {
         this.key = key;
         this.length = length;
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance(ALGORITHM);
+                mac.init(key);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HMAC-SHA-256 is unavailable in this JVM", e);
+            }
+        });
     }
 
     @Override
@@ -45,13 +57,7 @@ public final class HashStrategy implements MaskStrategy {
         if (key == null) {
             throw new IllegalStateException("hash must be configured with init before use");
         }
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key);
-            byte[] digest = mac.doFinal(MaskText.of(value).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest).substring(0, length);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA-256 is unavailable in this JVM", e);
-        }
+        byte[] digest = macs.get().doFinal(MaskText.of(value).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(digest).substring(0, length);
     }
 }

@@ -27,4 +27,12 @@ public interface MaskStrategy {
 
     /** The masked form of {@code value}, which is never null. */
     Object mask(Object value);
+
+    /**
+     * Whether the strategy masks the column's text, so the value is read with {@code getString}
+     * (cheaper than {@code getObject} on most drivers); false to receive {@code getObject}'s value.
+     */
+    default boolean masksText() {
+        return true;
+    }
 }

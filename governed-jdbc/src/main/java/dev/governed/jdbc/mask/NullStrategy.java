@@ -16,6 +16,11 @@ public final class NullStrategy implements MaskStrategy {
     }
 
     @Override
+    public boolean masksText() {
+        return false;
+    }
+
+    @Override
     public Object mask(Object value) {
         return null;
     }

@@ -31,6 +31,11 @@ public final class YearOnlyStrategy implements MaskStrategy {
     }
 
     @Override
+    public boolean masksText() {
+        return false;
+    }
+
+    @Override
     public Object mask(Object value) {
         if (value instanceof Date date) {
             return Date.valueOf(LocalDate.of(date.toLocalDate().getYear(), 1, 1));
