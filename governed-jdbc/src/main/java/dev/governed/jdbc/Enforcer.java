@@ -234,7 +234,8 @@ final class Enforcer {
                 actor(identity),
                 new AuditEvent.Session(governance.sessionId, connectionId),
                 new AuditEvent.Resource(target.resource(), "jdbc", target.description(), target.environment()),
-                new AuditEvent.Action("sql", operation(facts), sql, analysis.fingerprint(), tables(facts)),
+                new AuditEvent.Action("sql", operation(facts), governance.auditedText.apply(sql), analysis.fingerprint(),
+                        tables(facts)),
                 decision,
                 masking,
                 new AuditEvent.Outcome(status, rows, (System.nanoTime() - start) / 1_000, error));

@@ -29,12 +29,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /** Builds a datasource's {@link Governance} from its settings, failing at connect with what is wrong. */
 final class GovernanceFactory {
 
     /** One analyser for the JVM: analyses depend on the SQL text only, so every datasource shares the cache. */
     private static final SqlAnalyzer ANALYZER = SqlAnalyzer.builder().build();
+
+    /** {@code true}: audit events carry statements with literals replaced by {@code ?} (values may be personal data). */
+    static final String REDACT_LITERALS = "governed.redactLiterals";
 
     private GovernanceFactory() {}
 
@@ -69,7 +73,9 @@ final class GovernanceFactory {
                     // both closed, in reverse order
                 }
             };
-            return new Governance(ANALYZER::analyze, verifier,
+            Function<String, String> auditedText = settings.flag(REDACT_LITERALS)
+                    ? ANALYZER::normalised : Function.identity();
+            return new Governance(ANALYZER::analyze, auditedText, verifier,
                     provider == null ? null : TokenProviders.asSource(provider), decider, audit, target,
                     settings.flag(GovernedSettings.ALLOW_UNWRAP),
                     MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)), resources);
