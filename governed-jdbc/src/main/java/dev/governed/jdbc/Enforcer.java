@@ -2,7 +2,7 @@ package dev.governed.jdbc;
 
 import dev.governed.audit.AuditEvent;
 import dev.governed.audit.AuditException;
-import dev.governed.core.EventIds;
+import dev.governed.audit.AuditIds;
 import dev.governed.core.identity.Identity;
 import dev.governed.core.identity.InvalidTokenException;
 import dev.governed.jdbc.mask.MaskDeniedException;
@@ -228,7 +228,7 @@ final class Enforcer {
             List<AuditEvent.Masking> masking) {
         Target target = governance.target;
         return new AuditEvent(
-                EventIds.next().toString(),
+                AuditIds.newId(),
                 Instant.now(),
                 null,
                 actor(identity),

@@ -6,7 +6,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.Properties;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Statement literals (often personal data) can be kept out of the audit trail. */
@@ -14,10 +13,7 @@ class AuditedStatementTextTest {
 
     private static String auditedStatement(boolean redact) throws Exception {
         try (GovernedFixture fixture = new GovernedFixture()) {
-            String rawUrl = "jdbc:h2:mem:" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
-            try (Connection raw = GovernedFixture.raw(rawUrl)) {
-                GovernedFixture.createSchema(raw);
-            }
+            String rawUrl = GovernedFixture.newH2Database();
             Properties properties = fixture.properties(fixture.supportAgent());
             properties.setProperty("governed.redactLiterals", Boolean.toString(redact));
             try (Connection connection = DriverManager.getConnection(GovernedFixture.governedUrl(rawUrl), properties);
