@@ -76,6 +76,26 @@ class AuthenticationTest {
     }
 
     @Test
+    void everyEndpointButTheFourPublicOnesRefusesACallWithoutAValidToken() {
+        java.util.Set<String> open = java.util.Set.of("/v1/health", "/v1/ready", "/v1/openapi.json", "/v1/keys");
+        assertThat(fixture.service.routes()).hasSizeGreaterThan(20);
+        for (var route : fixture.service.routes()) {
+            String path = route.path().replaceAll("\\{[^}]+}", "1");
+            for (String token : new String[] {null, fixture.idp.attack().expired()}) {
+                var request = fixture.request(path, token).header("Content-Type", "application/json")
+                        .method(route.method().toUpperCase(java.util.Locale.ROOT), java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                        .build();
+                int status = ServiceFixture.send(request).statusCode();
+                if (open.contains(route.path())) {
+                    assertThat(status).as(route.toString()).isEqualTo(200);
+                } else {
+                    assertThat(status).as(route + " with " + (token == null ? "no token" : "an expired token")).isEqualTo(401);
+                }
+            }
+        }
+    }
+
+    @Test
     void unknownEndpointIsJson404() {
         HttpResponse<String> response = fixture.get("/v1/nothing-here", fixture.auditor());
         assertThat(response.statusCode()).isEqualTo(404);
