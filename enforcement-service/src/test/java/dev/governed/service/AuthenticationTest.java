@@ -96,6 +96,32 @@ class AuthenticationTest {
     }
 
     @Test
+    void administrativeEndpointsRefuseRolesThatDoNotGrantThem() {
+        String[][] adminOnly = {{"POST", "/v1/policies"}, {"POST", "/v1/policies/1/activate"}, {"POST", "/v1/policies/rollback"},
+                {"PUT", "/v1/connections/x"}, {"DELETE", "/v1/connections/x"}};
+        String[][] readers = {{"GET", "/v1/policies"}, {"GET", "/v1/policies/active"}, {"GET", "/v1/policies/1"}, {"GET", "/v1/audit/events"},
+                {"GET", "/v1/audit/export"}, {"GET", "/v1/audit/streams"}, {"GET", "/v1/audit/streams/x"}, {"GET", "/v1/connections"}};
+        String agent = fixture.agent("agent:probe", "support-agents");
+        String approver = fixture.approver("dba");
+        String auditor = fixture.auditor();
+        for (String[] each : adminOnly) {
+            for (String token : new String[] {agent, approver, auditor}) {
+                assertThat(call(each, token)).as(each[0] + " " + each[1]).isEqualTo(403);
+            }
+        }
+        for (String[] each : readers) {
+            assertThat(call(each, agent)).as(each[0] + " " + each[1]).isEqualTo(403);
+            assertThat(call(each, approver)).as(each[0] + " " + each[1]).isEqualTo(403);
+        }
+    }
+
+    private static int call(String[] route, String token) {
+        var request = fixture.request(route[1], token).header("Content-Type", "application/json")
+                .method(route[0], java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build();
+        return ServiceFixture.send(request).statusCode();
+    }
+
+    @Test
     void unknownEndpointIsJson404() {
         HttpResponse<String> response = fixture.get("/v1/nothing-here", fixture.auditor());
         assertThat(response.statusCode()).isEqualTo(404);
