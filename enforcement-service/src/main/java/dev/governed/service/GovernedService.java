@@ -71,6 +71,12 @@ public final class GovernedService implements AutoCloseable {
         });
         this.routes = new RouteTable(app);
         registerErrors(auth);
+        app.after(ctx -> {
+            ctx.header("X-Content-Type-Options", "nosniff");
+            if (ctx.res().getHeader("Cache-Control") == null) {
+                ctx.header("Cache-Control", "no-store");
+            }
+        });
         routes.get("/v1/health", ctx -> Responses.json(ctx, Json.object().put("status", "up")))
                 .get("/v1/ready", ctx -> {
                     boolean ready = database.ready();
@@ -85,6 +91,10 @@ public final class GovernedService implements AutoCloseable {
         this.waiters = new ApprovalWaiters(approvals, config.clock());
         new ApprovalRoutes(approvals, waiters, policies, auth, adminAudit, config).register(routes);
         new ConnectionRoutes(new ConnectionStore(database), cipher, auth, adminAudit, config).register(routes);
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
     }
 
     private static String openApiDocument() {
@@ -106,6 +116,10 @@ public final class GovernedService implements AutoCloseable {
             GovernedService service = new GovernedService(config, database);
             service.app.start();
             LOG.info("Governed enforcement service listening on {} (database {})", service.baseUri(), config.databaseUrl());
+            if (!isLoopback(config.host())) {
+                LOG.warn("serving plain HTTP on {}: bearer tokens and credentials cross the network in the clear; terminate TLS in front "
+                        + "of the service (a load balancer or reverse proxy)", config.host());
+            }
             return service;
         } catch (RuntimeException e) {
             database.close();

@@ -35,6 +35,14 @@ class AuthenticationTest {
     }
 
     @Test
+    void responsesAreNotCachedOrSniffedByDefault() {
+        HttpResponse<String> response = fixture.get("/v1/audit/streams", fixture.auditor());
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(fixture.get("/v1/keys", null).headers().firstValue("Cache-Control")).hasValue("public, max-age=300");
+    }
+
+    @Test
     void apiCallWithoutTokenIsRefusedWith401() {
         HttpResponse<String> response = fixture.get("/v1/audit/streams", null);
         assertThat(response.statusCode()).isEqualTo(401);
