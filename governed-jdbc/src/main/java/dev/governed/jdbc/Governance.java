@@ -3,6 +3,8 @@ package dev.governed.jdbc;
 import dev.governed.audit.AuditRecorder;
 import dev.governed.core.identity.TokenSource;
 import dev.governed.core.identity.TokenVerifier;
+import dev.governed.jdbc.mask.MaskConfiguration;
+import dev.governed.jdbc.mask.Masking;
 import dev.governed.jdbc.sql.StatementAnalysis;
 import java.util.UUID;
 import java.util.function.Function;
@@ -23,6 +25,7 @@ final class Governance implements AutoCloseable {
     final boolean allowUnwrap;
     final String sessionId = UUID.randomUUID().toString();
     final Enforcer enforcer;
+    final Masking masking;
     private final AutoCloseable resources;
 
     Governance(
@@ -33,6 +36,7 @@ final class Governance implements AutoCloseable {
             AuditRecorder audit,
             Target target,
             boolean allowUnwrap,
+            MaskConfiguration maskConfiguration,
             AutoCloseable resources) {
         this.analyzer = analyzer;
         this.verifier = verifier;
@@ -43,6 +47,7 @@ final class Governance implements AutoCloseable {
         this.allowUnwrap = allowUnwrap;
         this.resources = resources;
         this.enforcer = new Enforcer(this);
+        this.masking = new Masking(maskConfiguration, target.resource(), target.environment());
     }
 
     /** Flushes the audit trail, then releases whatever the configuration opened. */

@@ -11,8 +11,13 @@ import dev.governed.core.identity.TokenProviders;
 import dev.governed.core.identity.TokenVerifier;
 import dev.governed.core.policy.PolicyUnavailable;
 import dev.governed.core.policy.RemotePolicies;
+import dev.governed.jdbc.mask.MaskConfiguration;
 import dev.governed.jdbc.sql.SqlAnalyzer;
+import dev.governed.policy.CompiledPolicy;
+import dev.governed.policy.Decision;
+import dev.governed.policy.MaskRule;
 import dev.governed.policy.PolicyException;
+import dev.governed.policy.SqlRequest;
 import dev.governed.policy.source.PolicySource;
 import dev.governed.policy.source.PolicySources;
 import java.net.URI;
@@ -20,6 +25,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,7 +71,8 @@ final class GovernanceFactory {
             };
             return new Governance(ANALYZER::analyze, verifier,
                     provider == null ? null : TokenProviders.asSource(provider), decider, audit, target,
-                    settings.flag(GovernedSettings.ALLOW_UNWRAP), resources);
+                    settings.flag(GovernedSettings.ALLOW_UNWRAP),
+                    MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)), resources);
         } catch (PolicyException | AuditException | IllegalArgumentException | IllegalStateException e) {
             closeQuietly(policySource);
             throw new SQLNonTransientConnectionException(
@@ -89,22 +96,46 @@ final class GovernanceFactory {
     }
 
     private static PolicyDecider localDecider(PolicySource source) {
-        return (request, caller) -> {
-            try {
-                return source.current().evaluate(request);
-            } catch (PolicyException e) {
-                throw new PolicyUnavailableException("Governed has no usable policy from " + source.location()
-                        + ": " + e.getMessage(), e);
+        return new PolicyDecider() {
+            @Override
+            public Decision decide(SqlRequest request, VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy().evaluate(request);
+            }
+
+            @Override
+            public List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy().document().masks();
+            }
+
+            private CompiledPolicy policy() throws PolicyUnavailableException {
+                try {
+                    return source.current();
+                } catch (PolicyException e) {
+                    throw new PolicyUnavailableException("Governed has no usable policy from " + source.location()
+                            + ": " + e.getMessage(), e);
+                }
             }
         };
     }
 
     private static PolicyDecider remoteDecider(RemotePolicies remote) {
-        return (request, caller) -> {
-            try {
-                return remote.policyFor(caller.identity(), caller.token()).evaluate(request);
-            } catch (PolicyUnavailable e) {
-                throw new PolicyUnavailableException("Governed has no usable policy: " + e.getMessage(), e);
+        return new PolicyDecider() {
+            @Override
+            public Decision decide(SqlRequest request, VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy(caller).evaluate(request);
+            }
+
+            @Override
+            public List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy(caller).document().masks();
+            }
+
+            private CompiledPolicy policy(VerifiedCaller caller) throws PolicyUnavailableException {
+                try {
+                    return remote.policyFor(caller.identity(), caller.token());
+                } catch (PolicyUnavailable e) {
+                    throw new PolicyUnavailableException("Governed has no usable policy: " + e.getMessage(), e);
+                }
             }
         };
     }
