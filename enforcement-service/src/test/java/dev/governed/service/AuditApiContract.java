@@ -168,6 +168,35 @@ abstract class AuditApiContract {
     }
 
     @Test
+    void checkpointSignaturesAreCheckedAgainstTheTrustedAgentKeys() throws Exception {
+        String stream = UUID.randomUUID().toString();
+        List<String> events = AuditEvents.chain(stream, 3, "agent:signer", "allow");
+        String head = Json.readTree(events.get(2), "e").get("chain").get("hash").asText();
+        var signer = dev.governed.audit.chain.CheckpointSigner.fromJwk(ServiceFixture.AGENT_AUDIT_KEY);
+        String good = signer.sign(stream, 3, head, java.time.Instant.now()).toJson();
+        String agent = fixture.agent("agent:signer");
+        HttpResponse<String> upload = fixture.post("/v1/audit/events", agent, "application/x-ndjson", AuditEvents.lines(events) + good + "\n");
+        assertThat(json(upload).get("checkpoints").asInt()).isEqualTo(1);
+        assertThat(json(upload).get("invalidSignatures")).isEmpty();
+        JsonNode status = json(fixture.get("/v1/audit/streams/" + stream, fixture.auditor()));
+        assertThat(status.get("lastCheckpoint").get("signature").asText()).isEqualTo("valid");
+        assertThat(status.get("intact").asBoolean()).isTrue();
+
+        // same kid, another key: a forged checkpoint
+        var forger = dev.governed.audit.chain.CheckpointSigner.fromJwk(new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).keyID("agent-audit-1").generate());
+        String forgedStream = UUID.randomUUID().toString();
+        List<String> forgedEvents = AuditEvents.chain(forgedStream, 2, "agent:signer", "allow");
+        String forgedHead = Json.readTree(forgedEvents.get(1), "e").get("chain").get("hash").asText();
+        String forged = forger.sign(forgedStream, 2, forgedHead, java.time.Instant.now()).toJson();
+        HttpResponse<String> bad = fixture.post("/v1/audit/events", agent, "application/x-ndjson", AuditEvents.lines(forgedEvents) + forged + "\n");
+        assertThat(json(bad).get("invalidSignatures").toString()).contains(forgedStream + "#2");
+        JsonNode forgedStatus = json(fixture.get("/v1/audit/streams/" + forgedStream, fixture.auditor()));
+        assertThat(forgedStatus.get("lastCheckpoint").get("signature").asText()).isEqualTo("invalid");
+        assertThat(forgedStatus.get("intact").asBoolean()).isFalse();
+    }
+
+    @Test
     void agentCannotUploadAdminEvents() {
         String forged = dev.governed.audit.AuditJson.toJson(new dev.governed.audit.AuditEvent(UUID.randomUUID().toString(),
                 java.time.Instant.now(), null, new dev.governed.audit.AuditEvent.Actor("alice-admin", List.of("governed-admins"), null, null, null),

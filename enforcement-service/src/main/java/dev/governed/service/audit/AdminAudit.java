@@ -68,6 +68,7 @@ public final class AdminAudit {
                 new AuditEvent.Outcome(status, null, 0, error));
         HashChain.Linked linked = chain.append(event);
         Checkpoint checkpoint = signer.sign(instance, chain.seq(), chain.head(), clock.instant());
-        store.ingest(List.of(new IncomingEvent(linked.event(), linked.json(), true)), List.of(checkpoint), "service:" + instance);
+        store.ingest(List.of(new IncomingEvent(linked.event(), linked.json(), true)), List.of(new AuditStore.CheckedCheckpoint(checkpoint, CheckpointSignatures.VALID)),
+                "service:" + instance);
     }
 }

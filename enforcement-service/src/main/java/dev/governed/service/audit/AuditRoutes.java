@@ -38,8 +38,11 @@ public final class AuditRoutes {
     private final Authenticator auth;
     private final ServiceConfig config;
 
-    public AuditRoutes(AuditStore store, Authenticator auth, ServiceConfig config) {
+    private final CheckpointSignatures signatures;
+
+    public AuditRoutes(AuditStore store, CheckpointSignatures signatures, Authenticator auth, ServiceConfig config) {
         this.store = store;
+        this.signatures = signatures;
         this.auth = auth;
         this.config = config;
     }
@@ -72,7 +75,9 @@ public final class AuditRoutes {
             throw ApiException.forbidden("stream(s) " + foreign + " hold events uploaded by another identity; '" + caller.subject()
                     + "' may only add to streams it writes");
         }
-        IngestResult result = store.ingest(batch.events(), batch.checkpoints(), uploader);
+        List<AuditStore.CheckedCheckpoint> checkpoints = batch.checkpoints().stream()
+                .map(c -> new AuditStore.CheckedCheckpoint(c, signatures.check(c))).toList();
+        IngestResult result = store.ingest(batch.events(), checkpoints, uploader);
         ObjectNode body = Json.mapper().valueToTree(result);
         Responses.json(ctx, result.conflicts().isEmpty() ? 200 : 409, body);
     }

@@ -140,6 +140,11 @@ public final class PolicySigner {
         return dev.governed.audit.chain.CheckpointSigner.fromJwk(key);
     }
 
+    /** The service's public key, e.g. to check its own checkpoints. */
+    public java.util.List<com.nimbusds.jose.jwk.JWK> publicKeys() {
+        return java.util.List.of(key.toPublicJWK());
+    }
+
     public String keyId() {
         return key.getKeyID();
     }
