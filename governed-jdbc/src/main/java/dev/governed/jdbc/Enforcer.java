@@ -45,9 +45,8 @@ final class Enforcer {
         long start = System.nanoTime();
         if (!analysis.isAnalysable()) {
             Identity identity = identityOrNull(connection);
-            String message = "Governed denied this statement: it could not be analysed (" + analysis.unanalysableReason()
-                    + "), and Governed does not run SQL it cannot fully understand. Rewrite it in plain SQL"
-                    + " or ask an administrator to run it.";
+            String message = "Governed denied this statement: it could not be analysed: "
+                    + analysis.unanalysableReason() + ".";
             refuse(sql, analysis, facts, identity, connection, start, "deny", UNANALYSABLE_RULE, message, null);
             throw new PolicyDeniedException(UNANALYSABLE_RULE, message);
         }
