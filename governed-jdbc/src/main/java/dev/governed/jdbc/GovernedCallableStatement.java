@@ -1,7 +1,10 @@
 package dev.governed.jdbc;
 
 import dev.governed.jdbc.sql.StatementAnalysis;
+import java.sql.Array;
+import java.sql.Blob;
 import java.sql.CallableStatement;
+import java.sql.Clob;
 import java.sql.SQLException;
 import java.util.Map;
 
@@ -15,6 +18,36 @@ final class GovernedCallableStatement extends CallableStatementWrapper {
             String sql,
             StatementAnalysis analysis) {
         super(callable, owner, governance, sql, analysis);
+    }
+
+    @Override
+    public Array getArray(int parameterIndex) throws SQLException {
+        return GovernedArray.of(callable.getArray(parameterIndex), this, governance.allowUnwrap);
+    }
+
+    @Override
+    public Array getArray(String parameterName) throws SQLException {
+        return GovernedArray.of(callable.getArray(parameterName), this, governance.allowUnwrap);
+    }
+
+    @Override
+    public Blob getBlob(int parameterIndex) throws SQLException {
+        return GovernedResultSet.notALargeObject(callable.getBlob(parameterIndex));
+    }
+
+    @Override
+    public Blob getBlob(String parameterName) throws SQLException {
+        return GovernedResultSet.notALargeObject(callable.getBlob(parameterName));
+    }
+
+    @Override
+    public Clob getClob(int parameterIndex) throws SQLException {
+        return GovernedResultSet.notALargeObject(callable.getClob(parameterIndex));
+    }
+
+    @Override
+    public Clob getClob(String parameterName) throws SQLException {
+        return GovernedResultSet.notALargeObject(callable.getClob(parameterName));
     }
 
     @Override

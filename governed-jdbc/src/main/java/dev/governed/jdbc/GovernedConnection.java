@@ -1,11 +1,13 @@
 package dev.governed.jdbc;
 
 import dev.governed.jdbc.sql.StatementAnalysis;
+import java.sql.Array;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.UUID;
 
@@ -131,19 +133,71 @@ final class GovernedConnection extends ConnectionWrapper {
 
     @Override
     public void setSchema(String newSchema) throws SQLException {
-        connection.setSchema(newSchema);
-        schema.refresh();
+        try {
+            connection.setSchema(newSchema);
+        } finally {
+            schema.refresh();
+        }
     }
 
     @Override
     public void setCatalog(String catalog) throws SQLException {
-        connection.setCatalog(catalog);
-        schema.refresh();
+        try {
+            connection.setCatalog(catalog);
+        } finally {
+            schema.refresh();
+        }
+    }
+
+    /*
+     * Ending a transaction can undo a schema switch made inside it (PostgreSQL rolls back SET and
+     * drops SET LOCAL at commit), so the schema is read again, even when the call fails.
+     */
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+        try {
+            connection.setAutoCommit(autoCommit);
+        } finally {
+            schema.refresh();
+        }
+    }
+
+    @Override
+    public void commit() throws SQLException {
+        try {
+            connection.commit();
+        } finally {
+            schema.refresh();
+        }
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+        try {
+            connection.rollback();
+        } finally {
+            schema.refresh();
+        }
+    }
+
+    @Override
+    public void rollback(Savepoint savepoint) throws SQLException {
+        try {
+            connection.rollback(savepoint);
+        } finally {
+            schema.refresh();
+        }
     }
 
     @Override
     public void close() throws SQLException {
         connection.close();
+    }
+
+    /** The vendor's array leads to the raw connection through its getResultSet(). */
+    @Override
+    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+        return GovernedArray.of(connection.createArrayOf(typeName, elements), null, governance.allowUnwrap);
     }
 
     @Override

@@ -1,5 +1,8 @@
 package dev.governed.jdbc;
 
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.Clob;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -74,7 +77,51 @@ final class GovernedResultSet extends ResultSetWrapper {
         return Unwrapping.isWrapperFor(this, resultSet, type, allowUnwrap);
     }
 
+    @Override
+    public Array getArray(int columnIndex) throws SQLException {
+        return GovernedArray.of(resultSet.getArray(columnIndex), owner, allowUnwrap);
+    }
+
+    @Override
+    public Array getArray(String columnLabel) throws SQLException {
+        return GovernedArray.of(resultSet.getArray(columnLabel), owner, allowUnwrap);
+    }
+
+    /*
+     * PostgreSQL's getBlob and getClob read the column as the oid of a large object and open it
+     * on the raw connection: any large object, whatever lo_get and the policy say.
+     */
+    @Override
+    public Blob getBlob(int columnIndex) throws SQLException {
+        return notALargeObject(resultSet.getBlob(columnIndex));
+    }
+
+    @Override
+    public Blob getBlob(String columnLabel) throws SQLException {
+        return notALargeObject(resultSet.getBlob(columnLabel));
+    }
+
+    @Override
+    public Clob getClob(int columnIndex) throws SQLException {
+        return notALargeObject(resultSet.getClob(columnIndex));
+    }
+
+    @Override
+    public Clob getClob(String columnLabel) throws SQLException {
+        return notALargeObject(resultSet.getClob(columnLabel));
+    }
+
     private Object governed(Object value) {
-        return value instanceof ResultSet ? new GovernedResultSet((ResultSet) value, owner, allowUnwrap) : value;
+        return Unwrapping.governed(value, owner, allowUnwrap);
+    }
+
+    /** Refuses a PostgreSQL large object; other drivers' LOBs hold the column's own value. */
+    static <T> T notALargeObject(T lob) throws SQLException {
+        if (lob != null && lob.getClass().getName().startsWith("org.postgresql.")) {
+            throw new PolicyDeniedException("large-object", "Governed refused to open a PostgreSQL large object:"
+                    + " it is data outside any table a policy names, read on the raw connection. Store the data"
+                    + " in a bytea column and read it with getBytes, or ask an administrator.");
+        }
+        return lob;
     }
 }

@@ -2,6 +2,7 @@ package dev.governed.jdbc;
 
 import dev.governed.jdbc.sql.AnalysedStatement;
 import dev.governed.jdbc.sql.StatementAnalysis;
+import dev.governed.policy.SqlOperation;
 import dev.governed.policy.SqlStatementFacts;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -121,6 +122,8 @@ class GovernedStatement extends StatementWrapper {
                 governance.enforcer.failed(each, e);
             }
             throw e;
+        } finally {
+            refreshSchemaAfter(admissions);
         }
         for (int i = 0; i < admissions.size(); i++) {
             governance.enforcer.completed(admissions.get(i), i < counts.length ? rows(counts[i]) : null);
@@ -139,6 +142,8 @@ class GovernedStatement extends StatementWrapper {
                 governance.enforcer.failed(each, e);
             }
             throw e;
+        } finally {
+            refreshSchemaAfter(admissions);
         }
         for (int i = 0; i < admissions.size(); i++) {
             governance.enforcer.completed(admissions.get(i), i < counts.length ? rows(counts[i]) : null);
@@ -189,11 +194,14 @@ class GovernedStatement extends StatementWrapper {
         } catch (RuntimeException e) {
             governance.enforcer.failed(admission, new SQLException(e.toString(), e));
             throw e;
+        } finally {
+            // Also after a failure: in a multi-statement text a SET may have run before the error (H2
+            // keeps it), and a later statement must be resolved in the schema actually in force.
+            if (changesSession(admission.analysis())) {
+                owner.refreshSchema();
+            }
         }
         governance.enforcer.completed(admission, rows.apply(result));
-        if (changesSession(admission.analysis())) {
-            owner.refreshSchema();
-        }
         return result;
     }
 
@@ -220,14 +228,21 @@ class GovernedStatement extends StatementWrapper {
         return run(governance.enforcer.admit(sql, analysis, facts, owner), call, rows);
     }
 
-    /** Admits every entry with the caller of this moment; on one refusal the whole batch is dropped. */
+    /**
+     * Admits every entry with the caller of this moment; on one refusal the whole batch is dropped.
+     * Entries after one that changes the session (SET search_path, SET SCHEMA) are resolved with the
+     * schema unknown, as in a multi-statement text: the database runs them in the new schema.
+     */
     private List<Admission> admitBatch() throws SQLException {
         List<Admission> result = new ArrayList<>(batch.size());
         try {
+            String schema = owner.currentSchema();
             for (String sql : batch) {
                 StatementAnalysis analysis = governance.analyzer.apply(sql);
-                result.add(governance.enforcer.admit(
-                        sql, analysis, Enforcer.facts(analysis, owner.currentSchema()), owner));
+                result.add(governance.enforcer.admit(sql, analysis, Enforcer.facts(analysis, schema), owner));
+                if (changesSession(analysis)) {
+                    schema = null;
+                }
             }
         } catch (SQLException refused) {
             statement.clearBatch();
@@ -239,9 +254,26 @@ class GovernedStatement extends StatementWrapper {
         return result;
     }
 
+    /** After a batch that may have switched schema, whether it ran fully, partly or not at all. */
+    private void refreshSchemaAfter(List<Admission> admissions) {
+        for (Admission each : admissions) {
+            if (changesSession(each.analysis())) {
+                owner.refreshSchema();
+                return;
+            }
+        }
+    }
+
+    /**
+     * Whether running the text may change the schema unqualified names resolve in: a SET or RESET,
+     * the end of a transaction, which undoes a SET made inside it (SET LOCAL at COMMIT, any SET at
+     * ROLLBACK on PostgreSQL), or a CREATE, which may make a temporary table that shadows a name.
+     */
     private static boolean changesSession(StatementAnalysis analysis) {
         for (AnalysedStatement each : analysis.statements()) {
-            if (Enforcer.changesSession(each.operation())) {
+            SqlOperation operation = each.operation();
+            if (Enforcer.changesSession(operation) || operation == SqlOperation.COMMIT
+                    || operation == SqlOperation.ROLLBACK || operation == SqlOperation.CREATE) {
                 return true;
             }
         }

@@ -16,11 +16,14 @@ final class SchemaTracker {
 
     private final Connection raw;
     private final boolean postgres;
+    private final boolean h2;
     private volatile String current;
 
     SchemaTracker(Connection raw) throws SQLException {
         this.raw = raw;
-        this.postgres = "PostgreSQL".equalsIgnoreCase(raw.getMetaData().getDatabaseProductName());
+        String product = raw.getMetaData().getDatabaseProductName();
+        this.postgres = "PostgreSQL".equalsIgnoreCase(product);
+        this.h2 = "H2".equalsIgnoreCase(product);
         refresh();
     }
 
@@ -31,16 +34,46 @@ final class SchemaTracker {
     /** Re-reads the schema after anything that may have changed it ({@code SET}, {@code setSchema}). */
     void refresh() {
         try {
-            current = postgres ? onlySchemaInSearchPath() : raw.getSchema();
+            current = postgres ? onlySchemaInSearchPath() : h2 ? h2SchemaWithoutSearchPath() : raw.getSchema();
         } catch (SQLException e) {
             current = null;
         }
     }
 
+    /**
+     * H2 looks a name up in its current schema, then along SET SCHEMA_SEARCH_PATH: a table
+     * missing from the current schema may come from another one, so any other schema on
+     * that path makes the answer unknown.
+     */
+    private String h2SchemaWithoutSearchPath() throws SQLException {
+        String schema = raw.getSchema();
+        try (Statement statement = raw.createStatement();
+                ResultSet result = statement.executeQuery("SELECT CURRENT_PATH")) {
+            String path = result.next() ? result.getString(1) : null;
+            if (path == null || path.isBlank()) {
+                return schema;
+            }
+            for (String each : path.split(",")) {
+                String name = each.strip();
+                if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+                    name = name.substring(1, name.length() - 1).replace("\"\"", "\"");
+                }
+                if (!name.equals(schema)) {
+                    return null;
+                }
+            }
+            return schema;
+        }
+    }
+
+    /**
+     * PostgreSQL searches the session's temporary schema before the search path: once the
+     * session has one, a temporary table may shadow any unqualified name, so the answer is unknown.
+     */
     private String onlySchemaInSearchPath() throws SQLException {
         try (Statement statement = raw.createStatement();
-                ResultSet result = statement.executeQuery("SELECT current_schemas(false)")) {
-            if (!result.next()) {
+                ResultSet result = statement.executeQuery("SELECT current_schemas(false), pg_my_temp_schema() <> 0")) {
+            if (!result.next() || result.getBoolean(2)) {
                 return null;
             }
             Array path = result.getArray(1);

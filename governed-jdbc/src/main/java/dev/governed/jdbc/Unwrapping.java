@@ -1,5 +1,6 @@
 package dev.governed.jdbc;
 
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Wrapper;
@@ -28,8 +29,21 @@ final class Unwrapping {
         return type.isInstance(self) || (allowed && delegate.isWrapperFor(type));
     }
 
-    /** A value read from the database that may itself be a result set (a refcursor) is handed out governed. */
+    /** A value read from the database that may itself be a result set (a refcursor) or an array is handed out governed. */
     static Object governed(Object value, GovernedStatement owner) {
-        return value instanceof ResultSet ? new GovernedResultSet((ResultSet) value, owner) : value;
+        return governed(value, owner, owner.governance.allowUnwrap);
+    }
+
+    static Object governed(Object value, GovernedStatement owner, boolean allowUnwrap) {
+        if (value instanceof GovernedResultSet || value instanceof GovernedArray) {
+            return value;
+        }
+        if (value instanceof ResultSet resultSet) {
+            return new GovernedResultSet(resultSet, owner, allowUnwrap);
+        }
+        if (value instanceof Array array) {
+            return GovernedArray.of(array, owner, allowUnwrap);
+        }
+        return value;
     }
 }
