@@ -25,12 +25,49 @@ public final class EventEncoder {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL = bytes("null");
 
+    private static final int A_FINGERPRINT = 0;
+    private static final int A_KIND = 1;
+    private static final int A_OPERATION = 2;
+    private static final int A_STATEMENT = 3;
+    private static final int A_TABLES = 4;
+    private static final int AC_GROUPS = 5;
+    private static final int AC_ISSUER = 6;
+    private static final int AC_ON_BEHALF_OF = 7;
+    private static final int AC_SUBJECT = 8;
+    private static final int AC_TOKEN_ID = 9;
+    private static final int C_PREV = 10;
+    private static final int C_SEQ = 11;
+    private static final int C_STREAM = 12;
+    private static final int D_APPROVAL = 13;
+    private static final int D_EFFECT = 14;
+    private static final int D_POLICY_VERSION = 15;
+    private static final int D_REASON = 16;
+    private static final int D_RULE = 17;
+    private static final int ID = 18;
+    private static final int MASKING = 19;
+    private static final int O_DURATION = 20;
+    private static final int O_ERROR = 21;
+    private static final int O_ROWS = 22;
+    private static final int O_STATUS = 23;
+    private static final int R_ENVIRONMENT = 24;
+    private static final int R_KIND = 25;
+    private static final int R_NAME = 26;
+    private static final int R_TARGET = 27;
+    private static final int S_CONNECTION = 28;
+    private static final int S_ID = 29;
+    private static final int TIME = 30;
+    private static final int SLOTS = 31;
     private static final int CACHE_SLOTS = 256;
     private static final int CACHED_CHARS = 512;
 
     private final String[] cachedStrings = new String[CACHE_SLOTS];
     private final byte[][] cachedBytes = new byte[CACHE_SLOTS][];
     private byte[] buffer = new byte[2048];
+    // where canonical() put each value, so the line is assembled by copying instead of encoding again
+    private final int[] slotStart = new int[SLOTS];
+    private final int[] slotEnd = new int[SLOTS];
+    private byte[] line = new byte[2048];
+    private int lineLength;
     private int length;
 
     /** Whether this encoder writes the event exactly as {@link Jcs} would; false only for integers beyond 2^53. */
@@ -83,15 +120,15 @@ public final class EventEncoder {
             raw(NULL);
         } else {
             raw("{\"fingerprint\":");
-            string(action.fingerprint());
+            string(A_FINGERPRINT, action.fingerprint());
             raw(",\"kind\":");
-            string(action.kind());
+            string(A_KIND, action.kind());
             raw(",\"operation\":");
-            string(action.operation());
+            string(A_OPERATION, action.operation());
             raw(",\"statement\":");
-            string(action.statement());
+            string(A_STATEMENT, action.statement());
             raw(",\"tables\":");
-            strings(action.tables());
+            strings(A_TABLES, action.tables());
             raw('}');
         }
         raw(",\"actor\":");
@@ -100,57 +137,57 @@ public final class EventEncoder {
             raw(NULL);
         } else {
             raw("{\"groups\":");
-            strings(actor.groups());
+            strings(AC_GROUPS, actor.groups());
             raw(",\"issuer\":");
-            string(actor.issuer());
+            string(AC_ISSUER, actor.issuer());
             raw(",\"onBehalfOf\":");
-            string(actor.onBehalfOf());
+            string(AC_ON_BEHALF_OF, actor.onBehalfOf());
             raw(",\"subject\":");
-            string(actor.subject());
+            string(AC_SUBJECT, actor.subject());
             raw(",\"tokenId\":");
-            string(actor.tokenId());
+            string(AC_TOKEN_ID, actor.tokenId());
             raw('}');
         }
         raw(",\"chain\":{\"prev\":");
-        unique(prev);
+        unique(C_PREV, prev);
         raw(",\"seq\":");
-        number(seq);
+        number(C_SEQ, seq);
         raw(",\"stream\":");
-        string(stream);
+        string(C_STREAM, stream);
         raw("},\"decision\":");
         AuditEvent.DecisionInfo decision = event.decision();
         if (decision == null) {
             raw(NULL);
         } else {
             raw("{\"approval\":");
-            string(decision.approval());
+            string(D_APPROVAL, decision.approval());
             raw(",\"effect\":");
-            string(decision.effect());
+            string(D_EFFECT, decision.effect());
             raw(",\"policyVersion\":");
-            number(decision.policyVersion());
+            number(D_POLICY_VERSION, decision.policyVersion());
             raw(",\"reason\":");
-            string(decision.reason());
+            string(D_REASON, decision.reason());
             raw(",\"rule\":");
-            string(decision.rule());
+            string(D_RULE, decision.rule());
             raw('}');
         }
         raw(",\"id\":");
-        unique(event.id());
+        unique(ID, event.id());
         raw(",\"masking\":");
-        masking(event.masking());
+        masking(MASKING, event.masking());
         raw(",\"outcome\":");
         AuditEvent.Outcome outcome = event.outcome();
         if (outcome == null) {
             raw(NULL);
         } else {
             raw("{\"durationMicros\":");
-            number(outcome.durationMicros());
+            number(O_DURATION, outcome.durationMicros());
             raw(",\"error\":");
-            string(outcome.error());
+            string(O_ERROR, outcome.error());
             raw(",\"rows\":");
-            number(outcome.rows());
+            number(O_ROWS, outcome.rows());
             raw(",\"status\":");
-            string(outcome.status());
+            string(O_STATUS, outcome.status());
             raw('}');
         }
         raw(",\"resource\":");
@@ -159,13 +196,13 @@ public final class EventEncoder {
             raw(NULL);
         } else {
             raw("{\"environment\":");
-            string(resource.environment());
+            string(R_ENVIRONMENT, resource.environment());
             raw(",\"kind\":");
-            string(resource.kind());
+            string(R_KIND, resource.kind());
             raw(",\"name\":");
-            string(resource.name());
+            string(R_NAME, resource.name());
             raw(",\"target\":");
-            string(resource.target());
+            string(R_TARGET, resource.target());
             raw('}');
         }
         raw(",\"session\":");
@@ -174,15 +211,189 @@ public final class EventEncoder {
             raw(NULL);
         } else {
             raw("{\"connection\":");
-            string(session.connection());
+            string(S_CONNECTION, session.connection());
             raw(",\"id\":");
-            string(session.id());
+            string(S_ID, session.id());
             raw('}');
         }
         raw(",\"time\":");
-        time(event.time());
+        time(TIME, event.time());
         raw('}');
         return this;
+    }
+
+    /**
+     * The contract line of the event last written by {@link #canonical}, now carrying {@code hash}:
+     * the values are copied from the canonical bytes into contract order, not encoded again.
+     * {@code event} must be that same event (only its nulls are looked at).
+     */
+    public String chainedLine(AuditEvent event, String hash) {
+        lineLength = 0;
+        put(L_ID);
+        copy(ID);
+        put(L_TIME);
+        copy(TIME);
+        put(L_CHAIN_STREAM);
+        copy(C_STREAM);
+        put(L_SEQ);
+        copy(C_SEQ);
+        put(L_PREV);
+        copy(C_PREV);
+        put(L_HASH);
+        putAscii(hash);
+        put(L_HASH_END);
+        if (event.actor() == null) {
+            put(L_ACTOR_NULL);
+        } else {
+            put(L_ACTOR_SUBJECT);
+            copy(AC_SUBJECT);
+            put(L_GROUPS);
+            copy(AC_GROUPS);
+            put(L_ISSUER);
+            copy(AC_ISSUER);
+            put(L_TOKEN_ID);
+            copy(AC_TOKEN_ID);
+            put(L_ON_BEHALF_OF);
+            copy(AC_ON_BEHALF_OF);
+            put(L_CLOSE);
+        }
+        if (event.session() == null) {
+            put(L_SESSION_NULL);
+        } else {
+            put(L_SESSION_ID);
+            copy(S_ID);
+            put(L_CONNECTION);
+            copy(S_CONNECTION);
+            put(L_CLOSE);
+        }
+        if (event.resource() == null) {
+            put(L_RESOURCE_NULL);
+        } else {
+            put(L_RESOURCE_NAME);
+            copy(R_NAME);
+            put(L_KIND);
+            copy(R_KIND);
+            put(L_TARGET);
+            copy(R_TARGET);
+            put(L_ENVIRONMENT);
+            copy(R_ENVIRONMENT);
+            put(L_CLOSE);
+        }
+        if (event.action() == null) {
+            put(L_ACTION_NULL);
+        } else {
+            put(L_ACTION_KIND);
+            copy(A_KIND);
+            put(L_OPERATION);
+            copy(A_OPERATION);
+            put(L_STATEMENT);
+            copy(A_STATEMENT);
+            put(L_FINGERPRINT);
+            copy(A_FINGERPRINT);
+            put(L_TABLES);
+            copy(A_TABLES);
+            put(L_CLOSE);
+        }
+        if (event.decision() == null) {
+            put(L_DECISION_NULL);
+        } else {
+            put(L_DECISION_EFFECT);
+            copy(D_EFFECT);
+            put(L_RULE);
+            copy(D_RULE);
+            put(L_REASON);
+            copy(D_REASON);
+            put(L_POLICY_VERSION);
+            copy(D_POLICY_VERSION);
+            put(L_APPROVAL);
+            copy(D_APPROVAL);
+            put(L_CLOSE);
+        }
+        put(L_MASKING);
+        copy(MASKING);
+        if (event.outcome() == null) {
+            put(L_OUTCOME_NULL);
+        } else {
+            put(L_OUTCOME_STATUS);
+            copy(O_STATUS);
+            put(L_ROWS);
+            copy(O_ROWS);
+            put(L_DURATION);
+            copy(O_DURATION);
+            put(L_ERROR);
+            copy(O_ERROR);
+            put(L_CLOSE);
+        }
+        put(L_CLOSE);
+        return new String(line, 0, lineLength, StandardCharsets.UTF_8);
+    }
+
+    private static final byte[] L_ID = bytes("{\"id\":");
+    private static final byte[] L_TIME = bytes(",\"time\":");
+    private static final byte[] L_CHAIN_STREAM = bytes(",\"chain\":{\"stream\":");
+    private static final byte[] L_SEQ = bytes(",\"seq\":");
+    private static final byte[] L_PREV = bytes(",\"prev\":");
+    private static final byte[] L_HASH = bytes(",\"hash\":\"");
+    private static final byte[] L_HASH_END = bytes("\"}");
+    private static final byte[] L_ACTOR_NULL = bytes(",\"actor\":null");
+    private static final byte[] L_ACTOR_SUBJECT = bytes(",\"actor\":{\"subject\":");
+    private static final byte[] L_GROUPS = bytes(",\"groups\":");
+    private static final byte[] L_ISSUER = bytes(",\"issuer\":");
+    private static final byte[] L_TOKEN_ID = bytes(",\"tokenId\":");
+    private static final byte[] L_ON_BEHALF_OF = bytes(",\"onBehalfOf\":");
+    private static final byte[] L_SESSION_NULL = bytes(",\"session\":null");
+    private static final byte[] L_SESSION_ID = bytes(",\"session\":{\"id\":");
+    private static final byte[] L_CONNECTION = bytes(",\"connection\":");
+    private static final byte[] L_RESOURCE_NULL = bytes(",\"resource\":null");
+    private static final byte[] L_RESOURCE_NAME = bytes(",\"resource\":{\"name\":");
+    private static final byte[] L_KIND = bytes(",\"kind\":");
+    private static final byte[] L_TARGET = bytes(",\"target\":");
+    private static final byte[] L_ENVIRONMENT = bytes(",\"environment\":");
+    private static final byte[] L_ACTION_NULL = bytes(",\"action\":null");
+    private static final byte[] L_ACTION_KIND = bytes(",\"action\":{\"kind\":");
+    private static final byte[] L_OPERATION = bytes(",\"operation\":");
+    private static final byte[] L_STATEMENT = bytes(",\"statement\":");
+    private static final byte[] L_FINGERPRINT = bytes(",\"fingerprint\":");
+    private static final byte[] L_TABLES = bytes(",\"tables\":");
+    private static final byte[] L_DECISION_NULL = bytes(",\"decision\":null");
+    private static final byte[] L_DECISION_EFFECT = bytes(",\"decision\":{\"effect\":");
+    private static final byte[] L_RULE = bytes(",\"rule\":");
+    private static final byte[] L_REASON = bytes(",\"reason\":");
+    private static final byte[] L_POLICY_VERSION = bytes(",\"policyVersion\":");
+    private static final byte[] L_APPROVAL = bytes(",\"approval\":");
+    private static final byte[] L_MASKING = bytes(",\"masking\":");
+    private static final byte[] L_OUTCOME_NULL = bytes(",\"outcome\":null");
+    private static final byte[] L_OUTCOME_STATUS = bytes(",\"outcome\":{\"status\":");
+    private static final byte[] L_ROWS = bytes(",\"rows\":");
+    private static final byte[] L_DURATION = bytes(",\"durationMicros\":");
+    private static final byte[] L_ERROR = bytes(",\"error\":");
+    private static final byte[] L_CLOSE = bytes("}");
+
+    private void put(byte[] bytes) {
+        ensureLine(bytes.length);
+        System.arraycopy(bytes, 0, line, lineLength, bytes.length);
+        lineLength += bytes.length;
+    }
+
+    @SuppressWarnings("deprecation")
+    private void putAscii(String hex) {
+        ensureLine(hex.length());
+        hex.getBytes(0, hex.length(), line, lineLength); // hex digits only
+        lineLength += hex.length();
+    }
+
+    private void copy(int slot) {
+        int from = slotStart[slot];
+        int n = slotEnd[slot] - from;
+        ensureLine(n);
+        System.arraycopy(buffer, from, line, lineLength, n);
+        lineLength += n;
+    }
+
+    private void ensureLine(int more) {
+        if (lineLength + more > line.length) {
+            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + more));
+        }
     }
 
     /** The contract line of {@code event} (its {@code chain} may be null), fields in contract order. */
@@ -303,6 +514,53 @@ public final class EventEncoder {
         }
         raw('}');
         return this;
+    }
+
+    private void string(int slot, String value) {
+        int start = length;
+        string(value);
+        mark(slot, start);
+    }
+
+    private void unique(int slot, String value) {
+        int start = length;
+        unique(value);
+        mark(slot, start);
+    }
+
+    private void number(int slot, Long value) {
+        int start = length;
+        number(value);
+        mark(slot, start);
+    }
+
+    private void number(int slot, long value) {
+        int start = length;
+        number(value);
+        mark(slot, start);
+    }
+
+    private void strings(int slot, List<String> values) {
+        int start = length;
+        strings(values);
+        mark(slot, start);
+    }
+
+    private void time(int slot, Instant value) {
+        int start = length;
+        time(value);
+        mark(slot, start);
+    }
+
+    private void masking(int slot, List<AuditEvent.Masking> value) {
+        int start = length;
+        masking(value);
+        mark(slot, start);
+    }
+
+    private void mark(int slot, int start) {
+        slotStart[slot] = start;
+        slotEnd[slot] = length;
     }
 
     // column < strategy < values: contract order is canonical order here

@@ -43,14 +43,14 @@ public final class HashChain {
         if (!EventEncoder.fits(event) || nextSeq > 9007199254740991L) {
             return appendThroughTree(event, nextSeq);
         }
-        // one hand-written pass for the hash, one for the line; no tree, no per-event digest
+        // one hand-written pass for the hash; the line is copied together from it; no tree, no per-event digest
         encoder.canonical(event, stream, nextSeq, head);
         digest.update(encoder.buffer(), 0, encoder.length());
         String hash = HEX.formatHex(digest.digest());
         AuditEvent linked = event.withChain(new AuditEvent.Chain(stream, nextSeq, head, hash));
         seq = nextSeq;
         head = hash;
-        return new Linked(linked, encoder.line(linked).text());
+        return new Linked(linked, encoder.chainedLine(event, hash));
     }
 
     // integers beyond 2^53 take JCS's double form, which only the tree path writes

@@ -40,6 +40,19 @@ class EventEncoderTest {
     }
 
     @Test
+    void lineCopiedFromTheCanonicalBytesEqualsTheLineEncodedDirectly() {
+        for (AuditEvent event : tricky()) {
+            AuditEvent atMicros = AuditJson.atMicros(event);
+            AuditEvent chained = atMicros.withChain(new AuditEvent.Chain("s", 7, "0".repeat(64), "f".repeat(64)));
+            String direct = new EventEncoder().line(chained).text();
+
+            String copied = encoder.canonical(atMicros, "s", 7, "0".repeat(64)).chainedLine(atMicros, "f".repeat(64));
+
+            assertThat(copied).isEqualTo(direct);
+        }
+    }
+
+    @Test
     void randomStringsAndTimesAgreeWithTheTreePath() {
         Random random = new Random(8785);
         for (int i = 0; i < 2000; i++) {
