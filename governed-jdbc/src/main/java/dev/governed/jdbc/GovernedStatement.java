@@ -146,6 +146,11 @@ class GovernedStatement extends StatementWrapper {
         return counts;
     }
 
+    /** The admission of the latest execution, or null before the first. */
+    final Admission latest() {
+        return latest;
+    }
+
     @Override
     public Connection getConnection() {
         return owner;
