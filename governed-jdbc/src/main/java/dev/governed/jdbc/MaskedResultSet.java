@@ -4,6 +4,7 @@ import dev.governed.audit.AuditEvent;
 import dev.governed.jdbc.mask.MaskPlan;
 import dev.governed.jdbc.mask.MaskedValue;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -104,6 +105,11 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
             report();
         }
         return result;
+    }
+
+    @Override
+    public ResultSetMetaData getMetaData() throws SQLException {
+        return new MaskedResultSetMetaData(resultSet.getMetaData(), masks);
     }
 
     @Override
