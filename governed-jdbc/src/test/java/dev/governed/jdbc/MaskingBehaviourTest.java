@@ -48,6 +48,23 @@ class MaskingBehaviourTest {
     }
 
     @Test
+    void maskScopedToAResourceAppliesOnlyThere() throws SQLException {
+        Properties other = new Properties();
+        other.setProperty("governed.resource", "other-db");
+        try (Connection here = fixture.governed(fixture.support());
+                Connection there = fixture.governed(fixture.support(), other);
+                Statement onHere = here.createStatement();
+                Statement onThere = there.createStatement();
+                ResultSet clear = onHere.executeQuery("SELECT name FROM people WHERE id = 1");
+                ResultSet masked = onThere.executeQuery("SELECT name FROM people WHERE id = 1")) {
+            clear.next();
+            masked.next();
+            assertThat(clear.getString(1)).isEqualTo("Ada");
+            assertThat(masked.getString(1)).isEqualTo("****");
+        }
+    }
+
+    @Test
     void hashKeepsEqualValuesEqualAndHidesThem() throws SQLException {
         try (Connection connection = fixture.governed(fixture.support());
                 Statement statement = connection.createStatement();
