@@ -189,8 +189,9 @@ class GovernedStatement extends StatementWrapper {
         try {
             result = call.call();
         } catch (SQLException e) {
-            governance.enforcer.failed(admission, e);
-            throw e;
+            SQLException shown = MaskedResults.scrub(admission, e);
+            governance.enforcer.failed(admission, shown);
+            throw shown;
         } catch (RuntimeException e) {
             governance.enforcer.failed(admission, new SQLException(e.toString(), e));
             throw e;

@@ -98,7 +98,12 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
 
     @Override
     public boolean next() throws SQLException {
-        boolean result = resultSet.next();
+        boolean result;
+        try {
+            result = resultSet.next();
+        } catch (SQLException e) {
+            throw MaskedResults.scrub(admission, e);
+        }
         if (result) {
             rows++;
         } else {
