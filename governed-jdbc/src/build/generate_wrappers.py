@@ -181,6 +181,9 @@ MASKING_HOOKS = """    /** Whether column {@code index} (1-based) is masked in t
     /** The masked form of the current row's value of masked column {@code index}. */
     abstract dev.governed.jdbc.mask.MaskedValue masked(int index) throws SQLException;
 
+    /** {@code masked(index).getString()}, the hot path. */
+    abstract String maskedString(int index) throws SQLException;
+
     /** The index the driver gives {@code label}, as {@code findColumn} would. */
     abstract int column(String label) throws SQLException;
 
@@ -222,7 +225,12 @@ def masking_wrapper(src_dir, jdk17, out_dir):
             head = "" if by_index else "        int index = column(columnLabel);\n"
             rest = ", ".join(names[1:])
             delegate = f"resultSet.{name}({', '.join(names)})"
-            if name.startswith("get"):
+            if name in ("getString", "getNString") and len(names) == 1:
+                # the common read, without a MaskedValue per call
+                body = (f"{head}        if (masks({index})) {{\n"
+                        f"            return maskedString({index});\n        }}\n"
+                        f"        maskedRead = false;\n        return {delegate};")
+            elif name.startswith("get"):
                 if name == "getObject":
                     delegate = f"governed({delegate})"
                     if "Class<T> type" in params:
