@@ -214,7 +214,7 @@ public final class AuditDispatcher implements AuditRecorder {
             return;
         }
         closed = true;
-        writer.closeDeadlineNanos = System.nanoTime() + closeTimeout.toNanos();
+        writer.closeBy(System.nanoTime() + closeTimeout.toNanos());
         try {
             while (inFlight.sum() > 0) {
                 LockSupport.parkNanos(100_000); // callers still inside record() get their answer first

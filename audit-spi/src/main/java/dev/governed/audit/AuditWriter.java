@@ -46,7 +46,8 @@ final class AuditWriter implements Runnable {
     final AtomicLong undelivered = new AtomicLong();
     volatile boolean waiting;
     volatile String lastFailure;
-    volatile long closeDeadlineNanos = Long.MAX_VALUE;
+    private volatile long closeDeadlineNanos;
+    private volatile boolean closing;
 
     private long eventsSinceCheckpoint;
     private long lastCheckpointNanos = System.nanoTime();
@@ -62,6 +63,16 @@ final class AuditWriter implements Runnable {
         this.checkpointInterval = checkpointInterval;
         this.signer = signer;
         this.chainState = chainState;
+    }
+
+    /** From now on, a failing sink is retried only until {@code deadlineNanos} (a {@link System#nanoTime} value). */
+    void closeBy(long deadlineNanos) {
+        closeDeadlineNanos = deadlineNanos;
+        closing = true;
+    }
+
+    private boolean closeDeadlinePassed() {
+        return closing && System.nanoTime() - closeDeadlineNanos > 0;
     }
 
     @Override
@@ -93,7 +104,7 @@ final class AuditWriter implements Runnable {
 
     // spooled batches are safe on disk, but an application that never restarts would strand them
     private void drainSpoolsBeforeClose() {
-        while (spooledBatches() > 0 && System.nanoTime() - closeDeadlineNanos < 0) {
+        while (spooledBatches() > 0 && !closeDeadlinePassed()) {
             drainSpools();
             if (spooledBatches() > 0) {
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
@@ -231,7 +242,7 @@ final class AuditWriter implements Runnable {
                 saveChainState(entries);
                 return;
             }
-            if (System.nanoTime() - closeDeadlineNanos > 0) {
+            if (closeDeadlinePassed()) {
                 undelivered.addAndGet(entries.size());
                 LOG.error("gave up delivering {} audit entries at close: {}", entries.size(), lastFailure);
                 return;
@@ -262,7 +273,7 @@ final class AuditWriter implements Runnable {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
-            // the writer ignores interrupts; see runWriter
+            // the writer ignores interrupts; see run()
         }
     }
 }

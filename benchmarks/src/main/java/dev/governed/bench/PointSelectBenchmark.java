@@ -38,6 +38,9 @@ public class PointSelectBenchmark {
     private Connection governed;
     private Connection p6spy;
     private Connection datasourceProxy;
+    private Connection remotePolicy;
+    private PolicyService policyService;
+    private PreparedStatement remotePolicySelect;
     private PreparedStatement rawSelect;
     private PreparedStatement governedSelect;
     private PreparedStatement p6spySelect;
@@ -58,6 +61,13 @@ public class PointSelectBenchmark {
         DataSource p6 = new P6DataSource(h2);
         p6spy = p6.getConnection();
         datasourceProxy = ProxyDataSourceBuilder.create(h2).build().getConnection();
+        policyService = PolicyService.serving("bench-policy.yaml");
+        java.util.Properties remote = database.governedProperties();
+        remote.setProperty("governed.policy", policyService.uri().toString());
+        remote.setProperty("governed.audit", "jsonl:" + database.work.resolve("audit-remote.jsonl"));
+        remotePolicy = java.sql.DriverManager.getConnection(
+                "jdbc:governed:" + database.rawUrl.substring("jdbc:".length()), remote);
+        remotePolicySelect = remotePolicy.prepareStatement(POINT_SELECT);
         rawSelect = raw.prepareStatement(POINT_SELECT);
         governedSelect = governed.prepareStatement(POINT_SELECT);
         p6spySelect = p6spy.prepareStatement(POINT_SELECT);
@@ -68,9 +78,10 @@ public class PointSelectBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        for (Connection each : new Connection[] {raw, governed, p6spy, datasourceProxy}) {
+        for (Connection each : new Connection[] {raw, governed, p6spy, datasourceProxy, remotePolicy}) {
             each.close();
         }
+        policyService.close();
         database.close();
     }
 
@@ -102,6 +113,12 @@ public class PointSelectBenchmark {
     @Benchmark
     public String preparedGoverned() throws SQLException {
         return pointSelect(governedSelect, nextId());
+    }
+
+    /** The same as {@link #preparedGoverned}, with the policy from the enforcement service instead of a file. */
+    @Benchmark
+    public String preparedRemotePolicy() throws SQLException {
+        return pointSelect(remotePolicySelect, nextId());
     }
 
     @Benchmark

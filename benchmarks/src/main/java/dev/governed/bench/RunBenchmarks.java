@@ -40,6 +40,13 @@ public final class RunBenchmarks {
             if (base != null && !name.equals(baseline)) {
                 System.out.printf("  %-28s %6.2fx %s%n", name, score / base, baseline);
             }
+            String governed = baseline.replace("Raw", "Governed");
+            Double governedScore = scores.get(governed);
+            if (governedScore != null && !name.equals(governed) && !name.equals(baseline)
+                    && (name.contains("Remote") || name.contains("Masked") || name.contains("Audit"))) {
+                System.out.printf("  %-28s %6.2fx %s (throughput ratio %.2f)%n", name, score / governedScore,
+                        governed, governedScore / score);
+            }
         });
     }
 

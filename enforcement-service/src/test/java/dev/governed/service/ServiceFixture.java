@@ -1,5 +1,6 @@
 package dev.governed.service;
 
+import dev.governed.testsupport.PostgresFixture;
 import dev.governed.testsupport.TestIdentityProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,6 +26,21 @@ public final class ServiceFixture implements AutoCloseable {
         }
     }
 
+    /** The key test agents sign audit checkpoints with; every fixture's service trusts its public half. */
+    public static final com.nimbusds.jose.jwk.ECKey AGENT_AUDIT_KEY;
+    private static final Path AGENT_AUDIT_KEYS_FILE;
+
+    static {
+        try {
+            AGENT_AUDIT_KEY = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("agent-audit-1").generate();
+            AGENT_AUDIT_KEYS_FILE = java.nio.file.Files.createTempFile("agent-audit-keys", ".json");
+            AGENT_AUDIT_KEYS_FILE.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(AGENT_AUDIT_KEYS_FILE, new com.nimbusds.jose.jwk.JWKSet(AGENT_AUDIT_KEY.toPublicJWK()).toString());
+        } catch (com.nimbusds.jose.JOSEException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public final TestIdentityProvider idp;
     public final GovernedService service;
     private final boolean ownsIdp;
@@ -39,6 +55,16 @@ public final class ServiceFixture implements AutoCloseable {
         return start(TestIdentityProvider.served(), true, b -> b.dataDir(dir));
     }
 
+    /** A service on a fresh database {@code name} of the shared test PostgreSQL. */
+    public static ServiceFixture onPostgres(String name, Consumer<ServiceConfig.Builder> customise) {
+        PostgresFixture postgres = PostgresFixture.shared();
+        postgres.newDatabase(name);
+        return start(TestIdentityProvider.served(), true, b -> {
+            b.databaseUrl(postgres.jdbcUrl(name)).databaseUser(postgres.user()).databasePassword(postgres.password()).databasePoolSize(4);
+            customise.accept(b);
+        });
+    }
+
     public static ServiceFixture start(TestIdentityProvider idp, boolean ownsIdp, Consumer<ServiceConfig.Builder> customise) {
         ServiceConfig.Builder builder = ServiceConfig.builder()
                 .port(0)
@@ -46,6 +72,7 @@ public final class ServiceFixture implements AutoCloseable {
                 .jwks(idp.jwksUri().toString())
                 .audience(idp.audience())
                 .secretKey(SECRET_KEY)
+                .auditKeys(AGENT_AUDIT_KEYS_FILE)
                 .maxWait(Duration.ofSeconds(10));
         customise.accept(builder);
         return new ServiceFixture(idp, ownsIdp, GovernedService.start(builder.build()));

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Two service instances on one real PostgreSQL behave as one service: same policy, approvals, audit, keys and profiles. */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class TwoInstancesOnPostgresTest {
     static TestIdentityProvider idp;
     static ServiceFixture a;
@@ -60,10 +61,20 @@ class TwoInstancesOnPostgresTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
+    void firstActivationOnBothInstancesAtOnceSucceedsOnBoth() throws Exception {
+        assertThat(a.post("/v1/policies", a.admin(), "application/yaml", Policies.text("orders-v7.yaml")).statusCode()).isEqualTo(201);
+        CompletableFuture<HttpResponse<String>> onA = CompletableFuture.supplyAsync(() -> a.postJson("/v1/policies/7/activate", a.admin(), ""));
+        CompletableFuture<HttpResponse<String>> onB = CompletableFuture.supplyAsync(() -> b.postJson("/v1/policies/7/activate", b.admin(), ""));
+        assertThat(onA.get().statusCode()).as(onA.get().body()).isEqualTo(200);
+        assertThat(onB.get().statusCode()).as(onB.get().body()).isEqualTo(200);
+    }
+
+    @Test
     void policyActivatedOnOneInstanceIsServedByTheOther() throws Exception {
         activatePolicyOnA();
         String agent = b.agent("agent:support", "support-agents");
-        HttpResponse<String> fromB = PolicyApiTest.waitForVersion(
+        HttpResponse<String> fromB = PolicyApiContract.waitForVersion(
                 b.request("/v1/policies/effective?resource=orders-db&environment=prod", agent).GET().build(), "7");
         HttpResponse<String> fromA = a.get("/v1/policies/effective?resource=orders-db&environment=prod", agent);
         assertThat(fromB.statusCode()).isEqualTo(200);
@@ -82,7 +93,7 @@ class TwoInstancesOnPostgresTest {
     void approvalRequestedOnOneInstanceIsDecidedOnTheOtherAndTheWaiterSeesIt() throws Exception {
         activatePolicyOnA();
         String writer = a.agent("agent:writer", "order-writers");
-        HttpResponse<String> created = a.postJson("/v1/approvals", writer, ApprovalApiTest.request("order-writes-need-approval", "prod"));
+        HttpResponse<String> created = a.postJson("/v1/approvals", writer, ApprovalApiContract.request("order-writes-need-approval", "prod"));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String id = json(created).get("id").asText();
         CompletableFuture<HttpResponse<String>> wait = CompletableFuture.supplyAsync(() -> a.get("/v1/approvals/" + id + "/wait?timeout=10", writer));
@@ -98,7 +109,7 @@ class TwoInstancesOnPostgresTest {
     void racingApproversOnBothInstancesDecideOnce() throws Exception {
         activatePolicyOnA();
         String id = json(a.postJson("/v1/approvals", a.agent("agent:racer", "order-writers"),
-                ApprovalApiTest.request("order-writes-need-approval", "prod"))).get("id").asText();
+                ApprovalApiContract.request("order-writes-need-approval", "prod"))).get("id").asText();
         CompletableFuture<HttpResponse<String>> onA = CompletableFuture.supplyAsync(
                 () -> a.postJson("/v1/approvals/" + id + "/approve", a.approver("dba"), "{}"));
         CompletableFuture<HttpResponse<String>> onB = CompletableFuture.supplyAsync(

@@ -2,7 +2,7 @@ package dev.governed.jdbc;
 
 import dev.governed.audit.AuditEvent;
 import dev.governed.audit.AuditException;
-import dev.governed.core.EventIds;
+import dev.governed.audit.AuditIds;
 import dev.governed.core.identity.Identity;
 import dev.governed.core.identity.InvalidTokenException;
 import dev.governed.jdbc.mask.MaskDeniedException;
@@ -228,13 +228,14 @@ final class Enforcer {
             List<AuditEvent.Masking> masking) {
         Target target = governance.target;
         return new AuditEvent(
-                EventIds.next().toString(),
+                AuditIds.newId(),
                 Instant.now(),
                 null,
                 actor(identity),
                 new AuditEvent.Session(governance.sessionId, connectionId),
                 new AuditEvent.Resource(target.resource(), "jdbc", target.description(), target.environment()),
-                new AuditEvent.Action("sql", operation(facts), sql, analysis.fingerprint(), tables(facts)),
+                new AuditEvent.Action("sql", operation(facts), governance.auditedText.apply(sql), analysis.fingerprint(),
+                        tables(facts)),
                 decision,
                 masking,
                 new AuditEvent.Outcome(status, rows, (System.nanoTime() - start) / 1_000, error));

@@ -16,6 +16,8 @@ import java.util.function.Function;
 final class Governance implements AutoCloseable {
 
     final Function<String, StatementAnalysis> analyzer;
+    /** The statement text an audit event carries: as written, or with its literals replaced by {@code ?}. */
+    final Function<String, String> auditedText;
     final TokenVerifier verifier;
     /** The process's own token source when {@code governed.token.provider} is set; otherwise null. */
     final TokenSource provider;
@@ -30,6 +32,7 @@ final class Governance implements AutoCloseable {
 
     Governance(
             Function<String, StatementAnalysis> analyzer,
+            Function<String, String> auditedText,
             TokenVerifier verifier,
             TokenSource provider,
             PolicyDecider policy,
@@ -39,6 +42,7 @@ final class Governance implements AutoCloseable {
             MaskConfiguration maskConfiguration,
             AutoCloseable resources) {
         this.analyzer = analyzer;
+        this.auditedText = auditedText;
         this.verifier = verifier;
         this.provider = provider;
         this.policy = policy;

@@ -27,12 +27,18 @@ import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
 
 /** Builds a datasource's {@link Governance} from its settings, failing at connect with what is wrong. */
 final class GovernanceFactory {
 
     /** One analyser for the JVM: analyses depend on the SQL text only, so every datasource shares the cache. */
     private static final SqlAnalyzer ANALYZER = SqlAnalyzer.builder().build();
+
+    /** {@code true}: audit events carry statements with literals replaced by {@code ?} (values may be personal data). */
+    static final String REDACT_LITERALS = "governed.redactLiterals";
 
     private GovernanceFactory() {}
 
@@ -67,7 +73,9 @@ final class GovernanceFactory {
                     // both closed, in reverse order
                 }
             };
-            return new Governance(ANALYZER::analyze, verifier,
+            Function<String, String> auditedText = settings.flag(REDACT_LITERALS)
+                    ? ANALYZER::normalised : Function.identity();
+            return new Governance(ANALYZER::analyze, auditedText, verifier,
                     provider == null ? null : TokenProviders.asSource(provider), decider, audit, target,
                     settings.flag(GovernedSettings.ALLOW_UNWRAP),
                     MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)), resources);
@@ -154,11 +162,25 @@ final class GovernanceFactory {
         return CachingTokenVerifier.of(builder.build());
     }
 
+    /**
+     * The sinks of governed.audit, with the governed.audit.* options (signing key, spool, queue,
+     * checkpoints: see {@link AuditDispatcher}) from system properties and connection properties.
+     */
     private static AuditRecorder audit(GovernedSettings settings) {
         String sinks = settings.get(GovernedSettings.AUDIT).orElseThrow(() -> new AuditException(
                 "no audit sink configured; Governed records every statement, so set governed.audit, e.g."
                         + " jsonl:/var/log/governed/audit.jsonl"));
-        return AuditDispatcher.fromSpec(sinks);
+        Map<String, String> options = new TreeMap<>();
+        System.getProperties().stringPropertyNames().stream()
+                .filter(key -> key.startsWith(GovernedSettings.AUDIT + "."))
+                .forEach(key -> options.put(key, System.getProperty(key)));
+        settings.explicit().forEach((key, value) -> {
+            if (key.startsWith(GovernedSettings.AUDIT + ".")) {
+                options.put(key, value);
+            }
+        });
+        options.put(GovernedSettings.AUDIT, sinks);
+        return AuditDispatcher.fromProperties(options);
     }
 
     private static void closeQuietly(AutoCloseable resource) {

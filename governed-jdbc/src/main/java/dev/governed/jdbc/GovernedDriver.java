@@ -13,12 +13,12 @@ import java.util.logging.Logger;
 /**
  * The {@code jdbc:governed:} driver: strips the prefix, connects with the real
  * driver, and hands out a governed connection. {@code jdbc:governed:h2:mem:demo}
- * governs {@code jdbc:h2:mem:demo}.
+ * governs {@code jdbc:h2:mem:demo}; {@code jdbc:governed://host:port/orders} asks
+ * the enforcement service for connection {@code orders} (see {@link ServiceMode}).
  */
 public final class GovernedDriver implements Driver {
 
     public static final String URL_PREFIX = "jdbc:governed:";
-    private static final String SERVICE_MODE_PREFIX = URL_PREFIX + "//";
 
     static {
         try {
@@ -33,15 +33,19 @@ public final class GovernedDriver implements Driver {
         if (!acceptsURL(url)) {
             return null;
         }
-        if (url.startsWith(SERVICE_MODE_PREFIX)) {
-            throw new SQLFeatureNotSupportedException("Governed service mode (" + url + ") needs the enforcement"
-                    + " service, which this build does not include yet; use jdbc:governed:<target url> instead.",
-                    "0A000");
+        String targetUrl;
+        Properties properties;
+        if (url.startsWith(ServiceMode.PREFIX)) {
+            ServiceMode.Resolved resolved = ServiceMode.resolve(url, info);
+            targetUrl = resolved.targetUrl();
+            properties = resolved.properties();
+        } else {
+            targetUrl = "jdbc:" + url.substring(URL_PREFIX.length());
+            properties = info == null ? new Properties() : info;
         }
-        String targetUrl = "jdbc:" + url.substring(URL_PREFIX.length());
-        GovernedSettings settings = GovernedSettings.from(info);
+        GovernedSettings settings = GovernedSettings.from(properties);
         Governance governance = GovernanceRegistry.shared().governanceFor(targetUrl, settings);
-        Connection raw = TargetDrivers.find(targetUrl).connect(targetUrl, GovernedSettings.withoutGovernedKeys(info));
+        Connection raw = TargetDrivers.find(targetUrl).connect(targetUrl, GovernedSettings.withoutGovernedKeys(properties));
         if (raw == null) {
             throw new SQLException("The driver for " + Target.describe(targetUrl) + " did not accept the URL;"
                     + " check the part after jdbc:governed:.", "08001");

@@ -138,6 +138,18 @@ abstract class GovernedDriverContract {
     }
 
     @Test
+    void aRuleThatNeedsApprovalDeniesUntilApprovalsExist() throws Exception {
+        try (Connection connection = support(); Statement statement = connection.createStatement()) {
+            assertThatThrownBy(() -> statement.executeUpdate("INSERT INTO refunds VALUES (1, 10, 5.00)"))
+                    .isInstanceOf(PolicyDeniedException.class)
+                    .hasMessageContaining("refunds-need-approval")
+                    .hasMessageContaining("requires approval");
+        }
+        assertThat(count("refunds")).isZero();
+        assertThat(fixture.auditEvents().get(0).at("/decision/effect").asText()).isEqualTo("approve");
+    }
+
+    @Test
     void tableNoRuleAllowsIsDeniedByDefault() throws Exception {
         try (Connection connection = support(); Statement statement = connection.createStatement()) {
             assertDenied(() -> statement.executeQuery("SELECT secret FROM secrets"), "default");

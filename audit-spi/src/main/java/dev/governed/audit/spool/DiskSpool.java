@@ -9,9 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -47,7 +50,9 @@ public final class DiskSpool {
         Path absolute = directory.toAbsolutePath().normalize();
         DiskSpool spool = new DiskSpool(absolute, maxBytes);
         try {
-            Files.createDirectories(absolute);
+            if (!Files.isDirectory(absolute)) {
+                Files.createDirectories(absolute, ownerOnly(absolute, "rwx------"));
+            }
             if (!Files.isWritable(absolute)) {
                 throw new IOException("directory is not writable");
             }
@@ -102,7 +107,8 @@ public final class DiskSpool {
         Path temp = directory.resolve(String.format("%020d", nextNumber) + ".tmp");
         Path segment = segmentFile(nextNumber);
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    ownerOnly(temp, "rw-------"))) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -153,6 +159,14 @@ public final class DiskSpool {
         } catch (IOException | UnsupportedOperationException notSupportedHere) {
             // some platforms cannot open directories; the rename is still atomic there
         }
+    }
+
+    // spooled entries are audit evidence: only this process's user may read or change them
+    private static FileAttribute<?>[] ownerOnly(Path path, String permissions) {
+        if (!path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return new FileAttribute<?>[0];
+        }
+        return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(permissions))};
     }
 
     private Path segmentFile(long number) {

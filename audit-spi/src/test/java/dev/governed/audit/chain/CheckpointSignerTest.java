@@ -53,6 +53,9 @@ class CheckpointSignerTest {
         assertThat(checkpoint.toJson()).isEqualTo("{\"type\":\"checkpoint\",\"stream\":\"s\",\"seq\":5,\"head\":\""
                 + "a".repeat(64) + "\",\"time\":\"2026-11-22T01:02:03.123456Z\",\"signature\":\"x.y.z\"}");
         assertThat(Checkpoint.fromTree(AuditJson.readTree(checkpoint.toJson()))).isEqualTo(checkpoint);
+        Checkpoint signed = CheckpointSigner.fromJwk(TestKeys.ES256).sign("s", 1, "c".repeat(64),
+                Instant.parse("2026-11-22T01:02:03.123456789Z"));
+        assertThat(Checkpoint.fromTree(AuditJson.readTree(signed.toJson()))).isEqualTo(signed);
     }
 
     @Test

@@ -39,6 +39,18 @@ class JsonlSinkTest {
     }
 
     @Test
+    void newAuditFileIsReadableByOwnerAndGroupOnly() throws IOException {
+        Path file = dir.resolve("audit.jsonl");
+        try (JsonlSink sink = JsonlSink.open(file)) {
+            sink.write(List.of(new AuditEntry.Event(AuditFixtures.event("x"), "{}")));
+        }
+
+        // at most rw-r----- (a stricter umask may take more away)
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .matches("rw-[r-]-----");
+    }
+
+    @Test
     void lineCutOffByACrashStaysSeparateFromTheNextEntries() throws IOException {
         Path file = dir.resolve("audit.jsonl");
         Files.writeString(file, "{\"n\":1}\n{\"n\":2,\"cut");
@@ -48,6 +60,37 @@ class JsonlSinkTest {
         }
 
         assertThat(Files.readAllLines(file)).containsExactly("{\"n\":1}", "{\"n\":2,\"cut", "{\"n\":3}");
+    }
+
+    @Test
+    void dispatchersSharingOneRotatingFileKeepEveryLineIntactAndVerifiable() throws Exception {
+        Path logs = dir.resolve("shared");
+        String spec = "jsonl:" + logs.resolve("audit.jsonl") + "?fsync=none&maxSize=8KB";
+        List<dev.governed.audit.AuditDispatcher> dispatchers = List.of(
+                dev.governed.audit.AuditDispatcher.builder().sinks(spec).batchSize(3).checkpointEvery(7)
+                        .closeOnShutdown(false).build(),
+                dev.governed.audit.AuditDispatcher.builder().sinks(spec).batchSize(5).checkpointEvery(7)
+                        .closeOnShutdown(false).build());
+        List<Thread> writers = new java.util.ArrayList<>();
+        for (dev.governed.audit.AuditDispatcher each : dispatchers) {
+            Thread writer = new Thread(() -> {
+                for (int i = 0; i < 150; i++) {
+                    each.record(AuditFixtures.event("agent:" + i));
+                }
+            });
+            writer.start();
+            writers.add(writer);
+        }
+        for (Thread each : writers) {
+            each.join();
+        }
+        dispatchers.forEach(dev.governed.audit.AuditDispatcher::close);
+
+        var result = dev.governed.audit.verify.AuditVerifier.withoutSignatures().verify(logs);
+        assertThat(result.intact()).as(result.summary()).isTrue();
+        assertThat(result.events()).isEqualTo(300);
+        assertThat(result.streams()).isEqualTo(2);
+        assertThat(result.files()).hasSizeGreaterThan(3);
     }
 
     @Test

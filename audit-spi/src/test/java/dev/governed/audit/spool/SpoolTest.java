@@ -19,6 +19,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -108,8 +109,9 @@ class SpoolTest {
     void fullSpoolFailsClosedWithAClearError() {
         MemorySink sink = new MemorySink();
         sink.failing.set(true);
+        // a generous wait, so only the full spool (not a slow, fsyncing disk) can refuse the event
         try (AuditDispatcher dispatcher = AuditDispatcher.builder().sink(sink).spool(dir.resolve("spool"), 4096)
-                .queueCapacity(4).batchSize(1).backpressureWait(Duration.ofMillis(100))
+                .queueCapacity(4).batchSize(1).backpressureWait(Duration.ofSeconds(2))
                 .closeTimeout(Duration.ofMillis(100)).closeOnShutdown(false).build()) {
             assertThatThrownBy(() -> record(dispatcher, 200))
                     .isInstanceOf(AuditException.class)
@@ -137,7 +139,7 @@ class SpoolTest {
         MemorySink sink = new MemorySink();
         sink.failing.set(true);
         try (AuditDispatcher dispatcher = AuditDispatcher.builder().sink(sink).spool(dir.resolve("spool"), 1 << 20)
-                .queueCapacity(2).batchSize(1).backpressureWait(Duration.ofMillis(100))
+                .queueCapacity(2).batchSize(1).backpressureWait(Duration.ofSeconds(2))
                 .closeTimeout(Duration.ofMillis(100)).closeOnShutdown(false).build()) {
             Path sinkSpool;
             try (Stream<Path> dirs = Files.list(dir.resolve("spool"))) {
@@ -165,6 +167,9 @@ class SpoolTest {
         spool.append(List.of(b));
         Files.writeString(spoolDir.resolve("00000000000000000099.tmp"), "half a bat");
 
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(spoolDir))).endsWith("------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                spoolDir.resolve("00000000000000000000.jsonl")))).endsWith("------");
         DiskSpool reopened = DiskSpool.open(spoolDir, 1 << 20);
 
         assertThat(reopened.segments()).isEqualTo(2);

@@ -95,7 +95,7 @@ public final class ApprovalRoutes {
                     + request.environment()) + "; approvals are only for statements a rule sends to approval");
         }
         Instant now = clock.instant();
-        Optional<ApprovalRecord> existing = store.reusable(caller.subject(), request.fingerprint(), request.parameterDigest(),
+        Optional<ApprovalRecord> existing = store.reusable(caller.subject(), caller.identity().onBehalfOf(), request.fingerprint(), request.parameterDigest(),
                 request.resource(), request.environment(), request.rule(), now);
         if (existing.isPresent()) {
             ctx.header("Location", "/v1/approvals/" + existing.get().id());

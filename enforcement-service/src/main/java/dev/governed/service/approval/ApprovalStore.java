@@ -93,8 +93,8 @@ public final class ApprovalStore {
     }
 
     /** A live request or grant of the same requester for the same statement (or, for window rules, the same rule). */
-    public Optional<ApprovalRecord> reusable(String subject, String fingerprint, String parameterDigest, String resource, String environment,
-                                             String rule, Instant now) {
+    public Optional<ApprovalRecord> reusable(String subject, String onBehalfOf, String fingerprint, String parameterDigest, String resource,
+                                             String environment, String rule, Instant now) {
         List<ApprovalRecord> candidates = database.read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM approvals WHERE subject = ? "
                     + "AND resource_name = ? AND rule_id = ? AND status IN ('pending', 'approved') ORDER BY created_at DESC LIMIT 50")) {
@@ -112,7 +112,9 @@ public final class ApprovalStore {
         });
         for (ApprovalRecord each : candidates) {
             String status = each.statusAt(now);
-            boolean sameEnvironment = java.util.Objects.equals(each.environment(), environment);
+            // A grant made for an agent acting for one user never covers it acting for another.
+            boolean sameEnvironment = java.util.Objects.equals(each.environment(), environment)
+                    && java.util.Objects.equals(each.requester().onBehalfOf(), onBehalfOf);
             boolean sameStatement = each.fingerprint().equals(fingerprint) && java.util.Objects.equals(each.parameterDigest(), parameterDigest);
             if (!sameEnvironment) {
                 continue;

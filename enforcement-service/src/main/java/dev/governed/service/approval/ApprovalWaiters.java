@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ApprovalWaiters implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(250);
+    /** Each waiter re-reads its row every POLL; past this many, callers get the current state at once and poll again. */
+    static final int MAX_WAITERS = 2_000;
 
     private final ApprovalStore store;
     private final Clock clock;
@@ -28,6 +30,7 @@ public final class ApprovalWaiters implements AutoCloseable {
         return thread;
     });
     private final ConcurrentHashMap<String, CopyOnWriteArrayList<CompletableFuture<ApprovalRecord>>> waiting = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
 
     public ApprovalWaiters(ApprovalStore store, Clock clock) {
         this.store = store;
@@ -38,6 +41,11 @@ public final class ApprovalWaiters implements AutoCloseable {
     public CompletableFuture<ApprovalRecord> await(ApprovalRecord current, Duration timeout) {
         CompletableFuture<ApprovalRecord> result = new CompletableFuture<>();
         if (current.isFinal(clock.instant()) || timeout.isZero()) {
+            result.complete(current.asOf(clock.instant()));
+            return result;
+        }
+        if (count.incrementAndGet() > MAX_WAITERS) {
+            count.decrementAndGet();
             result.complete(current.asOf(clock.instant()));
             return result;
         }
@@ -59,6 +67,7 @@ public final class ApprovalWaiters implements AutoCloseable {
             }
         }, POLL.toMillis(), POLL.toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((record, failure) -> {
+            count.decrementAndGet();
             poll.cancel(false);
             waiting.computeIfPresent(id, (k, list) -> {
                 list.remove(result);

@@ -13,6 +13,7 @@ import dev.governed.service.web.Json;
 import dev.governed.service.web.Responses;
 import dev.governed.service.web.RouteTable;
 import io.javalin.http.Context;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,13 +31,18 @@ public final class AuditRoutes {
     private static final Set<String> INGEST_TYPES = Set.of("application/json", "application/x-ndjson", "application/jsonl",
             "application/x-jsonlines");
     private static final int MAX_PAGE = 1000;
+    /** received_by of uploaded events; the service's own events carry "service:<instance>". */
+    static final String UPLOADER_PREFIX = "upload:";
 
     private final AuditStore store;
     private final Authenticator auth;
     private final ServiceConfig config;
 
-    public AuditRoutes(AuditStore store, Authenticator auth, ServiceConfig config) {
+    private final CheckpointSignatures signatures;
+
+    public AuditRoutes(AuditStore store, CheckpointSignatures signatures, Authenticator auth, ServiceConfig config) {
         this.store = store;
+        this.signatures = signatures;
         this.auth = auth;
         this.config = config;
     }
@@ -53,7 +60,24 @@ public final class AuditRoutes {
         String text = Bodies.text(ctx, INGEST_TYPES, config.maxAuditBodyBytes());
         boolean lines = JSON_LINES.contains(Bodies.mediaType(ctx.header("Content-Type")));
         AuditBatchParser.Batch batch = AuditBatchParser.parse(text, lines, config.maxAuditBatch());
-        IngestResult result = store.ingest(batch.events(), batch.checkpoints(), caller.subject());
+        for (IncomingEvent each : batch.events()) {
+            if (each.event().action() != null && "admin".equals(each.event().action().kind())) {
+                throw ApiException.badRequest("event " + each.event().id() + " is an admin event; those are written by the service itself, "
+                        + "never uploaded");
+            }
+        }
+        String uploader = UPLOADER_PREFIX + caller.subject();
+        java.util.Set<String> streams = new java.util.TreeSet<>();
+        batch.events().stream().filter(e -> e.event().chain() != null).forEach(e -> streams.add(e.event().chain().stream()));
+        batch.checkpoints().forEach(c -> streams.add(c.stream()));
+        List<String> foreign = store.streamsOwnedByOthers(streams, uploader);
+        if (!foreign.isEmpty()) {
+            throw ApiException.forbidden("stream(s) " + foreign + " hold events uploaded by another identity; '" + caller.subject()
+                    + "' may only add to streams it writes");
+        }
+        List<AuditStore.CheckedCheckpoint> checkpoints = batch.checkpoints().stream()
+                .map(c -> new AuditStore.CheckedCheckpoint(c, signatures.check(c))).toList();
+        IngestResult result = store.ingest(batch.events(), checkpoints, uploader);
         ObjectNode body = Json.mapper().valueToTree(result);
         Responses.json(ctx, result.conflicts().isEmpty() ? 200 : 409, body);
     }
@@ -73,23 +97,22 @@ public final class AuditRoutes {
 
     private void export(Context ctx) {
         auth.require(ctx, Role.AUDITOR, Role.ADMIN);
-        AuditExport.Format format;
+        AuditExport export;
         try {
-            format = AuditExport.Format.parse(ctx.queryParamAsClass("format", String.class).getOrDefault("json"));
+            export = AuditExport.of(ctx.queryParamAsClass("format", String.class).getOrDefault("json"));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
         AuditFilter filter = filter(ctx);
         try {
-            // Streamed page by page: the response is committed first so its type cannot be replaced afterwards.
+            // Streamed: the response is committed first so its type cannot be replaced afterwards.
             ctx.res().setStatus(200);
-            ctx.res().setContentType(format.contentType() + "; charset=utf-8");
+            ctx.res().setContentType(export.contentType() + "; charset=utf-8");
             ctx.res().flushBuffer();
-            Writer out = new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8);
-            AuditExport export = new AuditExport(format, out);
-            export.begin();
-            store.forEach(filter, export::add);
-            export.end();
+            Writer out = new BufferedWriter(new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8));
+            // Whole streams with their checkpoints verify, signatures included, with `governed audit verify`.
+            export.write(store, filter, export.carriesCheckpoints() && wholeStreams(filter), out);
+            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -114,9 +137,14 @@ public final class AuditRoutes {
         Responses.json(ctx, status);
     }
 
+    private static boolean wholeStreams(AuditFilter f) {
+        return f.subject() == null && f.resource() == null && f.decision() == null && f.kind() == null && f.session() == null
+                && f.from() == null && f.to() == null;
+    }
+
     private static AuditFilter filter(Context ctx) {
         return new AuditFilter(ctx.queryParam("subject"), ctx.queryParam("resource"), ctx.queryParam("decision"),
-                ctx.queryParam("stream"), ctx.queryParam("kind"), time(ctx, "from"), time(ctx, "to"));
+                ctx.queryParam("stream"), ctx.queryParam("kind"), ctx.queryParam("session"), time(ctx, "from"), time(ctx, "to"));
     }
 
     private static Instant time(Context ctx, String name) {

@@ -35,7 +35,41 @@ public final class AuditStore {
         this.clock = clock;
     }
 
-    public IngestResult ingest(List<IncomingEvent> events, List<Checkpoint> checkpoints, String receivedBy) {
+    /**
+     * The streams among {@code streams} that already hold events uploaded by someone other than {@code uploader}:
+     * a stream belongs to the identity whose process writes it, so nobody else can fork or pad it.
+     */
+    public List<String> streamsOwnedByOthers(java.util.Set<String> streams, String uploader) {
+        if (streams.isEmpty()) {
+            return List.of();
+        }
+        List<String> all = List.copyOf(streams);
+        return database.read(connection -> {
+            List<String> result = new ArrayList<>();
+            for (int from = 0; from < all.size(); from += 500) {
+                List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
+                String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
+                try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT stream FROM audit_events WHERE stream IN ("
+                        + marks + ") AND received_by <> ?")) {
+                    for (int i = 0; i < chunk.size(); i++) {
+                        statement.setString(i + 1, chunk.get(i));
+                    }
+                    statement.setString(chunk.size() + 1, uploader);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            result.add(rows.getString(1));
+                        }
+                    }
+                }
+            }
+            return result;
+        });
+    }
+
+    /** A checkpoint and what its signature check found ({@link CheckpointSignatures}). */
+    public record CheckedCheckpoint(Checkpoint checkpoint, String signature) {}
+
+    public IngestResult ingest(List<IncomingEvent> events, List<CheckedCheckpoint> checkpoints, String receivedBy) {
         Map<String, IncomingEvent> byId = new LinkedHashMap<>();
         List<String> conflicts = new ArrayList<>();
         int duplicates = 0;
@@ -65,7 +99,9 @@ public final class AuditStore {
         duplicates += outcome[1];
         int storedCheckpoints = storeCheckpoints(checkpoints);
         List<String> invalid = fresh.stream().filter(e -> !e.hashValid()).map(e -> e.event().id()).toList();
-        return new IngestResult(outcome[0], duplicates, conflicts, invalid, gaps(fresh), storedCheckpoints);
+        List<String> badSignatures = checkpoints.stream().filter(c -> CheckpointSignatures.INVALID.equals(c.signature()))
+                .map(c -> c.checkpoint().stream() + "#" + c.checkpoint().seq()).toList();
+        return new IngestResult(outcome[0], duplicates, conflicts, invalid, gaps(fresh), storedCheckpoints, badSignatures);
     }
 
     private Map<String, String> existing(java.util.Collection<String> ids) {
@@ -148,7 +184,7 @@ public final class AuditStore {
     }
 
     private static final String INSERT = "INSERT INTO audit_events (id, stream, seq, prev_hash, hash, hash_valid, event_time, subject, "
-            + "resource_name, effect, action_kind, body, received_at, received_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+            + "resource_name, effect, action_kind, body, received_at, received_by, session_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 
     private static void bind(PreparedStatement statement, IncomingEvent incoming, long now, String receivedBy) throws SQLException {
         AuditEvent event = incoming.event();
@@ -171,20 +207,24 @@ public final class AuditStore {
         statement.setString(12, incoming.body());
         statement.setLong(13, now);
         statement.setString(14, receivedBy);
+        String session = event.session() == null ? null : event.session().id();
+        statement.setString(15, session != null && session.length() <= 64 ? session : null);
     }
 
-    private int storeCheckpoints(List<Checkpoint> checkpoints) {
+    private int storeCheckpoints(List<CheckedCheckpoint> checkpoints) {
         int result = 0;
         long now = Times.micros(clock.instant());
-        for (Checkpoint each : checkpoints) {
+        for (CheckedCheckpoint checked : checkpoints) {
+            Checkpoint each = checked.checkpoint();
             boolean inserted = database.read(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(
-                        "INSERT INTO audit_checkpoints (stream, seq, head, body, received_at) VALUES (?,?,?,?,?)")) {
+                        "INSERT INTO audit_checkpoints (stream, seq, head, body, received_at, signature) VALUES (?,?,?,?,?,?)")) {
                     statement.setString(1, each.stream());
                     statement.setLong(2, each.seq());
                     statement.setString(3, each.head());
                     statement.setString(4, each.toJson());
                     statement.setLong(5, now);
+                    statement.setString(6, checked.signature());
                     statement.executeUpdate();
                     return true;
                 } catch (SQLException e) {
@@ -286,6 +326,7 @@ public final class AuditStore {
         condition(result, parameters, "effect = ?", filter.decision());
         condition(result, parameters, "stream = ?", filter.stream());
         condition(result, parameters, "action_kind = ?", filter.kind());
+        condition(result, parameters, "session_id = ?", filter.session());
         condition(result, parameters, "event_time >= ?", filter.from() == null ? null : Times.micros(filter.from()));
         condition(result, parameters, "event_time < ?", filter.to() == null ? null : Times.micros(filter.to()));
         return result.toString();
@@ -296,6 +337,25 @@ public final class AuditStore {
             sql.append(" AND ").append(clause);
             parameters.add(value);
         }
+    }
+
+    /** Stored checkpoint lines, of one stream or of all (null), in stream and seq order. */
+    public void forEachCheckpoint(String stream, Consumer<String> each) {
+        database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT body FROM audit_checkpoints"
+                    + (stream == null ? "" : " WHERE stream = ?") + " ORDER BY stream, seq")) {
+                if (stream != null) {
+                    statement.setString(1, stream);
+                }
+                statement.setFetchSize(1000);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        each.accept(rows.getString(1));
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     /** Streams known to the store with their event counts. */
@@ -368,21 +428,21 @@ public final class AuditStore {
         }
         ChainStatus.Checkpoint checkpoint = lastCheckpoint(connection, stream);
         boolean intact = count > 0 && missing.isEmpty() && broken.isEmpty() && invalid.isEmpty() && forks.isEmpty()
-                && (checkpoint == null || checkpoint.matches());
+                && (checkpoint == null || (checkpoint.matches() && !CheckpointSignatures.INVALID.equals(checkpoint.signature())));
         return new ChainStatus(stream, count, first, last, head, startsAfter, intact, missing, broken, invalid, forks, checkpoint);
     }
 
     private static ChainStatus.Checkpoint lastCheckpoint(Connection connection, String stream) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT c.seq, c.head, c.body, e.hash FROM audit_checkpoints c LEFT JOIN audit_events e ON e.stream = c.stream AND e.seq = c.seq "
+                "SELECT c.seq, c.head, c.signature, e.hash FROM audit_checkpoints c LEFT JOIN audit_events e ON e.stream = c.stream AND e.seq = c.seq "
                         + "WHERE c.stream = ? ORDER BY c.seq DESC LIMIT 1")) {
             statement.setString(1, stream);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
                     return null;
                 }
-                boolean signed = rows.getString(3).contains("\"signature\":\"");
-                return new ChainStatus.Checkpoint(rows.getLong(1), rows.getString(2), rows.getString(2).equals(rows.getString(4)), signed);
+                return new ChainStatus.Checkpoint(rows.getLong(1), rows.getString(2), rows.getString(2).equals(rows.getString(4)),
+                        rows.getString(3));
             }
         }
     }

@@ -28,6 +28,7 @@ final class AuditCommand {
         @Option(names = "--decision", description = "allow, deny or approve") String decision;
         @Option(names = "--stream") String stream;
         @Option(names = "--kind", description = "sql, http or admin") String kind;
+        @Option(names = "--session", description = "session.id") String session;
         @Option(names = "--from", description = "ISO-8601 time, inclusive") String from;
         @Option(names = "--to", description = "ISO-8601 time, exclusive") String to;
 
@@ -38,6 +39,7 @@ final class AuditCommand {
             result.put("decision", decision);
             result.put("stream", stream);
             result.put("kind", kind);
+            result.put("session", session);
             result.put("from", from);
             result.put("to", to);
             return result;

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the enforcement service.")
 final class ServeCommand implements Callable<Integer> {
     private static volatile GovernedService running;
-    private static final CountDownLatch STOPPED = new CountDownLatch(1);
+    private static volatile CountDownLatch stopped = new CountDownLatch(1);
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -61,6 +61,12 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--audience", description = "Required token audience")
     String audience;
 
+    @Option(names = "--dev", description = "Trust a local development token issuer (mint tokens with `governed token --dev`); loopback only")
+    boolean dev;
+
+    @Option(names = "--audit-keys", paramLabel = "JWKS_FILE", description = "Public keys agents sign audit checkpoints with")
+    Path auditKeys;
+
     @Option(names = "--secret-key-file", paramLabel = "FILE", description = "Base64 AES-256 key encrypting credentials at rest")
     Path secretKeyFile;
 
@@ -70,17 +76,30 @@ final class ServeCommand implements Callable<Integer> {
         ServiceConfig.Builder builder = ServiceConfig.fromProperties(settings);
         Path dataDir = data != null ? data : Path.of(settings.getOrDefault("governed.service.dataDir", "governed-data"));
         builder.dataDir(dataDir);
+        if (dev) {
+            String listenOn = settings.getOrDefault("governed.service.host", ServiceConfig.DEFAULT_HOST);
+            if (!listenOn.equals("127.0.0.1") && !listenOn.equals("localhost") && !listenOn.equals("::1")) {
+                throw new CliException("--dev trusts a token issuer whose key sits in " + dataDir + "; it only listens on loopback, not " + listenOn);
+            }
+            DevIdentity identity = DevIdentity.open(dataDir);
+            builder.issuer(DevIdentity.ISSUER).jwks(identity.jwksLocation()).audience(DevIdentity.AUDIENCE);
+            spec.commandLine().getOut().println("DEVELOPMENT MODE: tokens from `governed token --dev --data " + dataDir
+                    + " --subject <you> --groups governed-admins` are trusted; never use --dev in production");
+        }
+        builder.build(); // refuse an incomplete configuration before writing anything to disk
         if (!settings.containsKey("governed.service.secretKey")) {
             builder.secretKey(ServiceConfig.decodeKey(secretKey(secretKeyFile != null ? secretKeyFile : dataDir.resolve("secret.key"),
                     secretKeyFile == null)));
         }
         GovernedService service = GovernedService.start(builder.build());
+        CountDownLatch whenStopped = new CountDownLatch(1);
+        stopped = whenStopped;
         running = service;
         Runtime.getRuntime().addShutdownHook(new Thread(ServeCommand::stop, "governed-shutdown"));
         spec.commandLine().getOut().println("Governed enforcement service listening on " + service.baseUri()
                 + " (OpenAPI: " + service.baseUri() + "/v1/openapi.json)");
         spec.commandLine().getOut().flush();
-        STOPPED.await();
+        whenStopped.await();
         return 0;
     }
 
@@ -95,7 +114,7 @@ final class ServeCommand implements Callable<Integer> {
         if (service != null) {
             service.close();
         }
-        STOPPED.countDown();
+        stopped.countDown();
     }
 
     static GovernedService current() {
@@ -126,6 +145,7 @@ final class ServeCommand implements Callable<Integer> {
         put(result, "governed.issuer", issuers == null ? null : String.join(",", issuers));
         put(result, "governed.jwks", jwks);
         put(result, "governed.audience", audience);
+        put(result, "governed.service.auditKeys", auditKeys == null ? null : auditKeys.toString());
         return result;
     }
 

@@ -14,7 +14,6 @@ import dev.governed.service.web.Json;
 import dev.governed.service.web.Responses;
 import dev.governed.service.web.RouteTable;
 import io.javalin.http.Context;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Set;
 
@@ -185,9 +184,5 @@ public final class PolicyRoutes {
 
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value;
-    }
-
-    static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

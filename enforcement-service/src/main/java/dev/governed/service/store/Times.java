@@ -14,9 +14,4 @@ public final class Times {
     public static Instant instant(long micros) {
         return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
-
-    /** Null-safe read of a nullable BIGINT column holding micros. */
-    public static Instant instantOrNull(long micros, boolean wasNull) {
-        return wasNull ? null : instant(micros);
-    }
 }

@@ -134,6 +134,24 @@ class GovernedCliTest {
     }
 
     @Test
+    void replayShowsOneSessionInOrder() {
+        String session = UUID.randomUUID().toString();
+        fixture.postJson("/v1/audit/events", fixture.agent("agent:replayed"),
+                AuditEvents.array(AuditEvents.chain(UUID.randomUUID().toString(), 3, "agent:replayed", "deny", session)));
+        fixture.postJson("/v1/audit/events", fixture.agent("agent:other"),
+                AuditEvents.array(AuditEvents.chain(UUID.randomUUID().toString(), 2, "agent:other", "allow")));
+        Run replay = governed(as(fixture.auditor(), "replay", session));
+        assertThat(replay.code()).as(replay.err()).isZero();
+        String[] lines = replay.out().trim().split("\n");
+        assertThat(lines).hasSize(4);
+        assertThat(lines[0]).contains("2026-11-22T01:00:00").contains("agent:replayed").contains("DENY (support-read)");
+        assertThat(lines[2]).contains("2026-11-22T01:00:02");
+        assertThat(lines[3]).contains("3 event(s)");
+        assertThat(replay.out()).doesNotContain("agent:other");
+        assertThat(governed(as(fixture.auditor(), "replay", "no-such-session")).code()).isEqualTo(1);
+    }
+
+    @Test
     void serveStartsWithDefaultsAndGeneratesASecretKey(@TempDir Path data) throws Exception {
         try (TestIdentityProvider idp = TestIdentityProvider.served()) {
             StringWriter out = new StringWriter();
@@ -149,7 +167,8 @@ class GovernedCliTest {
                     ServeCommand.current().baseUri().resolve("/v1/ready")).GET().build());
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(data.resolve("secret.key")).exists();
-            assertThat(Files.getPosixFilePermissions(data.resolve("secret.key")).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+            assertThat(Files.getPosixFilePermissions(data.resolve("secret.key"))).containsExactlyInAnyOrder(
+                    java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
             assertThat(data.resolve("governed.mv.db")).exists();
             ServeCommand.stop();
             assertThat(serving.get(10, TimeUnit.SECONDS)).isZero();
@@ -161,6 +180,34 @@ class GovernedCliTest {
         Run run = governed("serve", "--port", "0", "--data", data.toString());
         assertThat(run.code()).isEqualTo(1);
         assertThat(run.err()).contains("governed.issuer");
+        assertThat(data.resolve("secret.key")).doesNotExist();
+    }
+
+    @Test
+    void devModeServesTokensFromTheLocalIssuerOnly(@TempDir Path data) throws Exception {
+        StringWriter out = new StringWriter();
+        CompletableFuture<Integer> serving = CompletableFuture.supplyAsync(() -> GovernedCli.run(new PrintWriter(out), new PrintWriter(new StringWriter()),
+                "serve", "--dev", "--port", "0", "--data", data.toString()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (ServeCommand.current() == null && System.nanoTime() < deadline && !serving.isDone()) {
+            Thread.sleep(50);
+        }
+        try {
+            assertThat(ServeCommand.current()).as(out.toString()).isNotNull();
+            String server = ServeCommand.current().baseUri().toString();
+            Run token = governed("token", "--dev", "--data", data.toString(), "--subject", "me", "--groups", "governed-admins");
+            assertThat(token.code()).isZero();
+            Path policy = Files.writeString(data.resolve("p.yaml"), Policies.text("orders-v7.yaml"));
+            Run push = governed("policies", "push", policy.toString(), "--server", server, "--token", token.out().trim());
+            assertThat(push.code()).as(push.err()).isZero();
+            Run stranger = governed("policies", "list", "--server", server, "--token", fixture.admin());
+            assertThat(stranger.code()).isEqualTo(1);
+            assertThat(stranger.err()).contains("401");
+        } finally {
+            ServeCommand.stop();
+        }
+        assertThat(serving.get(10, TimeUnit.SECONDS)).isZero();
+        assertThat(governed("serve", "--dev", "--host", "0.0.0.0", "--port", "0", "--data", data.toString()).err()).contains("loopback");
     }
 
     static String idOf(HttpResponse<String> response) {

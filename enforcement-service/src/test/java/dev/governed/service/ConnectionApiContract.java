@@ -13,21 +13,24 @@ import java.sql.ResultSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-class ConnectionApiTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ConnectionApiContract {
     static final String PASSWORD = "s3cret-Pa55word!";
-    @TempDir
-    static Path dir;
-    static ServiceFixture fixture;
+    ServiceFixture fixture;
+
+    /** Starts the service under test on its database. */
+    abstract ServiceFixture startFixture();
 
     @BeforeAll
-    static void start() {
-        fixture = ServiceFixture.onH2(dir);
+    void start() {
+        fixture = startFixture();
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         fixture.close();
     }
 
@@ -40,9 +43,8 @@ class ConnectionApiTest {
                 + ",\"allowed\":{\"subjects\":[\"agent:billing\"],\"groups\":[" + groups + "]}}";
     }
 
-    Connection database() throws Exception {
-        return DriverManager.getConnection("jdbc:h2:file:" + dir.toAbsolutePath().normalize().resolve("governed"), "sa", "");
-    }
+    /** A direct connection to the service's database, to look at what is stored. */
+    abstract Connection database() throws java.sql.SQLException;
 
     @Test
     void allowedAgentResolvesCredentialsThatAreEncryptedAtRest() throws Exception {

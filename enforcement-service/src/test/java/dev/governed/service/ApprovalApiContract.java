@@ -12,24 +12,26 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.TestInstance;
 
-class ApprovalApiTest {
-    @TempDir
-    static Path dir;
-    static ServiceFixture fixture;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ApprovalApiContract {
+    ServiceFixture fixture;
+
+    /** Starts the service under test on its database. */
+    abstract ServiceFixture startFixture();
     static final MutableClock CLOCK = new MutableClock();
 
     @BeforeAll
-    static void start() {
-        fixture = ServiceFixture.start(dev.governed.testsupport.TestIdentityProvider.served(), true, b -> b.dataDir(dir).clock(CLOCK));
+    void start() {
+        fixture = startFixture();
         HttpResponse<String> upload = fixture.post("/v1/policies?activate=true", fixture.admin(), "application/yaml",
                 Policies.text("orders-v7.yaml"));
         assertThat(upload.statusCode()).isEqualTo(201);
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         fixture.close();
     }
 
@@ -43,7 +45,7 @@ class ApprovalApiTest {
                 + ",\"rule\":\"" + rule + "\"}";
     }
 
-    static String create(String token) {
+    String create(String token) {
         HttpResponse<String> response = fixture.postJson("/v1/approvals", token, request("order-writes-need-approval", "prod"));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         JsonNode body = json(response);
@@ -51,7 +53,7 @@ class ApprovalApiTest {
         return body.get("id").asText();
     }
 
-    static String writer() {
+    String writer() {
         return fixture.agent("agent:writer", "order-writers");
     }
 
@@ -184,6 +186,18 @@ class ApprovalApiTest {
         HttpResponse<String> revoked = fixture.postJson("/v1/approvals/" + id + "/revoke", fixture.approver("dba"), "{\"reason\":\"incident\"}");
         assertThat(json(revoked).get("status").asText()).isEqualTo("revoked");
         assertThat(fixture.postJson("/v1/approvals/" + id + "/consume", writer, "").statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void windowGrantForOneUserDoesNotCoverTheAgentActingForAnother() {
+        String forAlice = fixture.idp.token().subject("agent:assistant-2").groups("order-writers").actor("alice").sign();
+        String forBob = fixture.idp.token().subject("agent:assistant-2").groups("order-writers").actor("bob").sign();
+        String id = json(fixture.postJson("/v1/approvals", forAlice, request("refunds-window", null))).get("id").asText();
+        fixture.postJson("/v1/approvals/" + id + "/approve", fixture.approver("dba"), "{}");
+        HttpResponse<String> bob = fixture.postJson("/v1/approvals", forBob, request("refunds-window", null));
+        assertThat(bob.statusCode()).isEqualTo(201);
+        assertThat(json(bob).get("status").asText()).isEqualTo("pending");
+        assertThat(json(fixture.postJson("/v1/approvals", forAlice, request("refunds-window", null))).get("id").asText()).isEqualTo(id);
     }
 
     @Test
