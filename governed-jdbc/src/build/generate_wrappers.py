@@ -141,6 +141,12 @@ def main(src_dir, dump_file, out_dir):
                     continue
                 args = ", ".join(p.split()[-1] for p in params)
                 call = f"{field}.{name}({args});"
+                if iface == "CallableStatement" and name.startswith("get") and params \
+                        and params[0].split()[-1] in ("parameterIndex", "parameterName"):
+                    # OUT values cannot be traced to columns: masking decides whether they may be read
+                    call = f"outParameter();\n        return {call}"
+                    lines.append(f"    @Override\n    public {sig} {{\n        {call}\n    }}\n")
+                    continue
                 if hands_out:
                     wrapped.add(ret)
                     call = f"wrap({field}.{name}({args}));"
@@ -153,7 +159,12 @@ def main(src_dir, dump_file, out_dir):
                     f"        super({field}, {names});\n        this.{field} = {field};\n    }}\n")
         else:
             ctor = f"    {cls}({iface} {field}) {{\n        this.{field} = {field};\n    }}\n"
-        wraps = "".join(f"    /** Returns the governed form of {t} objects this wrapper hands out. */\n"
+        if iface == "CallableStatement":
+            wraps_extra = ("    /** Throws when OUT parameter values may not be read: they cannot be traced to masked columns. */\n"
+                           "    abstract void outParameter() throws SQLException;\n\n")
+        else:
+            wraps_extra = ""
+        wraps = wraps_extra + "".join(f"    /** Returns the governed form of {t} objects this wrapper hands out. */\n"
                         f"    abstract {t} wrap({t} {t[0].lower() + t[1:]}) throws SQLException;\n\n"
                         for t in sorted(wrapped))
         text = (HEADER
@@ -169,6 +180,9 @@ MASKING_HOOKS = """    /** Whether column {@code index} (1-based) is masked in t
 
     /** The masked form of the current row's value of masked column {@code index}. */
     abstract dev.governed.jdbc.mask.MaskedValue masked(int index) throws SQLException;
+
+    /** {@code masked(index).getString()}, the hot path. */
+    abstract String maskedString(int index) throws SQLException;
 
     /** The index the driver gives {@code label}, as {@code findColumn} would. */
     abstract int column(String label) throws SQLException;
@@ -211,7 +225,12 @@ def masking_wrapper(src_dir, jdk17, out_dir):
             head = "" if by_index else "        int index = column(columnLabel);\n"
             rest = ", ".join(names[1:])
             delegate = f"resultSet.{name}({', '.join(names)})"
-            if name.startswith("get"):
+            if name in ("getString", "getNString") and len(names) == 1:
+                # the common read, without a MaskedValue per call
+                body = (f"{head}        if (masks({index})) {{\n"
+                        f"            return maskedString({index});\n        }}\n"
+                        f"        maskedRead = false;\n        return {delegate};")
+            elif name.startswith("get"):
                 if name == "getObject":
                     delegate = f"governed({delegate})"
                     if "Class<T> type" in params:

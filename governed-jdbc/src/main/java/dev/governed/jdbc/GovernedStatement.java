@@ -151,6 +151,11 @@ class GovernedStatement extends StatementWrapper {
         return counts;
     }
 
+    /** The admission of the latest execution, or null before the first. */
+    final Admission latest() {
+        return latest;
+    }
+
     @Override
     public Connection getConnection() {
         return owner;
@@ -189,8 +194,9 @@ class GovernedStatement extends StatementWrapper {
         try {
             result = call.call();
         } catch (SQLException e) {
-            governance.enforcer.failed(admission, e);
-            throw e;
+            SQLException shown = MaskedResults.scrub(admission, e);
+            governance.enforcer.failed(admission, shown);
+            throw shown;
         } catch (RuntimeException e) {
             governance.enforcer.failed(admission, new SQLException(e.toString(), e));
             throw e;

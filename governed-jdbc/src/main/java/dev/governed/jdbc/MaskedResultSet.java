@@ -4,6 +4,7 @@ import dev.governed.audit.AuditEvent;
 import dev.governed.jdbc.mask.MaskPlan;
 import dev.governed.jdbc.mask.MaskedValue;
 import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -55,15 +56,30 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
     @Override
     MaskedValue masked(int index) throws SQLException {
         MaskPlan.ColumnMask mask = masks[index];
+        return new MaskedValue(maskedForm(index), mask.column(), mask.strategy());
+    }
+
+    @Override
+    String maskedString(int index) throws SQLException {
+        Object form = maskedForm(index);
+        if (form == null || form instanceof String) {
+            return (String) form;
+        }
+        MaskPlan.ColumnMask mask = masks[index];
+        return new MaskedValue(form, mask.column(), mask.strategy()).getString();
+    }
+
+    /** Reads the current row's value of a masked column and masks it; the clear value goes no further. */
+    private Object maskedForm(int index) throws SQLException {
         Object raw = textual[index] ? resultSet.getString(index) : resultSet.getObject(index);
-        Object form = raw == null ? null : mask.masker().mask(raw);
+        Object form = raw == null ? null : masks[index].masker().mask(raw);
         if (raw != null && countedAtRow[index] != rows) {
             countedAtRow[index] = rows;
             values[index]++;
         }
         maskedRead = true;
         lastWasNull = form == null;
-        return new MaskedValue(form, mask.column(), mask.strategy());
+        return form;
     }
 
     @Override
@@ -97,13 +113,23 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
 
     @Override
     public boolean next() throws SQLException {
-        boolean result = resultSet.next();
+        boolean result;
+        try {
+            result = resultSet.next();
+        } catch (SQLException e) {
+            throw MaskedResults.scrub(admission, e);
+        }
         if (result) {
             rows++;
         } else {
             report();
         }
         return result;
+    }
+
+    @Override
+    public ResultSetMetaData getMetaData() throws SQLException {
+        return new MaskedResultSetMetaData(resultSet.getMetaData(), masks);
     }
 
     @Override

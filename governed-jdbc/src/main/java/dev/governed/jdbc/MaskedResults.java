@@ -41,6 +41,20 @@ final class MaskedResults {
     }
 
     /**
+     * The error to show for a statement: when it masks result columns, the database's message may
+     * quote a value it failed on ({@code invalid input syntax for type integer: "123-45-6789"}), so
+     * the message and cause are withheld and only the SQLState and vendor code are kept.
+     */
+    static SQLException scrub(Admission admission, SQLException error) {
+        if (admission == null || !admission.masks().masksRows()) {
+            return error;
+        }
+        return new SQLException("Governed withheld the database's message for this statement (SQLState "
+                + error.getSQLState() + "): it may quote a value of a masked column. Run the statement without"
+                + " the masked columns to see the full error.", error.getSQLState(), error.getErrorCode());
+    }
+
+    /**
      * Generated keys are columns of the tables the statement wrote (PostgreSQL returns whole rows):
      * they are masked by name against the caller's active masks.
      */

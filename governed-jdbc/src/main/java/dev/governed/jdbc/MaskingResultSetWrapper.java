@@ -29,6 +29,9 @@ abstract class MaskingResultSetWrapper implements ResultSet {
     /** The masked form of the current row's value of masked column {@code index}. */
     abstract dev.governed.jdbc.mask.MaskedValue masked(int index) throws SQLException;
 
+    /** {@code masked(index).getString()}, the hot path. */
+    abstract String maskedString(int index) throws SQLException;
+
     /** The index the driver gives {@code label}, as {@code findColumn} would. */
     abstract int column(String label) throws SQLException;
 
@@ -61,7 +64,7 @@ abstract class MaskingResultSetWrapper implements ResultSet {
     @Override
     public String getString(int columnIndex) throws SQLException {
         if (masks(columnIndex)) {
-            return masked(columnIndex).getString();
+            return maskedString(columnIndex);
         }
         maskedRead = false;
         return resultSet.getString(columnIndex);
@@ -206,7 +209,7 @@ abstract class MaskingResultSetWrapper implements ResultSet {
     public String getString(String columnLabel) throws SQLException {
         int index = column(columnLabel);
         if (masks(index)) {
-            return masked(index).getString();
+            return maskedString(index);
         }
         maskedRead = false;
         return resultSet.getString(columnLabel);
@@ -1179,7 +1182,7 @@ abstract class MaskingResultSetWrapper implements ResultSet {
     @Override
     public String getNString(int columnIndex) throws SQLException {
         if (masks(columnIndex)) {
-            return masked(columnIndex).getNString();
+            return maskedString(columnIndex);
         }
         maskedRead = false;
         return resultSet.getNString(columnIndex);
@@ -1189,7 +1192,7 @@ abstract class MaskingResultSetWrapper implements ResultSet {
     public String getNString(String columnLabel) throws SQLException {
         int index = column(columnLabel);
         if (masks(index)) {
-            return masked(index).getNString();
+            return maskedString(index);
         }
         maskedRead = false;
         return resultSet.getNString(columnLabel);

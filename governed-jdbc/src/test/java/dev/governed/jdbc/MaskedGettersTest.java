@@ -139,6 +139,25 @@ class MaskedGettersTest {
     }
 
     @Test
+    void metadataDescribesMaskedColumnsAsTheTextTheyReturn() throws Exception {
+        try (Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery(
+                        "SELECT id, ssn, birth_date, length(ssn) AS n FROM people")) {
+            java.sql.ResultSetMetaData metaData = result.getMetaData();
+            assertThat(metaData.getColumnType(1)).isEqualTo(java.sql.Types.INTEGER);
+            assertThat(metaData.getColumnType(2)).isEqualTo(java.sql.Types.VARCHAR);
+            assertThat(metaData.getColumnClassName(2)).isEqualTo("java.lang.String");
+            assertThat(metaData.isWritable(2)).isFalse();
+            assertThat(metaData.getColumnType(3)).isEqualTo(java.sql.Types.DATE);
+            assertThat(metaData.getColumnLabel(2)).isEqualToIgnoringCase("ssn");
+            // length(ssn) is an integer in the table's terms, but comes back redacted as text
+            assertThat(metaData.getColumnType(4)).isEqualTo(java.sql.Types.VARCHAR);
+            result.next();
+            assertThat(result.getObject(4)).isEqualTo("****");
+        }
+    }
+
+    @Test
     void maskedResultSetIsNeverUnwrappedToTheDriver() throws Exception {
         try (Statement statement = connection.createStatement();
                 ResultSet result = statement.executeQuery("SELECT ssn FROM people")) {

@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
@@ -42,6 +44,23 @@ class MaskingBehaviourTest {
             result.next();
             assertThat(result.getString(1)).isEqualTo("ada@example.com");
             assertThat(result.getString(2)).isEqualTo("*******6789");
+        }
+    }
+
+    @Test
+    void maskScopedToAResourceAppliesOnlyThere() throws SQLException {
+        Properties other = new Properties();
+        other.setProperty("governed.resource", "other-db");
+        try (Connection here = fixture.governed(fixture.support());
+                Connection there = fixture.governed(fixture.support(), other);
+                Statement onHere = here.createStatement();
+                Statement onThere = there.createStatement();
+                ResultSet clear = onHere.executeQuery("SELECT name FROM people WHERE id = 1");
+                ResultSet masked = onThere.executeQuery("SELECT name FROM people WHERE id = 1")) {
+            clear.next();
+            masked.next();
+            assertThat(clear.getString(1)).isEqualTo("Ada");
+            assertThat(masked.getString(1)).isEqualTo("****");
         }
     }
 
@@ -86,6 +105,20 @@ class MaskingBehaviourTest {
         try (Connection connection = fixture.governed(fixture.support())) {
             assertThatThrownBy(() -> connection.prepareCall("CALL do_things(?)"))
                     .isInstanceOf(SQLException.class).extracting("SQLState").isEqualTo("42501");
+        }
+    }
+
+    @Test
+    void outParameterFilledFromAQueryIsNotReadable() throws SQLException {
+        try (Connection connection = fixture.governed(fixture.support());
+                CallableStatement call = connection.prepareCall("SELECT ssn FROM people WHERE id = ?")) {
+            // H2 answers OUT parameters from the query's first row: the clear ssn, were it not refused
+            call.setInt(1, 1);
+            call.registerOutParameter(1, Types.VARCHAR);
+            call.execute();
+            assertThatThrownBy(() -> call.getString(1)).isInstanceOf(PolicyDeniedException.class)
+                    .hasMessageContaining("OUT parameter");
+            assertThatThrownBy(() -> call.getObject(1)).isInstanceOf(PolicyDeniedException.class);
         }
     }
 

@@ -58,6 +58,11 @@ final class MaskingFixture implements AutoCloseable {
     }
 
     Connection governed(String token) throws SQLException {
+        return governed(token, new Properties());
+    }
+
+    /** A governed connection with extra settings, e.g. another {@code governed.resource}. */
+    Connection governed(String token, Properties extra) throws SQLException {
         Properties properties = new Properties();
         properties.putAll(target);
         properties.setProperty("governed.policy", POLICY);
@@ -67,6 +72,7 @@ final class MaskingFixture implements AutoCloseable {
         properties.setProperty("governed.audit", "jsonl:" + base.audit);
         properties.setProperty("governed.mask.hashKey", HASH_KEY);
         properties.setProperty("governed.token", token);
+        properties.putAll(extra);
         return DriverManager.getConnection(GovernedFixture.governedUrl(rawUrl), properties);
     }
 

@@ -304,8 +304,8 @@ public final class LineageAnalyzer {
                     }
                 }
             }
-            use(select.getHaving(), scope, "HAVING", true);
-            use(select.getQualify(), scope, "QUALIFY", true);
+            use(select.getHaving(), scope, "HAVING", false);
+            use(select.getQualify(), scope, "QUALIFY", false);
             if (select.getWindowDefinitions() != null) {
                 for (WindowDefinition each : select.getWindowDefinitions()) {
                     window(each, scope);
@@ -732,9 +732,10 @@ public final class LineageAnalyzer {
             expression.accept(walker, null);
         }
 
+        /** Only the value itself compared is an equality: {@code substr(card, 1, 1) = '4'} probes a prefix. */
         private void useFlows(List<Flow> flows, String clause, boolean equality) {
             for (Flow each : flows) {
-                uses.add(new Use(each.source(), clause, equality));
+                uses.add(new Use(each.source(), clause, equality && each.kind() == Flow.Kind.DIRECT));
             }
         }
 

@@ -24,7 +24,8 @@ public final class Masking {
     private final MaskStrategyRegistry registry = MaskStrategyRegistry.load();
     private final Map<MaskRule, MaskStrategy> strategies = new ConcurrentHashMap<>();
     private final MetadataCatalog catalog = new MetadataCatalog();
-    private final Cache<String, List<StatementLineage>> lineages = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<String, List<StatementLineage>> lineages =
+            Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(MetadataCatalog.TTL).build();
 
     public Masking(MaskConfiguration configuration, String resource, String environment) {
         this.configuration = configuration;

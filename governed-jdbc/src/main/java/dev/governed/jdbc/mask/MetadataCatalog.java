@@ -15,13 +15,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Table columns from {@link DatabaseMetaData}, cached per table for one datasource. Never
- * guessed: a table that cannot be found, or is found in several schemas, has unknown columns.
+ * Table columns from {@link DatabaseMetaData}, cached per table for one datasource (for a few
+ * minutes, so a change made outside Governed is seen). Never guessed: a table that cannot be
+ * found, or is found in several schemas, has unknown columns; a metadata query that fails is
+ * not cached, and fails the analysis that needed it.
  */
 final class MetadataCatalog {
 
+    static final java.time.Duration TTL = java.time.Duration.ofMinutes(5);
+
     private final Cache<String, Optional<List<String>>> columns =
-            Caffeine.newBuilder().maximumSize(10_000).build();
+            Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(TTL).build();
 
     /** The catalog as one connection sees it, with unqualified tables looked up in {@code schema} first. */
     Catalog on(Connection connection, String schema) {
@@ -44,7 +48,8 @@ final class MetadataCatalog {
             List<String> result = currentSchema == null ? null : find(metaData, currentSchema, table.name());
             return result != null ? result : find(metaData, null, table.name());
         } catch (SQLException e) {
-            return null;
+            throw new IllegalStateException("the columns of " + table.qualified() + " could not be read from the"
+                    + " database's metadata: " + e.getMessage(), e);
         }
     }
 
