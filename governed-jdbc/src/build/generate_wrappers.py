@@ -6,6 +6,11 @@ governed subclass that forgets one does not compile: no escape route by construc
 Everything else delegates. Usage:
   generate_wrappers.py <dir with JDK java/sql sources> <JDK 17 method dump> <output dir>
 The method dump (interface|method|ParamType,...) limits the output to the Java 17 API.
+
+It also generates MaskingResultSetWrapper: every ResultSet method that names a column goes
+through the masking plan, so no getter (or updater) of a masked column can reach the driver's
+clear value by construction: getters answer the MaskedValue method of the same name,
+updaters are refused.
 """
 import re
 import sys
@@ -136,6 +141,12 @@ def main(src_dir, dump_file, out_dir):
                     continue
                 args = ", ".join(p.split()[-1] for p in params)
                 call = f"{field}.{name}({args});"
+                if iface == "CallableStatement" and name.startswith("get") and params \
+                        and params[0].split()[-1] in ("parameterIndex", "parameterName"):
+                    # OUT values cannot be traced to columns: masking decides whether they may be read
+                    call = f"outParameter();\n        return {call}"
+                    lines.append(f"    @Override\n    public {sig} {{\n        {call}\n    }}\n")
+                    continue
                 if hands_out:
                     wrapped.add(ret)
                     call = f"wrap({field}.{name}({args}));"
@@ -148,7 +159,12 @@ def main(src_dir, dump_file, out_dir):
                     f"        super({field}, {names});\n        this.{field} = {field};\n    }}\n")
         else:
             ctor = f"    {cls}({iface} {field}) {{\n        this.{field} = {field};\n    }}\n"
-        wraps = "".join(f"    /** Returns the governed form of {t} objects this wrapper hands out. */\n"
+        if iface == "CallableStatement":
+            wraps_extra = ("    /** Throws when OUT parameter values may not be read: they cannot be traced to masked columns. */\n"
+                           "    abstract void outParameter() throws SQLException;\n\n")
+        else:
+            wraps_extra = ""
+        wraps = wraps_extra + "".join(f"    /** Returns the governed form of {t} objects this wrapper hands out. */\n"
                         f"    abstract {t} wrap({t} {t[0].lower() + t[1:]}) throws SQLException;\n\n"
                         for t in sorted(wrapped))
         text = (HEADER
@@ -156,6 +172,85 @@ def main(src_dir, dump_file, out_dir):
                 + f"abstract class {cls}{extends} implements {iface} {{\n\n"
                 + f"    final {iface} {field};\n\n{ctor}\n" + wraps + "\n".join(lines) + "}\n")
         open(f"{out_dir}/{cls}.java", "w").write(text)
+    masking_wrapper(src_dir, jdk17, out_dir)
+
+
+MASKING_HOOKS = """    /** Whether column {@code index} (1-based) is masked in this result set. */
+    abstract boolean masks(int index);
+
+    /** The masked form of the current row's value of masked column {@code index}. */
+    abstract dev.governed.jdbc.mask.MaskedValue masked(int index) throws SQLException;
+
+    /** {@code masked(index).getString()}, the hot path. */
+    abstract String maskedString(int index) throws SQLException;
+
+    /** The index the driver gives {@code label}, as {@code findColumn} would. */
+    abstract int column(String label) throws SQLException;
+
+    /** Throws: masked columns cannot be written through the result set. */
+    abstract void refuseUpdate(int index) throws SQLException;
+
+    /** A value that may itself be a result set, handed out governed. */
+    abstract Object governed(Object value) throws SQLException;
+
+    /** Set by every read: whether the last value read was masked, for wasNull. */
+    boolean maskedRead;
+
+"""
+
+
+def masking_wrapper(src_dir, jdk17, out_dir):
+    """ResultSet methods that take a column index or label route through the masking plan."""
+    lines, seen = [], set()
+    for each in ["Wrapper", "ResultSet"]:
+        for generics, ret, name, params, throws in methods(open(f"{src_dir}/{each}.java").read()):
+            types = tuple(simple(" ".join(p.split()[:-1])) for p in params)
+            if (each, name, types) not in jdk17 or (name, types) in seen:
+                continue
+            seen.add((name, types))
+            sig = f"{generics + ' ' if generics else ''}{ret} {name}({', '.join(params)}){' ' + throws if throws else ''}"
+            names = [p.split()[-1] for p in params]
+            by_index = names[:1] == ["columnIndex"]
+            by_label = names[:1] == ["columnLabel"]
+            if name in ("unwrap", "isWrapperFor", "close", "getStatement", "wasNull"):
+                lines.append(f"    @Override\n    public abstract {sig};\n")
+                continue
+            if not (by_index or by_label) or name == "findColumn":
+                args = ", ".join(names)
+                call = f"resultSet.{name}({args});"
+                body = call if ret == "void" else f"return {call}"
+                lines.append(f"    @Override\n    public {sig} {{\n        {body}\n    }}\n")
+                continue
+            index = "columnIndex" if by_index else "index"
+            head = "" if by_index else "        int index = column(columnLabel);\n"
+            rest = ", ".join(names[1:])
+            delegate = f"resultSet.{name}({', '.join(names)})"
+            if name in ("getString", "getNString") and len(names) == 1:
+                # the common read, without a MaskedValue per call
+                body = (f"{head}        if (masks({index})) {{\n"
+                        f"            return maskedString({index});\n        }}\n"
+                        f"        maskedRead = false;\n        return {delegate};")
+            elif name.startswith("get"):
+                if name == "getObject":
+                    delegate = f"governed({delegate})"
+                    if "Class<T> type" in params:
+                        delegate = f"type.cast({delegate})"
+                body = (f"{head}        if (masks({index})) {{\n"
+                        f"            return masked({index}).{name}({rest});\n        }}\n"
+                        f"        maskedRead = false;\n        return {delegate};")
+            elif name.startswith("update"):
+                body = f"{head}        refuseUpdate({index});\n        {delegate};"
+            else:
+                raise SystemExit(f"unexpected column method ResultSet.{name}: decide how masking applies")
+            lines.append(f"    @Override\n    public {sig} {{\n{body}\n    }}\n")
+    text = (HEADER
+            + "/**\n * A result set with masked columns: every method that names a column consults the plan\n"
+            + " * first. Unmasked result sets never use this class, so they pay nothing for it.\n */\n"
+            + "abstract class MaskingResultSetWrapper implements ResultSet {\n\n"
+            + "    final ResultSet resultSet;\n\n"
+            + "    MaskingResultSetWrapper(ResultSet resultSet) {\n        this.resultSet = resultSet;\n    }\n\n"
+            + MASKING_HOOKS + "\n".join(lines) + "}\n")
+    open(f"{out_dir}/MaskingResultSetWrapper.java", "w").write(text)
 
 
 if __name__ == "__main__":

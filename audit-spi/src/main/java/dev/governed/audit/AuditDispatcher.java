@@ -80,6 +80,10 @@ public final class AuditDispatcher implements AuditRecorder {
         String stream = AuditIds.newId();
         this.chain = new HashChain(stream, resumeHead(builder.resume).orElse(null));
         HashChain.warmUp(); // class loading on the first batch would otherwise stall early callers
+        if (builder.signer != null) {
+            // the first signature loads the JOSE and curve code: hundreds of ms in which the queue fills up
+            builder.signer.sign("warm-up", 0, HashChain.GENESIS, java.time.Instant.now());
+        }
         this.writer = new AuditWriter(queue, room, sinks, chain, builder.batchSize, builder.checkpointEvery,
                 builder.checkpointInterval, builder.signer, chainState);
         this.writerThread = new Thread(writer, "governed-audit-writer-" + stream.substring(stream.length() - 12));

@@ -47,6 +47,13 @@ public final class RunBenchmarks {
                 System.out.printf("  %-28s %6.2fx %s (throughput ratio %.2f)%n", name, score / governedScore,
                         governed, governedScore / score);
             }
+            // audit on (or with the kill -9 journal) against the same governed statement with audit off
+            String auditOff = baseline.replace("Raw", "AuditOff");
+            Double auditOffScore = scores.get(auditOff);
+            if (auditOffScore != null && (name.endsWith("AuditOn") || name.endsWith("Journal"))) {
+                System.out.printf("  %-28s %6.2fx %s (+%.0f ns)%n", name, score / auditOffScore, auditOff,
+                        score - auditOffScore);
+            }
         });
     }
 

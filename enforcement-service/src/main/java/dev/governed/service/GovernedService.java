@@ -30,6 +30,9 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import com.nimbusds.jose.jwk.JWK;
+import dev.governed.service.audit.CheckpointSignatures;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -52,14 +55,15 @@ public final class GovernedService implements AutoCloseable {
     private final Javalin app;
     private final RouteTable routes;
     private final AdminAudit adminAudit;
-    private final PolicyStore policies;
     private final ApprovalWaiters waiters;
 
     private GovernedService(ServiceConfig config, Database database) {
         this.database = database;
         Authenticator auth = new Authenticator(verifier(config), config.roles());
         AuditStore auditStore = new AuditStore(database, config.clock());
-        this.adminAudit = new AdminAudit(auditStore, config.clock());
+        Optional<SecretCipher> cipher = config.secretKey().map(SecretCipher::new);
+        PolicySigner signer = PolicySigner.load(database, cipher, config.clock());
+        this.adminAudit = new AdminAudit(auditStore, config.clock(), signer.checkpointSigner());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.http.prefer405over404 = true;
@@ -70,6 +74,12 @@ public final class GovernedService implements AutoCloseable {
         });
         this.routes = new RouteTable(app);
         registerErrors(auth);
+        app.after(ctx -> {
+            ctx.header("X-Content-Type-Options", "nosniff");
+            if (ctx.res().getHeader("Cache-Control") == null) {
+                ctx.header("Cache-Control", "no-store");
+            }
+        });
         routes.get("/v1/health", ctx -> Responses.json(ctx, Json.object().put("status", "up")))
                 .get("/v1/ready", ctx -> {
                     boolean ready = database.ready();
@@ -77,14 +87,19 @@ public final class GovernedService implements AutoCloseable {
                 });
         String openApi = openApiDocument();
         routes.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
-        new AuditRoutes(auditStore, auth, config).register(routes);
-        Optional<SecretCipher> cipher = config.secretKey().map(SecretCipher::new);
-        this.policies = new PolicyStore(database, config.clock(), config.activePolicyCacheTtl());
-        new PolicyRoutes(policies, PolicySigner.load(database, cipher, config.clock()), auth, adminAudit, config).register(routes);
+        List<JWK> auditKeys = new ArrayList<>(config.auditKeys().map(CheckpointSignatures::read).orElse(List.of()));
+        auditKeys.addAll(signer.publicKeys());
+        new AuditRoutes(auditStore, new CheckpointSignatures(auditKeys), auth, config).register(routes);
+        PolicyStore policies = new PolicyStore(database, config.clock(), config.activePolicyCacheTtl());
+        new PolicyRoutes(policies, signer, auth, adminAudit, config).register(routes);
         ApprovalStore approvals = new ApprovalStore(database);
         this.waiters = new ApprovalWaiters(approvals, config.clock());
         new ApprovalRoutes(approvals, waiters, policies, auth, adminAudit, config).register(routes);
         new ConnectionRoutes(new ConnectionStore(database), cipher, auth, adminAudit, config).register(routes);
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
     }
 
     private static String openApiDocument() {
@@ -106,6 +121,10 @@ public final class GovernedService implements AutoCloseable {
             GovernedService service = new GovernedService(config, database);
             service.app.start();
             LOG.info("Governed enforcement service listening on {} (database {})", service.baseUri(), config.databaseUrl());
+            if (!isLoopback(config.host())) {
+                LOG.warn("serving plain HTTP on {}: bearer tokens and credentials cross the network in the clear; terminate TLS in front "
+                        + "of the service (a load balancer or reverse proxy)", config.host());
+            }
             return service;
         } catch (RuntimeException e) {
             database.close();

@@ -47,8 +47,10 @@ public final class ServiceConfig {
     private final Duration activePolicyCacheTtl;
     private final Clock clock;
     private final TokenVerifier tokenVerifier;
+    private final Path auditKeys;
 
     private ServiceConfig(Builder b) {
+        this.auditKeys = b.auditKeys;
         this.host = b.host;
         this.port = b.port;
         this.dataDir = b.dataDir;
@@ -79,7 +81,7 @@ public final class ServiceConfig {
     }
 
     /**
-     * Reads {@code governed.service.host|port|dataDir|db.url|db.user|db.password|db.pool|secretKey|signPolicies|
+     * Reads {@code governed.service.host|port|dataDir|db.url|db.user|db.password|db.pool|secretKey|auditKeys|signPolicies|
      * maxBodyBytes|roles.<role>|groupClaims}, {@code governed.issuer}, {@code governed.jwks} and {@code governed.audience}
      * (lists comma-separated). Absent keys keep their defaults.
      */
@@ -97,6 +99,7 @@ public final class ServiceConfig {
         value(properties, "governed.audience").ifPresent(v -> list(v).forEach(result::audience));
         value(properties, "governed.service.groupClaims").ifPresent(v -> result.groupClaims(list(v)));
         value(properties, "governed.service.secretKey").ifPresent(v -> result.secretKey(decodeKey(v)));
+        value(properties, "governed.service.auditKeys").ifPresent(v -> result.auditKeys(Path.of(v)));
         value(properties, "governed.service.signPolicies").ifPresent(v -> result.signPolicies(Boolean.parseBoolean(v)));
         value(properties, "governed.service.maxBodyBytes").ifPresent(v -> result.maxBodyBytes(integer("governed.service.maxBodyBytes", v)));
         for (Role each : Role.values()) {
@@ -158,6 +161,7 @@ public final class ServiceConfig {
     public Duration activePolicyCacheTtl() { return activePolicyCacheTtl; }
     public Clock clock() { return clock; }
     public Optional<TokenVerifier> tokenVerifier() { return Optional.ofNullable(tokenVerifier); }
+    public Optional<Path> auditKeys() { return Optional.ofNullable(auditKeys); }
 
     public static final class Builder {
         private String host = DEFAULT_HOST;
@@ -182,8 +186,12 @@ public final class ServiceConfig {
         private Duration activePolicyCacheTtl = Duration.ofSeconds(1);
         private Clock clock = Clock.systemUTC();
         private TokenVerifier tokenVerifier;
+        private Path auditKeys;
 
         private Builder() {}
+
+        /** A JWK or JWK Set file of the public keys agents sign audit checkpoints with; uploaded checkpoints are checked against it. */
+        public Builder auditKeys(Path file) { this.auditKeys = file; return this; }
 
         /** Interface to listen on; default loopback. */
         public Builder host(String host) { this.host = Objects.requireNonNull(host); return this; }

@@ -146,23 +146,54 @@ abstract class AuditApiContract {
     }
 
     @Test
-    void exportsJsonLinesCsvAndOcsf() {
+    void exportsJsonCsvAndOcsfWithTheAuditSpiFormats() {
         String stream = UUID.randomUUID().toString();
-        fixture.postJson("/v1/audit/events", fixture.agent("agent:export"), AuditEvents.array(AuditEvents.chain(stream, 2, "=cmd|' /C calc'!A0", "allow")));
+        List<String> events = AuditEvents.chain(stream, 2, "=cmd|' /C calc'!A0", "allow");
+        fixture.postJson("/v1/audit/events", fixture.agent("agent:export"), AuditEvents.array(events));
         String auditor = fixture.auditor();
+        HttpResponse<String> json = fixture.get("/v1/audit/export?format=json&stream=" + stream, auditor);
+        assertThat(json.body().split("\n")).containsExactlyElementsOf(events);
         HttpResponse<String> jsonl = fixture.get("/v1/audit/export?format=jsonl&stream=" + stream, auditor);
-        assertThat(jsonl.body().split("\n")).hasSize(2);
+        assertThat(jsonl.body().split("\n")).containsExactlyElementsOf(events);
         HttpResponse<String> csv = fixture.get("/v1/audit/export?format=csv&stream=" + stream, auditor);
         assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
-        assertThat(csv.body().split("\r\n")).hasSize(3);
-        assertThat(csv.body()).contains(",'=cmd|' /C calc'!A0,").doesNotContain(",=cmd");
-        JsonNode ocsf = json(fixture.get("/v1/audit/export?format=ocsf&stream=" + stream, auditor));
+        assertThat(csv.body().trim().split("\r?\n")).hasSize(3);
+        assertThat(csv.body()).contains("'=cmd").doesNotContain(",=cmd");
+        String[] ocsf = fixture.get("/v1/audit/export?format=ocsf&stream=" + stream, auditor).body().trim().split("\n");
         assertThat(ocsf).hasSize(2);
-        assertThat(ocsf.get(0).get("class_uid").asInt()).isEqualTo(6005);
-        assertThat(ocsf.get(0).get("query_info").get("query_string").asText()).contains("SELECT");
-        JsonNode array = json(fixture.get("/v1/audit/export?format=json&stream=" + stream, auditor));
-        assertThat(array).hasSize(2);
+        JsonNode first = Json.readTree(ocsf[0], "ocsf");
+        assertThat(first.get("class_uid").asInt()).isEqualTo(6005);
+        assertThat(first.toString()).contains("SELECT * FROM customers");
         assertThat(fixture.get("/v1/audit/export?format=xml", auditor).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void checkpointSignaturesAreCheckedAgainstTheTrustedAgentKeys() throws Exception {
+        String stream = UUID.randomUUID().toString();
+        List<String> events = AuditEvents.chain(stream, 3, "agent:signer", "allow");
+        String head = Json.readTree(events.get(2), "e").get("chain").get("hash").asText();
+        var signer = dev.governed.audit.chain.CheckpointSigner.fromJwk(ServiceFixture.AGENT_AUDIT_KEY);
+        String good = signer.sign(stream, 3, head, java.time.Instant.now()).toJson();
+        String agent = fixture.agent("agent:signer");
+        HttpResponse<String> upload = fixture.post("/v1/audit/events", agent, "application/x-ndjson", AuditEvents.lines(events) + good + "\n");
+        assertThat(json(upload).get("checkpoints").asInt()).isEqualTo(1);
+        assertThat(json(upload).get("invalidSignatures")).isEmpty();
+        JsonNode status = json(fixture.get("/v1/audit/streams/" + stream, fixture.auditor()));
+        assertThat(status.get("lastCheckpoint").get("signature").asText()).isEqualTo("valid");
+        assertThat(status.get("intact").asBoolean()).isTrue();
+
+        // same kid, another key: a forged checkpoint
+        var forger = dev.governed.audit.chain.CheckpointSigner.fromJwk(new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).keyID("agent-audit-1").generate());
+        String forgedStream = UUID.randomUUID().toString();
+        List<String> forgedEvents = AuditEvents.chain(forgedStream, 2, "agent:signer", "allow");
+        String forgedHead = Json.readTree(forgedEvents.get(1), "e").get("chain").get("hash").asText();
+        String forged = forger.sign(forgedStream, 2, forgedHead, java.time.Instant.now()).toJson();
+        HttpResponse<String> bad = fixture.post("/v1/audit/events", agent, "application/x-ndjson", AuditEvents.lines(forgedEvents) + forged + "\n");
+        assertThat(json(bad).get("invalidSignatures").toString()).contains(forgedStream + "#2");
+        JsonNode forgedStatus = json(fixture.get("/v1/audit/streams/" + forgedStream, fixture.auditor()));
+        assertThat(forgedStatus.get("lastCheckpoint").get("signature").asText()).isEqualTo("invalid");
+        assertThat(forgedStatus.get("intact").asBoolean()).isFalse();
     }
 
     @Test

@@ -35,6 +35,14 @@ class AuthenticationTest {
     }
 
     @Test
+    void responsesAreNotCachedOrSniffedByDefault() {
+        HttpResponse<String> response = fixture.get("/v1/audit/streams", fixture.auditor());
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(fixture.get("/v1/keys", null).headers().firstValue("Cache-Control")).hasValue("public, max-age=300");
+    }
+
+    @Test
     void apiCallWithoutTokenIsRefusedWith401() {
         HttpResponse<String> response = fixture.get("/v1/audit/streams", null);
         assertThat(response.statusCode()).isEqualTo(401);
@@ -73,6 +81,52 @@ class AuthenticationTest {
         assertThat(agent.statusCode()).isEqualTo(403);
         assertThat(agent.body()).contains("auditor").contains("governed-auditors");
         assertThat(fixture.get("/v1/audit/streams", fixture.auditor()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void everyEndpointButTheFourPublicOnesRefusesACallWithoutAValidToken() {
+        java.util.Set<String> open = java.util.Set.of("/v1/health", "/v1/ready", "/v1/openapi.json", "/v1/keys");
+        assertThat(fixture.service.routes()).hasSizeGreaterThan(20);
+        for (var route : fixture.service.routes()) {
+            String path = route.path().replaceAll("\\{[^}]+}", "1");
+            for (String token : new String[] {null, fixture.idp.attack().expired()}) {
+                var request = fixture.request(path, token).header("Content-Type", "application/json")
+                        .method(route.method().toUpperCase(java.util.Locale.ROOT), java.net.http.HttpRequest.BodyPublishers.ofString("{}"))
+                        .build();
+                int status = ServiceFixture.send(request).statusCode();
+                if (open.contains(route.path())) {
+                    assertThat(status).as(route.toString()).isEqualTo(200);
+                } else {
+                    assertThat(status).as(route + " with " + (token == null ? "no token" : "an expired token")).isEqualTo(401);
+                }
+            }
+        }
+    }
+
+    @Test
+    void administrativeEndpointsRefuseRolesThatDoNotGrantThem() {
+        String[][] adminOnly = {{"POST", "/v1/policies"}, {"POST", "/v1/policies/1/activate"}, {"POST", "/v1/policies/rollback"},
+                {"PUT", "/v1/connections/x"}, {"DELETE", "/v1/connections/x"}};
+        String[][] readers = {{"GET", "/v1/policies"}, {"GET", "/v1/policies/active"}, {"GET", "/v1/policies/1"}, {"GET", "/v1/audit/events"},
+                {"GET", "/v1/audit/export"}, {"GET", "/v1/audit/streams"}, {"GET", "/v1/audit/streams/x"}, {"GET", "/v1/connections"}};
+        String agent = fixture.agent("agent:probe", "support-agents");
+        String approver = fixture.approver("dba");
+        String auditor = fixture.auditor();
+        for (String[] each : adminOnly) {
+            for (String token : new String[] {agent, approver, auditor}) {
+                assertThat(call(each, token)).as(each[0] + " " + each[1]).isEqualTo(403);
+            }
+        }
+        for (String[] each : readers) {
+            assertThat(call(each, agent)).as(each[0] + " " + each[1]).isEqualTo(403);
+            assertThat(call(each, approver)).as(each[0] + " " + each[1]).isEqualTo(403);
+        }
+    }
+
+    private static int call(String[] route, String token) {
+        var request = fixture.request(route[1], token).header("Content-Type", "application/json")
+                .method(route[0], java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build();
+        return ServiceFixture.send(request).statusCode();
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -157,6 +158,9 @@ abstract class PolicyApiContract {
         assertThat(list.get("versions")).hasSize(2);
         assertThat(fixture.get("/v1/policies/8", fixture.auditor()).body()).contains("version: 8");
         assertThat(fixture.postJson("/v1/policies/99/activate", admin, "").statusCode()).isEqualTo(404);
+        HttpResponse<String> again = fixture.postJson("/v1/policies/rollback", admin, "");
+        assertThat(again.statusCode()).as("nothing was active before 7: a rollback walks back, it does not toggle").isEqualTo(409);
+        assertThat(json(fixture.get("/v1/policies", fixture.auditor())).get("active").asLong()).isEqualTo(7);
     }
 
     @Test
@@ -189,6 +193,21 @@ abstract class PolicyApiContract {
         assertThat(events.findValuesAsText("subject")).contains("alice-admin", "dave-dba");
         JsonNode status = json(fixture.get("/v1/audit/streams/" + fixture.service.auditStream(), fixture.auditor()));
         assertThat(status.get("intact").asBoolean()).isTrue();
+        assertThat(status.get("lastCheckpoint").get("signature").asText()).isEqualTo("valid");
+    }
+
+    @Test
+    @Order(10)
+    void exportedAdminTrailVerifiesWithTheServiceKeyAndNotWithAnother(@TempDir Path exportDir) throws Exception {
+        HttpResponse<String> export = fixture.get("/v1/audit/export?format=jsonl&stream=" + fixture.service.auditStream(), fixture.auditor());
+        Path file = java.nio.file.Files.writeString(exportDir.resolve("admin.jsonl"), export.body());
+        JWKSet keys = JWKSet.parse(fixture.get("/v1/keys", null).body());
+        var result = dev.governed.audit.verify.AuditVerifier.trusting(keys).verify(file);
+        assertThat(result.intact()).as(result.summary()).isTrue();
+        assertThat(result.checkpointsSigned()).isPositive();
+        JWKSet stranger = new JWKSet(new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+                .keyID(keys.getKeys().get(0).getKeyID()).generate().toPublicJWK());
+        assertThat(dev.governed.audit.verify.AuditVerifier.trusting(stranger).verify(file).intact()).isFalse();
     }
 
     /** Activations reach an instance within its active-policy cache TTL (1 s by default). */

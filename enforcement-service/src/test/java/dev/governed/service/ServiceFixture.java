@@ -26,6 +26,21 @@ public final class ServiceFixture implements AutoCloseable {
         }
     }
 
+    /** The key test agents sign audit checkpoints with; every fixture's service trusts its public half. */
+    public static final com.nimbusds.jose.jwk.ECKey AGENT_AUDIT_KEY;
+    private static final Path AGENT_AUDIT_KEYS_FILE;
+
+    static {
+        try {
+            AGENT_AUDIT_KEY = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("agent-audit-1").generate();
+            AGENT_AUDIT_KEYS_FILE = java.nio.file.Files.createTempFile("agent-audit-keys", ".json");
+            AGENT_AUDIT_KEYS_FILE.toFile().deleteOnExit();
+            java.nio.file.Files.writeString(AGENT_AUDIT_KEYS_FILE, new com.nimbusds.jose.jwk.JWKSet(AGENT_AUDIT_KEY.toPublicJWK()).toString());
+        } catch (com.nimbusds.jose.JOSEException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public final TestIdentityProvider idp;
     public final GovernedService service;
     private final boolean ownsIdp;
@@ -57,6 +72,7 @@ public final class ServiceFixture implements AutoCloseable {
                 .jwks(idp.jwksUri().toString())
                 .audience(idp.audience())
                 .secretKey(SECRET_KEY)
+                .auditKeys(AGENT_AUDIT_KEYS_FILE)
                 .maxWait(Duration.ofSeconds(10));
         customise.accept(builder);
         return new ServiceFixture(idp, ownsIdp, GovernedService.start(builder.build()));

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Two service instances on one real PostgreSQL behave as one service: same policy, approvals, audit, keys and profiles. */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class TwoInstancesOnPostgresTest {
     static TestIdentityProvider idp;
     static ServiceFixture a;
@@ -57,6 +58,16 @@ class TwoInstancesOnPostgresTest {
     static void activatePolicyOnA() {
         HttpResponse<String> upload = a.post("/v1/policies?activate=true", a.admin(), "application/yaml", Policies.text("orders-v7.yaml"));
         assertThat(upload.statusCode()).isIn(200, 201);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void firstActivationOnBothInstancesAtOnceSucceedsOnBoth() throws Exception {
+        assertThat(a.post("/v1/policies", a.admin(), "application/yaml", Policies.text("orders-v7.yaml")).statusCode()).isEqualTo(201);
+        CompletableFuture<HttpResponse<String>> onA = CompletableFuture.supplyAsync(() -> a.postJson("/v1/policies/7/activate", a.admin(), ""));
+        CompletableFuture<HttpResponse<String>> onB = CompletableFuture.supplyAsync(() -> b.postJson("/v1/policies/7/activate", b.admin(), ""));
+        assertThat(onA.get().statusCode()).as(onA.get().body()).isEqualTo(200);
+        assertThat(onB.get().statusCode()).as(onB.get().body()).isEqualTo(200);
     }
 
     @Test

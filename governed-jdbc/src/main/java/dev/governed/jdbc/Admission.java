@@ -1,12 +1,17 @@
 package dev.governed.jdbc;
 
 import dev.governed.core.identity.Identity;
+import dev.governed.jdbc.mask.MaskPlan;
 import dev.governed.jdbc.sql.StatementAnalysis;
 import dev.governed.policy.Decision;
 import dev.governed.policy.SqlStatementFacts;
 import java.util.List;
 
-/** An allowed statement on its way to the database, with what its audit event needs. */
+/**
+ * An allowed statement on its way to the database, with what its audit event needs.
+ *
+ * @param masks how its result set is masked for this caller; {@link MaskPlan#NONE} when no mask applies
+ */
 record Admission(
         String sql,
         StatementAnalysis analysis,
@@ -14,4 +19,5 @@ record Admission(
         Identity identity,
         Decision decision,
         String connectionId,
-        long startNanos) {}
+        long startNanos,
+        MaskPlan masks) {}

@@ -21,6 +21,9 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
         this.callable = callable;
     }
 
+    /** Throws when OUT parameter values may not be read: they cannot be traced to masked columns. */
+    abstract void outParameter() throws SQLException;
+
     @Override
     public void registerOutParameter(int parameterIndex, int sqlType) throws SQLException {
         callable.registerOutParameter(parameterIndex, sqlType);
@@ -38,66 +41,79 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public String getString(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getString(parameterIndex);
     }
 
     @Override
     public boolean getBoolean(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getBoolean(parameterIndex);
     }
 
     @Override
     public byte getByte(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getByte(parameterIndex);
     }
 
     @Override
     public short getShort(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getShort(parameterIndex);
     }
 
     @Override
     public int getInt(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getInt(parameterIndex);
     }
 
     @Override
     public long getLong(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getLong(parameterIndex);
     }
 
     @Override
     public float getFloat(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getFloat(parameterIndex);
     }
 
     @Override
     public double getDouble(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getDouble(parameterIndex);
     }
 
     @Override
     public BigDecimal getBigDecimal(int parameterIndex, int scale) throws SQLException {
+        outParameter();
         return callable.getBigDecimal(parameterIndex, scale);
     }
 
     @Override
     public byte[] getBytes(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getBytes(parameterIndex);
     }
 
     @Override
     public java.sql.Date getDate(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getDate(parameterIndex);
     }
 
     @Override
     public java.sql.Time getTime(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getTime(parameterIndex);
     }
 
     @Override
     public java.sql.Timestamp getTimestamp(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getTimestamp(parameterIndex);
     }
 
@@ -106,6 +122,7 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public BigDecimal getBigDecimal(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getBigDecimal(parameterIndex);
     }
 
@@ -114,36 +131,43 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public Ref getRef(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getRef(parameterIndex);
     }
 
     @Override
     public Blob getBlob(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getBlob(parameterIndex);
     }
 
     @Override
     public Clob getClob(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getClob(parameterIndex);
     }
 
     @Override
     public Array getArray(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getArray(parameterIndex);
     }
 
     @Override
     public java.sql.Date getDate(int parameterIndex, Calendar cal) throws SQLException {
+        outParameter();
         return callable.getDate(parameterIndex, cal);
     }
 
     @Override
     public java.sql.Time getTime(int parameterIndex, Calendar cal) throws SQLException {
+        outParameter();
         return callable.getTime(parameterIndex, cal);
     }
 
     @Override
     public java.sql.Timestamp getTimestamp(int parameterIndex, Calendar cal) throws SQLException {
+        outParameter();
         return callable.getTimestamp(parameterIndex, cal);
     }
 
@@ -169,6 +193,7 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public java.net.URL getURL(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getURL(parameterIndex);
     }
 
@@ -299,61 +324,73 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public String getString(String parameterName) throws SQLException {
+        outParameter();
         return callable.getString(parameterName);
     }
 
     @Override
     public boolean getBoolean(String parameterName) throws SQLException {
+        outParameter();
         return callable.getBoolean(parameterName);
     }
 
     @Override
     public byte getByte(String parameterName) throws SQLException {
+        outParameter();
         return callable.getByte(parameterName);
     }
 
     @Override
     public short getShort(String parameterName) throws SQLException {
+        outParameter();
         return callable.getShort(parameterName);
     }
 
     @Override
     public int getInt(String parameterName) throws SQLException {
+        outParameter();
         return callable.getInt(parameterName);
     }
 
     @Override
     public long getLong(String parameterName) throws SQLException {
+        outParameter();
         return callable.getLong(parameterName);
     }
 
     @Override
     public float getFloat(String parameterName) throws SQLException {
+        outParameter();
         return callable.getFloat(parameterName);
     }
 
     @Override
     public double getDouble(String parameterName) throws SQLException {
+        outParameter();
         return callable.getDouble(parameterName);
     }
 
     @Override
     public byte[] getBytes(String parameterName) throws SQLException {
+        outParameter();
         return callable.getBytes(parameterName);
     }
 
     @Override
     public java.sql.Date getDate(String parameterName) throws SQLException {
+        outParameter();
         return callable.getDate(parameterName);
     }
 
     @Override
     public java.sql.Time getTime(String parameterName) throws SQLException {
+        outParameter();
         return callable.getTime(parameterName);
     }
 
     @Override
     public java.sql.Timestamp getTimestamp(String parameterName) throws SQLException {
+        outParameter();
         return callable.getTimestamp(parameterName);
     }
 
@@ -362,6 +399,7 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public BigDecimal getBigDecimal(String parameterName) throws SQLException {
+        outParameter();
         return callable.getBigDecimal(parameterName);
     }
 
@@ -370,51 +408,61 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public Ref getRef(String parameterName) throws SQLException {
+        outParameter();
         return callable.getRef(parameterName);
     }
 
     @Override
     public Blob getBlob(String parameterName) throws SQLException {
+        outParameter();
         return callable.getBlob(parameterName);
     }
 
     @Override
     public Clob getClob(String parameterName) throws SQLException {
+        outParameter();
         return callable.getClob(parameterName);
     }
 
     @Override
     public Array getArray(String parameterName) throws SQLException {
+        outParameter();
         return callable.getArray(parameterName);
     }
 
     @Override
     public java.sql.Date getDate(String parameterName, Calendar cal) throws SQLException {
+        outParameter();
         return callable.getDate(parameterName, cal);
     }
 
     @Override
     public java.sql.Time getTime(String parameterName, Calendar cal) throws SQLException {
+        outParameter();
         return callable.getTime(parameterName, cal);
     }
 
     @Override
     public java.sql.Timestamp getTimestamp(String parameterName, Calendar cal) throws SQLException {
+        outParameter();
         return callable.getTimestamp(parameterName, cal);
     }
 
     @Override
     public java.net.URL getURL(String parameterName) throws SQLException {
+        outParameter();
         return callable.getURL(parameterName);
     }
 
     @Override
     public RowId getRowId(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getRowId(parameterIndex);
     }
 
     @Override
     public RowId getRowId(String parameterName) throws SQLException {
+        outParameter();
         return callable.getRowId(parameterName);
     }
 
@@ -455,11 +503,13 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public NClob getNClob(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getNClob(parameterIndex);
     }
 
     @Override
     public NClob getNClob(String parameterName) throws SQLException {
+        outParameter();
         return callable.getNClob(parameterName);
     }
 
@@ -470,41 +520,49 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public SQLXML getSQLXML(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getSQLXML(parameterIndex);
     }
 
     @Override
     public SQLXML getSQLXML(String parameterName) throws SQLException {
+        outParameter();
         return callable.getSQLXML(parameterName);
     }
 
     @Override
     public String getNString(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getNString(parameterIndex);
     }
 
     @Override
     public String getNString(String parameterName) throws SQLException {
+        outParameter();
         return callable.getNString(parameterName);
     }
 
     @Override
     public java.io.Reader getNCharacterStream(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getNCharacterStream(parameterIndex);
     }
 
     @Override
     public java.io.Reader getNCharacterStream(String parameterName) throws SQLException {
+        outParameter();
         return callable.getNCharacterStream(parameterName);
     }
 
     @Override
     public java.io.Reader getCharacterStream(int parameterIndex) throws SQLException {
+        outParameter();
         return callable.getCharacterStream(parameterIndex);
     }
 
     @Override
     public java.io.Reader getCharacterStream(String parameterName) throws SQLException {
+        outParameter();
         return callable.getCharacterStream(parameterName);
     }
 

@@ -2,9 +2,11 @@ package dev.governed.jdbc;
 
 import dev.governed.audit.AuditEvent;
 import dev.governed.audit.AuditException;
-import dev.governed.core.EventIds;
+import dev.governed.audit.AuditIds;
 import dev.governed.core.identity.Identity;
 import dev.governed.core.identity.InvalidTokenException;
+import dev.governed.jdbc.mask.MaskDeniedException;
+import dev.governed.jdbc.mask.MaskPlan;
 import dev.governed.jdbc.sql.AnalysedStatement;
 import dev.governed.jdbc.sql.StatementAnalysis;
 import dev.governed.policy.Decision;
@@ -29,6 +31,7 @@ final class Enforcer {
     static final String AUDIT_UNAVAILABLE_STATE = "G0A02";
     private static final String NO_TOKEN_RULE = "authentication";
     private static final String UNANALYSABLE_RULE = "unanalysable";
+    static final String MASKING_RULE = "masking";
 
     private final Governance governance;
 
@@ -42,9 +45,8 @@ final class Enforcer {
         long start = System.nanoTime();
         if (!analysis.isAnalysable()) {
             Identity identity = identityOrNull(connection);
-            String message = "Governed denied this statement: it could not be analysed (" + analysis.unanalysableReason()
-                    + "), and Governed does not run SQL it cannot fully understand. Rewrite it in plain SQL"
-                    + " or ask an administrator to run it.";
+            String message = "Governed denied this statement: it could not be analysed: "
+                    + analysis.unanalysableReason() + ".";
             refuse(sql, analysis, facts, identity, connection, start, "deny", UNANALYSABLE_RULE, message, null);
             throw new PolicyDeniedException(UNANALYSABLE_RULE, message);
         }
@@ -67,7 +69,8 @@ final class Enforcer {
             throw e;
         }
         if (decision instanceof Decision.Allow) {
-            return new Admission(sql, analysis, facts, identity, decision, connection.id(), start);
+            MaskPlan masks = masks(sql, analysis, caller, connection, start, facts, decision);
+            return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks);
         }
         String message = decision instanceof Decision.Approve
                 ? "Governed denied this statement: rule '" + decision.ruleId() + "' requires approval ("
@@ -89,6 +92,51 @@ final class Enforcer {
             return;
         }
         admit(sql, analysis, facts(analysis, connection.currentSchema()), connection);
+    }
+
+    /**
+     * How the result of an allowed statement is masked for this caller, or a refusal (audited, rule
+     * {@value #MASKING_RULE}) when the statement would reveal a masked column.
+     */
+    private MaskPlan masks(String sql, StatementAnalysis analysis, VerifiedCaller caller, GovernedConnection connection,
+                           long start, List<SqlStatementFacts> facts, Decision decision) throws SQLException {
+        if (changesColumns(analysis)) {
+            governance.masking.invalidate();
+        }
+        Identity identity = caller.identity();
+        String message;
+        try {
+            return governance.masking.plan(sql, analysis.fingerprint(), connection.currentSchema(), identity.caller(),
+                    governance.policy.masks(caller), connection.connection);
+        } catch (PolicyUnavailableException e) {
+            message = e.getMessage();
+        } catch (MaskDeniedException e) {
+            message = "Governed denied this statement: " + e.getMessage();
+        } catch (RuntimeException e) {
+            message = "Governed denied this statement: its masks could not be applied (" + e.getMessage() + ").";
+        }
+        refuse(sql, analysis, facts, identity, connection, start, "deny", MASKING_RULE, message,
+                decision.policyVersion());
+        throw new PolicyDeniedException(MASKING_RULE, message);
+    }
+
+    private static boolean changesColumns(StatementAnalysis analysis) {
+        for (AnalysedStatement each : analysis.statements()) {
+            SqlOperation operation = each.operation();
+            if (operation == SqlOperation.ALTER || operation == SqlOperation.DROP || operation == SqlOperation.CREATE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Records the follow-up event of a masked result set, once it is closed or read to its end:
+     * the statement's own event was recorded before any row was read, so it lists the masked
+     * columns with 0 values; this one carries the rows read and the values masked per column.
+     */
+    void maskedValues(Admission admission, long rows, List<AuditEvent.Masking> masking) throws SQLException {
+        record(event(admission, "ok", rows, null, masking));
     }
 
     /** Records the event of an admitted statement that ran; {@code rows} is null when unknown. */
@@ -141,15 +189,28 @@ final class Enforcer {
             Long policyVersion)
             throws SQLException {
         AuditEvent.DecisionInfo decision = new AuditEvent.DecisionInfo(effect, rule, reason, policyVersion, null);
-        record(event(sql, analysis, facts, identity, connection.id(), decision, start, "denied", null, reason));
+        record(event(sql, analysis, facts, identity, connection.id(), decision, start, "denied", null, reason,
+                List.of()));
     }
 
     private AuditEvent event(Admission admission, String status, Long rows, String error) {
+        List<AuditEvent.Masking> masking = List.of();
+        if (admission.masks().masksRows()) {
+            masking = new ArrayList<>();
+            for (MaskPlan.ColumnMask each : admission.masks().masked()) {
+                masking.add(new AuditEvent.Masking(each.column(), each.strategy(), 0));
+            }
+        }
+        return event(admission, status, rows, error, masking);
+    }
+
+    private AuditEvent event(Admission admission, String status, Long rows, String error,
+                             List<AuditEvent.Masking> masking) {
         Decision decision = admission.decision();
         AuditEvent.DecisionInfo info = new AuditEvent.DecisionInfo(
                 decision.effect().key(), decision.ruleId(), decision.reason(), decision.policyVersion(), null);
         return event(admission.sql(), admission.analysis(), admission.facts(), admission.identity(),
-                admission.connectionId(), info, admission.startNanos(), status, rows, error);
+                admission.connectionId(), info, admission.startNanos(), status, rows, error, masking);
     }
 
     private AuditEvent event(
@@ -162,18 +223,20 @@ final class Enforcer {
             long start,
             String status,
             Long rows,
-            String error) {
+            String error,
+            List<AuditEvent.Masking> masking) {
         Target target = governance.target;
         return new AuditEvent(
-                EventIds.next().toString(),
+                AuditIds.newId(),
                 Instant.now(),
                 null,
                 actor(identity),
                 new AuditEvent.Session(governance.sessionId, connectionId),
                 new AuditEvent.Resource(target.resource(), "jdbc", target.description(), target.environment()),
-                new AuditEvent.Action("sql", operation(facts), sql, analysis.fingerprint(), tables(facts)),
+                new AuditEvent.Action("sql", operation(facts), governance.auditedText.apply(sql), analysis.fingerprint(),
+                        tables(facts)),
                 decision,
-                List.of(),
+                masking,
                 new AuditEvent.Outcome(status, rows, (System.nanoTime() - start) / 1_000, error));
     }
 

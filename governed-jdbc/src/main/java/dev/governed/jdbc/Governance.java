@@ -3,6 +3,8 @@ package dev.governed.jdbc;
 import dev.governed.audit.AuditRecorder;
 import dev.governed.core.identity.TokenSource;
 import dev.governed.core.identity.TokenVerifier;
+import dev.governed.jdbc.mask.MaskConfiguration;
+import dev.governed.jdbc.mask.Masking;
 import dev.governed.jdbc.sql.StatementAnalysis;
 import java.util.UUID;
 import java.util.function.Function;
@@ -14,6 +16,8 @@ import java.util.function.Function;
 final class Governance implements AutoCloseable {
 
     final Function<String, StatementAnalysis> analyzer;
+    /** The statement text an audit event carries: as written, or with its literals replaced by {@code ?}. */
+    final Function<String, String> auditedText;
     final TokenVerifier verifier;
     /** The process's own token source when {@code governed.token.provider} is set; otherwise null. */
     final TokenSource provider;
@@ -23,18 +27,22 @@ final class Governance implements AutoCloseable {
     final boolean allowUnwrap;
     final String sessionId = UUID.randomUUID().toString();
     final Enforcer enforcer;
+    final Masking masking;
     private final AutoCloseable resources;
 
     Governance(
             Function<String, StatementAnalysis> analyzer,
+            Function<String, String> auditedText,
             TokenVerifier verifier,
             TokenSource provider,
             PolicyDecider policy,
             AuditRecorder audit,
             Target target,
             boolean allowUnwrap,
+            MaskConfiguration maskConfiguration,
             AutoCloseable resources) {
         this.analyzer = analyzer;
+        this.auditedText = auditedText;
         this.verifier = verifier;
         this.provider = provider;
         this.policy = policy;
@@ -43,6 +51,7 @@ final class Governance implements AutoCloseable {
         this.allowUnwrap = allowUnwrap;
         this.resources = resources;
         this.enforcer = new Enforcer(this);
+        this.masking = new Masking(maskConfiguration, target.resource(), target.environment());
     }
 
     /** Flushes the audit trail, then releases whatever the configuration opened. */

@@ -11,8 +11,13 @@ import dev.governed.core.identity.TokenProviders;
 import dev.governed.core.identity.TokenVerifier;
 import dev.governed.core.policy.PolicyUnavailable;
 import dev.governed.core.policy.RemotePolicies;
+import dev.governed.jdbc.mask.MaskConfiguration;
 import dev.governed.jdbc.sql.SqlAnalyzer;
+import dev.governed.policy.CompiledPolicy;
+import dev.governed.policy.Decision;
+import dev.governed.policy.MaskRule;
 import dev.governed.policy.PolicyException;
+import dev.governed.policy.SqlRequest;
 import dev.governed.policy.source.PolicySource;
 import dev.governed.policy.source.PolicySources;
 import java.net.URI;
@@ -20,15 +25,20 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /** Builds a datasource's {@link Governance} from its settings, failing at connect with what is wrong. */
 final class GovernanceFactory {
 
     /** One analyser for the JVM: analyses depend on the SQL text only, so every datasource shares the cache. */
     private static final SqlAnalyzer ANALYZER = SqlAnalyzer.builder().build();
+
+    /** {@code true}: audit events carry statements with literals replaced by {@code ?} (values may be personal data). */
+    static final String REDACT_LITERALS = "governed.redactLiterals";
 
     private GovernanceFactory() {}
 
@@ -63,9 +73,12 @@ final class GovernanceFactory {
                     // both closed, in reverse order
                 }
             };
-            return new Governance(ANALYZER::analyze, verifier,
+            Function<String, String> auditedText = settings.flag(REDACT_LITERALS)
+                    ? ANALYZER::normalised : Function.identity();
+            return new Governance(ANALYZER::analyze, auditedText, verifier,
                     provider == null ? null : TokenProviders.asSource(provider), decider, audit, target,
-                    settings.flag(GovernedSettings.ALLOW_UNWRAP), resources);
+                    settings.flag(GovernedSettings.ALLOW_UNWRAP),
+                    MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)), resources);
         } catch (PolicyException | AuditException | IllegalArgumentException | IllegalStateException e) {
             closeQuietly(policySource);
             throw new SQLNonTransientConnectionException(
@@ -89,22 +102,46 @@ final class GovernanceFactory {
     }
 
     private static PolicyDecider localDecider(PolicySource source) {
-        return (request, caller) -> {
-            try {
-                return source.current().evaluate(request);
-            } catch (PolicyException e) {
-                throw new PolicyUnavailableException("Governed has no usable policy from " + source.location()
-                        + ": " + e.getMessage(), e);
+        return new PolicyDecider() {
+            @Override
+            public Decision decide(SqlRequest request, VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy().evaluate(request);
+            }
+
+            @Override
+            public List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy().document().masks();
+            }
+
+            private CompiledPolicy policy() throws PolicyUnavailableException {
+                try {
+                    return source.current();
+                } catch (PolicyException e) {
+                    throw new PolicyUnavailableException("Governed has no usable policy from " + source.location()
+                            + ": " + e.getMessage(), e);
+                }
             }
         };
     }
 
     private static PolicyDecider remoteDecider(RemotePolicies remote) {
-        return (request, caller) -> {
-            try {
-                return remote.policyFor(caller.identity(), caller.token()).evaluate(request);
-            } catch (PolicyUnavailable e) {
-                throw new PolicyUnavailableException("Governed has no usable policy: " + e.getMessage(), e);
+        return new PolicyDecider() {
+            @Override
+            public Decision decide(SqlRequest request, VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy(caller).evaluate(request);
+            }
+
+            @Override
+            public List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy(caller).document().masks();
+            }
+
+            private CompiledPolicy policy(VerifiedCaller caller) throws PolicyUnavailableException {
+                try {
+                    return remote.policyFor(caller.identity(), caller.token());
+                } catch (PolicyUnavailable e) {
+                    throw new PolicyUnavailableException("Governed has no usable policy: " + e.getMessage(), e);
+                }
             }
         };
     }

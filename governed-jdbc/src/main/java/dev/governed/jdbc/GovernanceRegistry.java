@@ -22,7 +22,8 @@ final class GovernanceRegistry {
             GovernedSettings.POLICY_REFRESH, GovernedSettings.POLICY_MAX_STALE, GovernedSettings.POLICY_KEY,
             GovernedSettings.POLICY_CACHE, GovernedSettings.ISSUER,
             GovernedSettings.JWKS, GovernedSettings.AUDIENCE, GovernedSettings.RESOURCE, GovernedSettings.ENVIRONMENT,
-            GovernedSettings.AUDIT, GovernedSettings.ALLOW_UNWRAP, TokenProviders.PROVIDER_SETTING);
+            GovernedSettings.AUDIT, GovernedSettings.ALLOW_UNWRAP, TokenProviders.PROVIDER_SETTING,
+            GovernanceFactory.REDACT_LITERALS);
 
     private final ConcurrentMap<String, Governance> byConfiguration = new ConcurrentHashMap<>();
 

@@ -52,31 +52,52 @@ final class GovernedCallableStatement extends CallableStatementWrapper {
 
     @Override
     public Object getObject(int parameterIndex) throws SQLException {
+        outParameter();
         return Unwrapping.governed(callable.getObject(parameterIndex), this);
     }
 
     @Override
     public Object getObject(int parameterIndex, Map<String, Class<?>> map) throws SQLException {
+        outParameter();
         return Unwrapping.governed(callable.getObject(parameterIndex, map), this);
     }
 
     @Override
     public Object getObject(String parameterName) throws SQLException {
+        outParameter();
         return Unwrapping.governed(callable.getObject(parameterName), this);
     }
 
     @Override
     public Object getObject(String parameterName, Map<String, Class<?>> map) throws SQLException {
+        outParameter();
         return Unwrapping.governed(callable.getObject(parameterName, map), this);
     }
 
     @Override
     public <T> T getObject(int parameterIndex, Class<T> type) throws SQLException {
+        outParameter();
         return type.cast(Unwrapping.governed(callable.getObject(parameterIndex, type), this));
     }
 
     @Override
     public <T> T getObject(String parameterName, Class<T> type) throws SQLException {
+        outParameter();
         return type.cast(Unwrapping.governed(callable.getObject(parameterName, type), this));
+    }
+
+    /**
+     * OUT values cannot be traced to the columns they come from, so a caller with masks in force
+     * reads none (CALL itself is already refused for such callers; this covers drivers that fill
+     * OUT parameters from a query's first row).
+     */
+    @Override
+    void outParameter() throws SQLException {
+        Admission admission = latest();
+        if (admission != null && !admission.masks().active().isEmpty()) {
+            throw new PolicyDeniedException(Enforcer.MASKING_RULE, "Governed refused to read an OUT parameter: masks"
+                    + " apply to you on this datasource, and OUT values cannot be traced to the columns they come"
+                    + " from. Read the values from a query's result set instead.");
+        }
     }
 }

@@ -12,6 +12,7 @@ final class GovernedConnections {
     static GovernedConnection open(Connection raw, Governance governance, GovernedSettings settings)
             throws SQLException {
         try {
+            DialectGuard.check(raw);
             CallerIdentity identities = CallerIdentity.from(settings, governance.verifier, governance.provider);
             failFastOnConfiguredToken(identities);
             return new GovernedConnection(raw, governance, identities);

@@ -22,6 +22,8 @@ class GovernedStatement extends StatementWrapper {
     final GovernedConnection owner;
     final Governance governance;
     private final List<String> batch = new ArrayList<>();
+    /** The admission of the latest execution: its mask plan governs the result sets it produces. */
+    private Admission latest;
 
     GovernedStatement(Statement statement, GovernedConnection owner, Governance governance) {
         super(statement);
@@ -149,14 +151,24 @@ class GovernedStatement extends StatementWrapper {
         return counts;
     }
 
+    /** The admission of the latest execution, or null before the first. */
+    final Admission latest() {
+        return latest;
+    }
+
     @Override
     public Connection getConnection() {
         return owner;
     }
 
     @Override
-    ResultSet wrap(ResultSet resultSet) {
-        return resultSet == null ? null : new GovernedResultSet(resultSet, this);
+    ResultSet wrap(ResultSet resultSet) throws SQLException {
+        return resultSet == null ? null : MaskedResults.wrap(resultSet, this, latest);
+    }
+
+    @Override
+    public ResultSet getGeneratedKeys() throws SQLException {
+        return MaskedResults.generatedKeys(statement.getGeneratedKeys(), this, latest);
     }
 
     @Override
@@ -177,12 +189,14 @@ class GovernedStatement extends StatementWrapper {
 
     /** Runs one admitted call and audits its outcome; the event is recorded before the result is returned. */
     final <T> T run(Admission admission, SqlCall<T> call, Function<T, Long> rows) throws SQLException {
+        latest = admission;
         T result;
         try {
             result = call.call();
         } catch (SQLException e) {
-            governance.enforcer.failed(admission, e);
-            throw e;
+            SQLException shown = MaskedResults.scrub(admission, e);
+            governance.enforcer.failed(admission, shown);
+            throw shown;
         } catch (RuntimeException e) {
             governance.enforcer.failed(admission, new SQLException(e.toString(), e));
             throw e;
@@ -242,6 +256,7 @@ class GovernedStatement extends StatementWrapper {
         } finally {
             batch.clear();
         }
+        latest = result.isEmpty() ? null : result.get(result.size() - 1);
         return result;
     }
 

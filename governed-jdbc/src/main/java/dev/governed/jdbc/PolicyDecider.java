@@ -1,13 +1,17 @@
 package dev.governed.jdbc;
 
 import dev.governed.policy.Decision;
+import dev.governed.policy.MaskRule;
 import dev.governed.policy.SqlRequest;
+import java.util.List;
 
 /**
  * Decides on a request with the policy in force for its caller; a seam between
  * enforcement and where policies come from (a file, or the enforcement service).
  */
-@FunctionalInterface
 interface PolicyDecider {
     Decision decide(SqlRequest request, VerifiedCaller caller) throws PolicyUnavailableException;
+
+    /** The masks of the policy in force for this caller (the one {@link #decide} used). */
+    List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException;
 }

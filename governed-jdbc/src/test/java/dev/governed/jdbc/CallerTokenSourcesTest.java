@@ -17,7 +17,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Base64;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -33,10 +32,7 @@ class CallerTokenSourcesTest {
     @BeforeEach
     void setUp() throws SQLException {
         fixture = new GovernedFixture();
-        rawUrl = "jdbc:h2:mem:" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
-        try (Connection raw = GovernedFixture.raw(rawUrl)) {
-            GovernedFixture.createSchema(raw);
-        }
+        rawUrl = GovernedFixture.newH2Database();
     }
 
     @AfterEach

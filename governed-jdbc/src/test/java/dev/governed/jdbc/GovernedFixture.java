@@ -107,6 +107,15 @@ final class GovernedFixture implements AutoCloseable {
         }
     }
 
+    /** A fresh in-memory H2 database with the test schema; returns its raw URL. */
+    static String newH2Database() throws SQLException {
+        String url = "jdbc:h2:mem:" + java.util.UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
+        try (Connection raw = raw(url)) {
+            createSchema(raw);
+        }
+        return url;
+    }
+
     static Connection raw(String url) throws SQLException {
         return DriverManager.getConnection(url, "sa", "");
     }

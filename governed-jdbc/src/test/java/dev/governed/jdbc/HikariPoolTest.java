@@ -13,7 +13,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -30,10 +29,7 @@ class HikariPoolTest {
     @BeforeEach
     void setUp() throws SQLException {
         fixture = new GovernedFixture();
-        rawUrl = "jdbc:h2:mem:" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
-        try (Connection raw = GovernedFixture.raw(rawUrl)) {
-            GovernedFixture.createSchema(raw);
-        }
+        rawUrl = GovernedFixture.newH2Database();
     }
 
     @AfterEach

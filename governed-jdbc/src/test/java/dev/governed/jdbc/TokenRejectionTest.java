@@ -10,7 +10,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -29,10 +28,7 @@ class TokenRejectionTest {
     @BeforeEach
     void setUp() throws SQLException {
         fixture = new GovernedFixture();
-        rawUrl = "jdbc:h2:mem:" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
-        try (Connection raw = GovernedFixture.raw(rawUrl)) {
-            GovernedFixture.createSchema(raw);
-        }
+        rawUrl = GovernedFixture.newH2Database();
     }
 
     @AfterEach

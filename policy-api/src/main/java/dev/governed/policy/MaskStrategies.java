@@ -16,6 +16,7 @@ import java.util.Set;
  *   <li>{@code hash}: optional {@code length} (8–64 hex characters)</li>
  *   <li>{@code null}, {@code email}: no options</li>
  *   <li>{@code regex}: required {@code pattern} (a Java regular expression) and {@code replacement}</li>
+ *   <li>{@code year-only}: no options (dates keep their year only)</li>
  * </ul>
  */
 public final class MaskStrategies {
@@ -36,6 +37,7 @@ public final class MaskStrategies {
         OPTIONS.put("null", List.of());
         OPTIONS.put("email", List.of());
         OPTIONS.put("regex", List.of(new Option("pattern", Type.REGEX, true), new Option("replacement", Type.STRING, true)));
+        OPTIONS.put("year-only", List.of());
     }
 
     private MaskStrategies() {

@@ -21,7 +21,11 @@ public final class HashChain {
 
     public static final String GENESIS = "0".repeat(64);
 
+    private static final HexFormat HEX = HexFormat.of();
+
     private final String stream;
+    private final EventEncoder encoder = new EventEncoder();
+    private final MessageDigest digest = sha256();
     private long seq;
     private String head;
 
@@ -36,6 +40,21 @@ public final class HashChain {
     public Linked append(AuditEvent event) {
         event = AuditJson.atMicros(event);
         long nextSeq = seq + 1;
+        if (!EventEncoder.fits(event) || nextSeq > 9007199254740991L) {
+            return appendThroughTree(event, nextSeq);
+        }
+        // one hand-written pass for the hash; the line is copied together from it; no tree, no per-event digest
+        encoder.canonical(event, stream, nextSeq, head);
+        digest.update(encoder.buffer(), 0, encoder.length());
+        String hash = HEX.formatHex(digest.digest());
+        AuditEvent linked = event.withChain(new AuditEvent.Chain(stream, nextSeq, head, hash));
+        seq = nextSeq;
+        head = hash;
+        return new Linked(linked, encoder.chainedLine(event, hash));
+    }
+
+    // integers beyond 2^53 take JCS's double form, which only the tree path writes
+    private Linked appendThroughTree(AuditEvent event, long nextSeq) {
         ObjectNode tree = AuditJson.toTree(event.withChain(new AuditEvent.Chain(stream, nextSeq, head, null)));
         ObjectNode chain = (ObjectNode) tree.get("chain");
         chain.remove("hash");
@@ -81,8 +100,12 @@ public final class HashChain {
     }
 
     static String sha256Hex(byte[] bytes) {
+        return HEX.formatHex(sha256().digest(bytes));
+    }
+
+    private static MessageDigest sha256() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }

@@ -66,11 +66,11 @@ final class AppendFile {
     }
 
     /** Appends with one write (so no line is split), rotating first if the file reached {@code maxSize}. */
-    synchronized void append(byte[] content, long maxSize) throws IOException {
-        if (channel.size() >= maxSize) {
+    synchronized void append(byte[] content, int length, long maxSize) throws IOException {
+        if (maxSize != Long.MAX_VALUE && channel.size() >= maxSize) {
             rotate();
         }
-        ByteBuffer bytes = ByteBuffer.wrap(content);
+        ByteBuffer bytes = ByteBuffer.wrap(content, 0, length);
         while (bytes.hasRemaining()) {
             channel.write(bytes);
         }

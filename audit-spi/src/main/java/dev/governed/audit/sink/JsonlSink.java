@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.governed.audit.AuditException;
 import dev.governed.audit.AuditJson;
 import dev.governed.audit.chain.Checkpoint;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,7 +32,7 @@ public final class JsonlSink implements AuditSink {
     private final Path file;
     private final boolean fsync;
     private final long maxSize;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(64 * 1024);
+    private byte[] buffer = new byte[64 * 1024]; // reused: the writer thread is the only caller
     private AppendFile target;
 
     private JsonlSink(Path file, boolean fsync, long maxSize) throws IOException {
@@ -60,12 +60,17 @@ public final class JsonlSink implements AuditSink {
         if (target == null) {
             throw new IOException("audit file " + file + " is closed");
         }
-        buffer.reset();
+        int length = 0;
         for (AuditEntry each : batch) {
-            buffer.write(each.json().getBytes(StandardCharsets.UTF_8));
-            buffer.write('\n');
+            byte[] line = each.json().getBytes(StandardCharsets.UTF_8);
+            if (length + line.length + 1 > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + line.length + 1));
+            }
+            System.arraycopy(line, 0, buffer, length, line.length);
+            length += line.length;
+            buffer[length++] = '\n';
         }
-        target.append(buffer.toByteArray(), maxSize);
+        target.append(buffer, length, maxSize);
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.governed.service.audit;
 
 import dev.governed.audit.AuditEvent;
 import dev.governed.audit.AuditIds;
+import dev.governed.audit.chain.Checkpoint;
+import dev.governed.audit.chain.CheckpointSigner;
 import dev.governed.audit.chain.HashChain;
 import dev.governed.core.identity.Identity;
 import dev.governed.service.auth.Principal;
@@ -12,7 +14,8 @@ import java.util.UUID;
 /**
  * Audits the service's own administrative actions (policy uploads and activations, approval decisions,
  * connection profile changes and credential releases, refused attempts) as contract audit events in
- * one hash-chained stream per service instance, stored with everything else.
+ * one hash-chained stream per service instance, stored with everything else, each followed by a checkpoint
+ * signed with the service key (published at {@code /v1/keys}).
  */
 public final class AdminAudit {
     public static final String RESOURCE = "governed-service";
@@ -22,8 +25,12 @@ public final class AdminAudit {
     private final String instance;
     private final HashChain chain;
 
-    public AdminAudit(AuditStore store, Clock clock) {
+    private final CheckpointSigner signer;
+
+    /** {@code signer} signs a checkpoint after every event, so the admin trail verifies against /v1/keys. */
+    public AdminAudit(AuditStore store, Clock clock, CheckpointSigner signer) {
         this.store = store;
+        this.signer = signer;
         this.clock = clock;
         this.instance = UUID.randomUUID().toString();
         this.chain = new HashChain(instance, null);
@@ -60,6 +67,8 @@ public final class AdminAudit {
                 List.of(),
                 new AuditEvent.Outcome(status, null, 0, error));
         HashChain.Linked linked = chain.append(event);
-        store.ingest(List.of(new IncomingEvent(linked.event(), linked.json(), true)), List.of(), "service:" + instance);
+        Checkpoint checkpoint = signer.sign(instance, chain.seq(), chain.head(), clock.instant());
+        store.ingest(List.of(new IncomingEvent(linked.event(), linked.json(), true)), List.of(new AuditStore.CheckedCheckpoint(checkpoint, CheckpointSignatures.VALID)),
+                "service:" + instance);
     }
 }

@@ -13,6 +13,7 @@ import dev.governed.service.web.Json;
 import dev.governed.service.web.Responses;
 import dev.governed.service.web.RouteTable;
 import io.javalin.http.Context;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -37,8 +38,11 @@ public final class AuditRoutes {
     private final Authenticator auth;
     private final ServiceConfig config;
 
-    public AuditRoutes(AuditStore store, Authenticator auth, ServiceConfig config) {
+    private final CheckpointSignatures signatures;
+
+    public AuditRoutes(AuditStore store, CheckpointSignatures signatures, Authenticator auth, ServiceConfig config) {
         this.store = store;
+        this.signatures = signatures;
         this.auth = auth;
         this.config = config;
     }
@@ -71,7 +75,9 @@ public final class AuditRoutes {
             throw ApiException.forbidden("stream(s) " + foreign + " hold events uploaded by another identity; '" + caller.subject()
                     + "' may only add to streams it writes");
         }
-        IngestResult result = store.ingest(batch.events(), batch.checkpoints(), uploader);
+        List<AuditStore.CheckedCheckpoint> checkpoints = batch.checkpoints().stream()
+                .map(c -> new AuditStore.CheckedCheckpoint(c, signatures.check(c))).toList();
+        IngestResult result = store.ingest(batch.events(), checkpoints, uploader);
         ObjectNode body = Json.mapper().valueToTree(result);
         Responses.json(ctx, result.conflicts().isEmpty() ? 200 : 409, body);
     }
@@ -91,23 +97,22 @@ public final class AuditRoutes {
 
     private void export(Context ctx) {
         auth.require(ctx, Role.AUDITOR, Role.ADMIN);
-        AuditExport.Format format;
+        AuditExport export;
         try {
-            format = AuditExport.Format.parse(ctx.queryParamAsClass("format", String.class).getOrDefault("json"));
+            export = AuditExport.of(ctx.queryParamAsClass("format", String.class).getOrDefault("json"));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
         AuditFilter filter = filter(ctx);
         try {
-            // Streamed page by page: the response is committed first so its type cannot be replaced afterwards.
+            // Streamed: the response is committed first so its type cannot be replaced afterwards.
             ctx.res().setStatus(200);
-            ctx.res().setContentType(format.contentType() + "; charset=utf-8");
+            ctx.res().setContentType(export.contentType() + "; charset=utf-8");
             ctx.res().flushBuffer();
-            Writer out = new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8);
-            AuditExport export = new AuditExport(format, out);
-            export.begin();
-            store.forEach(filter, export::add);
-            export.end();
+            Writer out = new BufferedWriter(new OutputStreamWriter(ctx.res().getOutputStream(), StandardCharsets.UTF_8));
+            // Whole streams with their checkpoints verify, signatures included, with `governed audit verify`.
+            export.write(store, filter, export.carriesCheckpoints() && wholeStreams(filter), out);
+            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -130,6 +135,11 @@ public final class AuditRoutes {
             throw ApiException.notFound("no audit events of stream '" + ctx.pathParam("stream") + "' are stored");
         }
         Responses.json(ctx, status);
+    }
+
+    private static boolean wholeStreams(AuditFilter f) {
+        return f.subject() == null && f.resource() == null && f.decision() == null && f.kind() == null && f.session() == null
+                && f.from() == null && f.to() == null;
     }
 
     private static AuditFilter filter(Context ctx) {

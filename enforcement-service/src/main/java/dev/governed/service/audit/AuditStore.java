@@ -66,7 +66,10 @@ public final class AuditStore {
         });
     }
 
-    public IngestResult ingest(List<IncomingEvent> events, List<Checkpoint> checkpoints, String receivedBy) {
+    /** A checkpoint and what its signature check found ({@link CheckpointSignatures}). */
+    public record CheckedCheckpoint(Checkpoint checkpoint, String signature) {}
+
+    public IngestResult ingest(List<IncomingEvent> events, List<CheckedCheckpoint> checkpoints, String receivedBy) {
         Map<String, IncomingEvent> byId = new LinkedHashMap<>();
         List<String> conflicts = new ArrayList<>();
         int duplicates = 0;
@@ -96,7 +99,9 @@ public final class AuditStore {
         duplicates += outcome[1];
         int storedCheckpoints = storeCheckpoints(checkpoints);
         List<String> invalid = fresh.stream().filter(e -> !e.hashValid()).map(e -> e.event().id()).toList();
-        return new IngestResult(outcome[0], duplicates, conflicts, invalid, gaps(fresh), storedCheckpoints);
+        List<String> badSignatures = checkpoints.stream().filter(c -> CheckpointSignatures.INVALID.equals(c.signature()))
+                .map(c -> c.checkpoint().stream() + "#" + c.checkpoint().seq()).toList();
+        return new IngestResult(outcome[0], duplicates, conflicts, invalid, gaps(fresh), storedCheckpoints, badSignatures);
     }
 
     private Map<String, String> existing(java.util.Collection<String> ids) {
@@ -206,18 +211,20 @@ public final class AuditStore {
         statement.setString(15, session != null && session.length() <= 64 ? session : null);
     }
 
-    private int storeCheckpoints(List<Checkpoint> checkpoints) {
+    private int storeCheckpoints(List<CheckedCheckpoint> checkpoints) {
         int result = 0;
         long now = Times.micros(clock.instant());
-        for (Checkpoint each : checkpoints) {
+        for (CheckedCheckpoint checked : checkpoints) {
+            Checkpoint each = checked.checkpoint();
             boolean inserted = database.read(connection -> {
                 try (PreparedStatement statement = connection.prepareStatement(
-                        "INSERT INTO audit_checkpoints (stream, seq, head, body, received_at) VALUES (?,?,?,?,?)")) {
+                        "INSERT INTO audit_checkpoints (stream, seq, head, body, received_at, signature) VALUES (?,?,?,?,?,?)")) {
                     statement.setString(1, each.stream());
                     statement.setLong(2, each.seq());
                     statement.setString(3, each.head());
                     statement.setString(4, each.toJson());
                     statement.setLong(5, now);
+                    statement.setString(6, checked.signature());
                     statement.executeUpdate();
                     return true;
                 } catch (SQLException e) {
@@ -332,6 +339,25 @@ public final class AuditStore {
         }
     }
 
+    /** Stored checkpoint lines, of one stream or of all (null), in stream and seq order. */
+    public void forEachCheckpoint(String stream, Consumer<String> each) {
+        database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT body FROM audit_checkpoints"
+                    + (stream == null ? "" : " WHERE stream = ?") + " ORDER BY stream, seq")) {
+                if (stream != null) {
+                    statement.setString(1, stream);
+                }
+                statement.setFetchSize(1000);
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        each.accept(rows.getString(1));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
     /** Streams known to the store with their event counts. */
     public Map<String, Long> streams() {
         return database.read(connection -> {
@@ -402,21 +428,21 @@ public final class AuditStore {
         }
         ChainStatus.Checkpoint checkpoint = lastCheckpoint(connection, stream);
         boolean intact = count > 0 && missing.isEmpty() && broken.isEmpty() && invalid.isEmpty() && forks.isEmpty()
-                && (checkpoint == null || checkpoint.matches());
+                && (checkpoint == null || (checkpoint.matches() && !CheckpointSignatures.INVALID.equals(checkpoint.signature())));
         return new ChainStatus(stream, count, first, last, head, startsAfter, intact, missing, broken, invalid, forks, checkpoint);
     }
 
     private static ChainStatus.Checkpoint lastCheckpoint(Connection connection, String stream) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT c.seq, c.head, c.body, e.hash FROM audit_checkpoints c LEFT JOIN audit_events e ON e.stream = c.stream AND e.seq = c.seq "
+                "SELECT c.seq, c.head, c.signature, e.hash FROM audit_checkpoints c LEFT JOIN audit_events e ON e.stream = c.stream AND e.seq = c.seq "
                         + "WHERE c.stream = ? ORDER BY c.seq DESC LIMIT 1")) {
             statement.setString(1, stream);
             try (ResultSet rows = statement.executeQuery()) {
                 if (!rows.next()) {
                     return null;
                 }
-                boolean signed = rows.getString(3).contains("\"signature\":\"");
-                return new ChainStatus.Checkpoint(rows.getLong(1), rows.getString(2), rows.getString(2).equals(rows.getString(4)), signed);
+                return new ChainStatus.Checkpoint(rows.getLong(1), rows.getString(2), rows.getString(2).equals(rows.getString(4)),
+                        rows.getString(3));
             }
         }
     }

@@ -15,6 +15,9 @@ public record ChainStatus(String stream, long events, long firstSeq, long lastSe
                           boolean intact, List<String> missing, List<Long> brokenLinks, List<Long> invalidHashes,
                           List<Long> forks, Checkpoint lastCheckpoint) {
 
-    /** The last checkpoint received for the stream and whether the stored chain agrees with it. */
-    public record Checkpoint(long seq, String head, boolean matches, boolean signed) {}
+    /**
+     * The last checkpoint received for the stream, whether the stored chain agrees with it, and its signature:
+     * valid, invalid, unknown-key (no trusted key with its kid) or unsigned.
+     */
+    public record Checkpoint(long seq, String head, boolean matches, String signature) {}
 }

@@ -6,12 +6,13 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code governed} command line: {@code serve}, {@code policies push|list|activate|rollback},
- * {@code approvals list|approve|deny}, {@code audit verify|export|query}, {@code replay <session>}. Exit code 0 on success, 1 when the
+ * {@code approvals list|approve|deny}, {@code audit verify|export|query}, {@code replay <session>}, {@code demo}. Exit code 0 on success, 1 when the
  * operation failed (or, for {@code audit verify}, the trail is not intact), 2 on a usage error.
  */
 @Command(name = "governed", mixinStandardHelpOptions = true, version = "governed 0.1.0",
         description = "Governed: the enforcement service and its administration.",
-        subcommands = {ServeCommand.class, PoliciesCommand.class, ApprovalsCommand.class, AuditCommand.class, ReplayCommand.class, TokenCommand.class})
+        subcommands = {ServeCommand.class, PoliciesCommand.class, ApprovalsCommand.class, AuditCommand.class, ReplayCommand.class, TokenCommand.class,
+                DemoCommand.class})
 public final class GovernedCli {
 
     public static void main(String[] args) {

@@ -64,6 +64,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--dev", description = "Trust a local development token issuer (mint tokens with `governed token --dev`); loopback only")
     boolean dev;
 
+    @Option(names = "--audit-keys", paramLabel = "JWKS_FILE", description = "Public keys agents sign audit checkpoints with")
+    Path auditKeys;
+
     @Option(names = "--secret-key-file", paramLabel = "FILE", description = "Base64 AES-256 key encrypting credentials at rest")
     Path secretKeyFile;
 
@@ -142,6 +145,7 @@ final class ServeCommand implements Callable<Integer> {
         put(result, "governed.issuer", issuers == null ? null : String.join(",", issuers));
         put(result, "governed.jwks", jwks);
         put(result, "governed.audience", audience);
+        put(result, "governed.service.auditKeys", auditKeys == null ? null : auditKeys.toString());
         return result;
     }
 

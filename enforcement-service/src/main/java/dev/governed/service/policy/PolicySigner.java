@@ -135,6 +135,16 @@ public final class PolicySigner {
         return new JWKSet(key.toPublicJWK()).toJSONObject(true);
     }
 
+    /** Signs the service's own audit checkpoints with the same key, so /v1/keys verifies both. */
+    public dev.governed.audit.chain.CheckpointSigner checkpointSigner() {
+        return dev.governed.audit.chain.CheckpointSigner.fromJwk(key);
+    }
+
+    /** The service's public key, e.g. to check its own checkpoints. */
+    public java.util.List<com.nimbusds.jose.jwk.JWK> publicKeys() {
+        return java.util.List.of(key.toPublicJWK());
+    }
+
     public String keyId() {
         return key.getKeyID();
     }

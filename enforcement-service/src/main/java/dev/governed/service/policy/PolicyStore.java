@@ -176,6 +176,19 @@ public final class PolicyStore {
             throw ApiException.notFound("policy version " + version + " has not been uploaded; see GET /v1/policies");
         }
         long now = Times.micros(clock.instant());
+        try {
+            record(version, by, kind, now);
+        } catch (StorageException e) {
+            // Two instances making the very first activation at once: one insert loses; the retry updates.
+            if (!(e.getCause() instanceof SQLException sql) || !StorageException.isDuplicateKey(sql)) {
+                throw e;
+            }
+            record(version, by, kind, now);
+        }
+        activeVersion.invalidateAll();
+    }
+
+    private void record(long version, String by, String kind, long now) {
         database.transaction(connection -> {
             setActive(connection, version, by, now);
             try (PreparedStatement log = connection.prepareStatement(
@@ -188,7 +201,6 @@ public final class PolicyStore {
             }
             return null;
         });
-        activeVersion.invalidateAll();
     }
 
     private static void setActive(Connection connection, long version, String by, long now) throws SQLException {
@@ -210,23 +222,32 @@ public final class PolicyStore {
         }
     }
 
-    /** The version that was active before the current one, as the activation log tells. */
+    /**
+     * The version a rollback returns to: activations form a stack (re-activating the active version adds
+     * nothing), each rollback pops one, so repeated rollbacks walk back through history rather than toggle.
+     */
     public OptionalLong previousVersion() {
-        OptionalLong current = activeVersionNow();
-        if (current.isEmpty()) {
-            return OptionalLong.empty();
-        }
         return database.read(connection -> {
-            // The newest activation of another version than the current one, that came before the current activation.
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT version FROM policy_activation_log WHERE version <> ? AND seq < "
-                            + "(SELECT MAX(seq) FROM policy_activation_log WHERE version = ?) ORDER BY seq DESC LIMIT 1")) {
-                statement.setLong(1, current.getAsLong());
-                statement.setLong(2, current.getAsLong());
-                try (ResultSet rows = statement.executeQuery()) {
-                    return rows.next() ? OptionalLong.of(rows.getLong(1)) : OptionalLong.empty();
+            java.util.ArrayDeque<Long> stack = new java.util.ArrayDeque<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT version, kind FROM policy_activation_log ORDER BY seq");
+                 ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    long version = rows.getLong(1);
+                    if ("rollback".equals(rows.getString(2))) {
+                        stack.poll();
+                        if (stack.isEmpty() || stack.peek() != version) {
+                            stack.push(version);
+                        }
+                    } else if (stack.isEmpty() || stack.peek() != version) {
+                        stack.push(version);
+                    }
                 }
             }
+            if (stack.size() < 2) {
+                return OptionalLong.empty();
+            }
+            stack.pop();
+            return OptionalLong.of(stack.peek());
         });
     }
 

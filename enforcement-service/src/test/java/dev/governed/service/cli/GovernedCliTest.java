@@ -214,4 +214,17 @@ class GovernedCliTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return dev.governed.service.web.Json.readTree(response.body(), "r").get("id").asText();
     }
+
+    @Test
+    void demoRunsAnAgentThroughTheDriverAndVerifiesItsAuditTrail() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        int code = GovernedCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()), "demo");
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(out.toString())
+                .contains("ALLOWED  read open orders")
+                .contains("BLOCKED  drop the orders table")
+                .contains("[28000]")
+                .contains("The orders table is intact: 3 rows.")
+                .contains("INTACT: 9 events");
+    }
 }

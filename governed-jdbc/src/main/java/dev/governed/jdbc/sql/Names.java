@@ -31,6 +31,20 @@ final class Names {
         return text.toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * How a CTE name or table reference is matched against CTE names: unquoted names
+     * case-insensitively, quoted names exactly, and never a quoted name with an unquoted
+     * one, since PostgreSQL and H2 fold unquoted names to different cases. A mismatch only
+     * makes Governed count a CTE reference as a table read, never the reverse.
+     */
+    static String cteKey(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        boolean quoted = raw.length() >= 2 && (raw.startsWith("\"") || raw.startsWith("`"));
+        return quoted ? "q:" + raw.substring(1, raw.length() - 1) : "u:" + raw.toLowerCase(Locale.ROOT);
+    }
+
     /** A table from its name parts, keeping the schema and dropping any catalog or server. */
     static TableName table(List<String> parts) {
         String name = identifier(parts.get(parts.size() - 1));

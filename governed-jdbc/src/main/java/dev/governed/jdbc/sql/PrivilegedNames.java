@@ -51,7 +51,14 @@ final class PrivilegedNames {
      * a script from a file or URL Governed never sees, SCRIPT and BACKUP write server files,
      * SHUTDOWN stops the database, PostgreSQL LOAD loads a shared library.
      */
-    static final Set<String> EXECUTING_COMMANDS = Set.of("RUNSCRIPT", "SCRIPT", "BACKUP", "SHUTDOWN", "LOAD");
+    static final Set<String> EXECUTING_COMMANDS = Set.of("RUNSCRIPT", "SCRIPT", "BACKUP", "SHUTDOWN", "LOAD", "IMPORT");
+
+    /**
+     * What CREATE (and ALTER) can define that makes the server reach other servers: foreign
+     * servers and tables, user mappings (stored credentials), subscriptions and publications
+     * (replication). IMPORT FOREIGN SCHEMA, above, creates foreign tables in bulk.
+     */
+    static final Set<String> REMOTE_OBJECTS = Set.of("SERVER", "FOREIGN", "SUBSCRIPTION", "PUBLICATION");
 
     /**
      * What CREATE (and ALTER) can define that later runs as code: functions and procedures,

@@ -30,12 +30,14 @@ final class SqlNormaliser {
         int depth = 0;
         long orderOrGroupBy = 0; // bit d: an ORDER/GROUP/PARTITION BY list is open at paren depth d
         boolean afterBy = false;
+        boolean afterDistinct = false;
         boolean afterListSeparator = false;
         while (lexer.next()) {
             if (lexer.spaced() && out.length() > 0) {
                 out.append(' ');
             }
             boolean by = false;
+            boolean distinct = false;
             boolean separator = false;
             switch (lexer.kind()) {
                 case STRING -> out.append('?');
@@ -49,7 +51,9 @@ final class SqlNormaliser {
                     }
                 }
                 case WORD -> {
-                    by = lexer.isWord("BY");
+                    // DISTINCT ON (1) also names an output column by position.
+                    by = lexer.isWord("BY") || (afterDistinct && lexer.isWord("ON"));
+                    distinct = lexer.isWord("DISTINCT");
                     if (by) {
                         orderOrGroupBy |= bit(depth);
                     }
@@ -76,6 +80,7 @@ final class SqlNormaliser {
                 default -> out.append(sql, lexer.start(), lexer.end());
             }
             afterBy = by;
+            afterDistinct = distinct;
             afterListSeparator = separator;
         }
         if (lexer.problem() != null) {

@@ -4,7 +4,7 @@ import dev.governed.jdbc.sql.SqlLexer.Kind;
 import dev.governed.jdbc.sql.SqlLexer.Token;
 import dev.governed.policy.SqlOperation;
 import dev.governed.policy.TableName;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,7 +27,7 @@ final class StatementRecogniser {
         if (first.kind() != Kind.WORD) {
             return UNKNOWN;
         }
-        Cursor c = new Cursor(tokens, 1);
+        TokenCursor c = new TokenCursor(tokens, 1);
         String word = first.text().toUpperCase(Locale.ROOT);
         return switch (word) {
             case "BEGIN" -> {
@@ -61,6 +61,7 @@ final class StatementRecogniser {
             case "VACUUM" -> vacuum(c);
             case "ANALYZE", "ANALYSE" -> analyze(c);
             case "LOCK" -> lock(c);
+            case "MERGE" -> h2Merge(tokens, c);
             case "CREATE" -> create(c);
             case "DROP" -> drop(c);
             case "ALTER" -> alter(c);
@@ -68,7 +69,7 @@ final class StatementRecogniser {
         };
     }
 
-    private static Recognition rollback(Cursor c, String word) {
+    private static Recognition rollback(TokenCursor c, String word) {
         c.acceptAny("WORK", "TRANSACTION");
         if (word.equals("ROLLBACK") && c.accept("TO")) {
             c.accept("SAVEPOINT");
@@ -77,7 +78,7 @@ final class StatementRecogniser {
         return c.chain() ? known(SqlOperation.ROLLBACK) : UNKNOWN;
     }
 
-    private static Recognition set(Cursor c) {
+    private static Recognition set(TokenCursor c) {
         if (c.peek("SESSION") && c.peek(1, "AUTHORIZATION")) {
             return known(SqlOperation.SET_ROLE);
         }
@@ -118,7 +119,7 @@ final class StatementRecogniser {
         return (c.acceptSymbol('=') || c.accept("TO")) && c.values() ? known(SqlOperation.SET) : UNKNOWN;
     }
 
-    private static Recognition reset(Cursor c) {
+    private static Recognition reset(TokenCursor c) {
         if (c.accept("ALL")) {
             return c.atEnd() ? known(SqlOperation.RESET) : UNKNOWN;
         }
@@ -149,7 +150,7 @@ final class StatementRecogniser {
         return null;
     }
 
-    private static Recognition show(Cursor c) {
+    private static Recognition show(TokenCursor c) {
         boolean shown = c.accept("ALL")
                 || (c.accept("TIME") && c.accept("ZONE"))
                 || (c.peek("TRANSACTION") && c.accept("TRANSACTION") && c.accept("ISOLATION") && c.accept("LEVEL"))
@@ -158,7 +159,7 @@ final class StatementRecogniser {
         return shown && c.atEnd() ? known(SqlOperation.SHOW) : UNKNOWN;
     }
 
-    private static Recognition explain(Cursor c) {
+    private static Recognition explain(TokenCursor c) {
         if (c.peekSymbol('(')) {
             if (!c.skipParenthesised()) {
                 return UNKNOWN;
@@ -175,7 +176,7 @@ final class StatementRecogniser {
         return c.atEnd() ? new Recognition.Refused("EXPLAIN names no statement") : new Recognition.Wrapped(c.rest(), null);
     }
 
-    private static Recognition prepare(Cursor c) {
+    private static Recognition prepare(TokenCursor c) {
         if (c.name() == null) {
             return UNKNOWN;
         }
@@ -188,7 +189,7 @@ final class StatementRecogniser {
         return new Recognition.Wrapped(c.rest(), null);
     }
 
-    private static Recognition copy(Cursor c) {
+    private static Recognition copy(TokenCursor c) {
         if (c.containsWord("PROGRAM")) {
             return known(SqlOperation.COPY_PROGRAM);
         }
@@ -217,7 +218,38 @@ final class StatementRecogniser {
         return new Recognition.Known(statement(operation, from ? Set.of() : Set.of(table), from ? Set.of(table) : Set.of()));
     }
 
-    private static Recognition grant(Cursor c, SqlOperation operation) {
+    /**
+     * H2's upsert, {@code MERGE INTO t [(columns)] [KEY (columns)] VALUES ... | SELECT ...},
+     * which JSqlParser cannot read: judged as the INSERT it resembles, named MERGE.
+     * Standard {@code MERGE INTO t USING ...} goes to JSqlParser.
+     */
+    private static Recognition h2Merge(List<Token> tokens, TokenCursor c) {
+        if (!c.accept("INTO")) {
+            return UNKNOWN;
+        }
+        int nameStart = c.position();
+        if (c.qualifiedName() == null) {
+            return UNKNOWN;
+        }
+        if (c.peekSymbol('(') && !c.skipParenthesised()) {
+            return UNKNOWN;
+        }
+        int columnsEnd = c.position();
+        if (c.accept("KEY") && !(c.peekSymbol('(') && c.skipParenthesised())) {
+            return UNKNOWN;
+        }
+        if (!(c.peek("VALUES") || c.peek("SELECT") || c.peek("WITH") || c.peekSymbol('('))) {
+            return UNKNOWN;
+        }
+        List<Token> insert = new ArrayList<>();
+        insert.add(new Token(Kind.WORD, "INSERT", false));
+        insert.add(new Token(Kind.WORD, "INTO", true));
+        insert.addAll(tokens.subList(nameStart, columnsEnd));
+        insert.addAll(c.rest());
+        return new Recognition.Wrapped(insert, SqlOperation.MERGE);
+    }
+
+    private static Recognition grant(TokenCursor c, SqlOperation operation) {
         if (!c.skipTo("ON")) {
             return known(operation);
         }
@@ -234,7 +266,7 @@ final class StatementRecogniser {
         return new Recognition.Known(statement(operation, Set.of(), tables));
     }
 
-    private static Recognition vacuum(Cursor c) {
+    private static Recognition vacuum(TokenCursor c) {
         if (c.peekSymbol('(') && !c.skipParenthesised()) {
             return UNKNOWN;
         }
@@ -245,7 +277,7 @@ final class StatementRecogniser {
         return tables != null && c.atEnd() ? new Recognition.Known(statement(SqlOperation.VACUUM, Set.of(), tables)) : UNKNOWN;
     }
 
-    private static Recognition analyze(Cursor c) {
+    private static Recognition analyze(TokenCursor c) {
         if (c.peekSymbol('(') && !c.skipParenthesised()) {
             return UNKNOWN;
         }
@@ -254,7 +286,7 @@ final class StatementRecogniser {
         return tables != null && c.atEnd() ? new Recognition.Known(statement(SqlOperation.ANALYZE, tables, Set.of())) : UNKNOWN;
     }
 
-    private static Recognition lock(Cursor c) {
+    private static Recognition lock(TokenCursor c) {
         c.accept("TABLE");
         Set<TableName> tables = c.tableList();
         if (tables == null) {
@@ -274,7 +306,7 @@ final class StatementRecogniser {
         return c.atEnd() ? new Recognition.Known(statement(SqlOperation.LOCK, Set.of(), tables)) : UNKNOWN;
     }
 
-    private static Recognition create(Cursor c) {
+    private static Recognition create(TokenCursor c) {
         if (c.containsWord("ENGINE")) {
             // H2 instantiates the named Java class as the table's storage engine.
             return known(SqlOperation.EXECUTE);
@@ -287,8 +319,9 @@ final class StatementRecogniser {
         if (kind == null) {
             return UNKNOWN;
         }
-        if (kind.equals("LINKED")) {
-            // An H2 linked table opens a JDBC connection the server makes, to any URL.
+        if (kind.equals("LINKED") || PrivilegedNames.REMOTE_OBJECTS.contains(kind)
+                || (kind.equals("USER") && c.peek(1, "MAPPING"))) {
+            // An H2 linked table or a PostgreSQL foreign server makes the server connect elsewhere.
             return known(SqlOperation.EXECUTE);
         }
         if (PrivilegedNames.CODE_OBJECTS.contains(kind)) {
@@ -302,7 +335,7 @@ final class StatementRecogniser {
     }
 
     /** DROP of tables and views, which JSqlParser 5.3 cannot read with more than one name. */
-    private static Recognition drop(Cursor c) {
+    private static Recognition drop(TokenCursor c) {
         boolean relation = c.acceptAny("TABLE", "VIEW") || (c.accept("MATERIALIZED") && c.accept("VIEW"));
         if (!relation) {
             return UNKNOWN;
@@ -315,7 +348,7 @@ final class StatementRecogniser {
         return tables != null && c.atEnd() ? new Recognition.Known(statement(SqlOperation.DROP, Set.of(), tables)) : UNKNOWN;
     }
 
-    private static Recognition alter(Cursor c) {
+    private static Recognition alter(TokenCursor c) {
         String kind = c.peekWordUpper();
         if (kind == null) {
             return UNKNOWN;
@@ -326,6 +359,9 @@ final class StatementRecogniser {
         }
         if (PrivilegedNames.CODE_OBJECTS.contains(kind)) {
             return known(SqlOperation.CREATE_FUNCTION);
+        }
+        if (PrivilegedNames.REMOTE_OBJECTS.contains(kind) || (kind.equals("USER") && c.peek(1, "MAPPING"))) {
+            return known(SqlOperation.EXECUTE);
         }
         if (kind.equals("ROLE") || kind.equals("USER") || kind.equals("GROUP")) {
             return known(SqlOperation.GRANT);
@@ -339,241 +375,5 @@ final class StatementRecogniser {
 
     private static AnalysedStatement statement(SqlOperation operation, Set<TableName> read, Set<TableName> written) {
         return new AnalysedStatement(operation, read, written, true, Map.of());
-    }
-
-    /** A position in one statement's tokens, with the small grammar steps the recogniser needs. */
-    private static final class Cursor {
-        private final List<Token> tokens;
-        private int at;
-
-        Cursor(List<Token> tokens, int at) {
-            this.tokens = tokens;
-            this.at = at;
-        }
-
-        boolean atEnd() {
-            return at >= tokens.size();
-        }
-
-        List<Token> rest() {
-            return tokens.subList(at, tokens.size());
-        }
-
-        void skip(int count) {
-            at += count;
-        }
-
-        boolean peek(String upper) {
-            return peek(0, upper);
-        }
-
-        boolean peek(int ahead, String upper) {
-            return at + ahead < tokens.size() && tokens.get(at + ahead).isWord(upper);
-        }
-
-        String peekWordUpper() {
-            return !atEnd() && tokens.get(at).kind() == Kind.WORD ? tokens.get(at).text().toUpperCase(Locale.ROOT) : null;
-        }
-
-        boolean peekSymbol(char symbol) {
-            return !atEnd() && tokens.get(at).isSymbol(symbol);
-        }
-
-        boolean accept(String upper) {
-            if (peek(upper)) {
-                at++;
-                return true;
-            }
-            return false;
-        }
-
-        boolean acceptAny(String... uppers) {
-            for (String each : uppers) {
-                if (accept(each)) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        boolean acceptSymbol(char symbol) {
-            if (peekSymbol(symbol)) {
-                at++;
-                return true;
-            }
-            return false;
-        }
-
-        boolean containsWord(String upper) {
-            return tokens.stream().anyMatch(each -> each.isWord(upper));
-        }
-
-        /** Moves past the first top-level {@code word}; false if there is none. */
-        boolean skipTo(String upper) {
-            int depth = 0;
-            for (int i = at; i < tokens.size(); i++) {
-                Token each = tokens.get(i);
-                if (each.isSymbol('(')) {
-                    depth++;
-                } else if (each.isSymbol(')')) {
-                    depth--;
-                } else if (depth == 0 && each.isWord(upper)) {
-                    at = i + 1;
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        /** An identifier (word or quoted), unquoted and lower-cased, or null. */
-        String name() {
-            if (atEnd()) {
-                return null;
-            }
-            Token token = tokens.get(at);
-            if (token.kind() == Kind.WORD || token.kind() == Kind.QUOTED) {
-                at++;
-                return Names.identifier(token.text());
-            }
-            return null;
-        }
-
-        /** A possibly dotted setting name such as {@code search_path} or {@code myapp.tenant}. */
-        String settingName() {
-            String first = name();
-            if (first == null) {
-                return null;
-            }
-            StringBuilder result = new StringBuilder(first);
-            while (peekSymbol('.')) {
-                at++;
-                String part = name();
-                if (part == null) {
-                    return null;
-                }
-                result.append('.').append(part);
-            }
-            return result.toString();
-        }
-
-        TableName qualifiedName() {
-            String first = name();
-            if (first == null) {
-                return null;
-            }
-            java.util.ArrayList<String> parts = new java.util.ArrayList<>(List.of(first));
-            while (peekSymbol('.')) {
-                at++;
-                String part = name();
-                if (part == null) {
-                    return null;
-                }
-                parts.add(part);
-            }
-            return Names.table(parts);
-        }
-
-        /** {@code [ONLY] name [*] [(columns)] [, ...]}; null if malformed. */
-        Set<TableName> tableList() {
-            Set<TableName> tables = new LinkedHashSet<>();
-            do {
-                accept("ONLY");
-                TableName table = qualifiedName();
-                if (table == null) {
-                    return null;
-                }
-                tables.add(table);
-                acceptSymbol('*');
-                if (peekSymbol('(') && !skipParenthesised()) {
-                    return null;
-                }
-            } while (acceptSymbol(','));
-            return tables;
-        }
-
-        /** The tokens inside the parentheses at the cursor, moving past them; null if unbalanced. */
-        List<Token> parenthesised() {
-            int open = at;
-            if (!skipParenthesised()) {
-                return null;
-            }
-            return tokens.subList(open + 1, at - 1);
-        }
-
-        boolean skipParenthesised() {
-            int depth = 0;
-            for (int i = at; i < tokens.size(); i++) {
-                if (tokens.get(i).isSymbol('(')) {
-                    depth++;
-                } else if (tokens.get(i).isSymbol(')')) {
-                    depth--;
-                    if (depth == 0) {
-                        at = i + 1;
-                        return true;
-                    }
-                }
-            }
-            return false;
-        }
-
-        /** A setting's value list: names, literals, numbers, signs, commas, dots; to the end. */
-        boolean values() {
-            if (atEnd()) {
-                return false;
-            }
-            for (; at < tokens.size(); at++) {
-                Token token = tokens.get(at);
-                boolean plain = switch (token.kind()) {
-                    case WORD, QUOTED, PARAM, NUMBER, STRING -> true;
-                    case SYMBOL -> token.isSymbol(',') || token.isSymbol('-') || token.isSymbol('+')
-                            || token.isSymbol('.');
-                    default -> false;
-                };
-                if (!plain) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        /** {@code [AND [NO] CHAIN]} to the end. */
-        boolean chain() {
-            if (accept("AND")) {
-                accept("NO");
-                if (!accept("CHAIN")) {
-                    return false;
-                }
-            }
-            return atEnd();
-        }
-
-        /** PostgreSQL transaction modes, comma- or space-separated, to the end. */
-        boolean transactionModes() {
-            while (!atEnd()) {
-                if (accept("ISOLATION")) {
-                    if (!accept("LEVEL")) {
-                        return false;
-                    }
-                    boolean level = accept("SERIALIZABLE")
-                            || (accept("REPEATABLE") && accept("READ"))
-                            || (accept("READ") && acceptAny("COMMITTED", "UNCOMMITTED"));
-                    if (!level) {
-                        return false;
-                    }
-                } else if (accept("READ")) {
-                    if (!acceptAny("WRITE", "ONLY")) {
-                        return false;
-                    }
-                } else if (accept("NOT")) {
-                    if (!accept("DEFERRABLE")) {
-                        return false;
-                    }
-                } else if (!accept("DEFERRABLE")) {
-                    return false;
-                }
-                acceptSymbol(',');
-            }
-            return true;
-        }
     }
 }

@@ -3,14 +3,11 @@ package dev.governed.jdbc.sql;
 import dev.governed.policy.SqlOperation;
 import dev.governed.policy.TableName;
 import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,6 +19,7 @@ import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.ReturningClause;
 import net.sf.jsqlparser.statement.Statement;
 import net.sf.jsqlparser.statement.alter.Alter;
+import net.sf.jsqlparser.statement.alter.AlterExpression;
 import net.sf.jsqlparser.statement.alter.RenameTableStatement;
 import net.sf.jsqlparser.statement.alter.sequence.AlterSequence;
 import net.sf.jsqlparser.statement.comment.Comment;
@@ -64,18 +62,9 @@ import net.sf.jsqlparser.statement.upsert.Upsert;
  */
 final class TreeWalker {
 
-    private static final String JSQLPARSER = "net.sf.jsqlparser.";
-    private static final String JSQLPARSER_INTERNALS = "net.sf.jsqlparser.parser.";
-    private static final ClassValue<List<Field>> FIELDS = new ClassValue<>() {
-        @Override
-        protected List<Field> computeValue(Class<?> type) {
-            return walkableFields(type);
-        }
-    };
-
-    private final List<Facts> finished = new ArrayList<>();
+    private final List<StatementFacts> finished = new ArrayList<>();
     private final Set<Object> visited = Collections.newSetFromMap(new IdentityHashMap<>());
-    private Facts current;
+    private StatementFacts current;
 
     private TreeWalker() {}
 
@@ -83,23 +72,23 @@ final class TreeWalker {
     static List<AnalysedStatement> analyse(Statement statement) throws UnanalysableException {
         TreeWalker walker = new TreeWalker();
         try {
-            walker.statement(statement, Scope.EMPTY);
+            walker.statement(statement, CteScope.EMPTY);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new UnanalysableException("the statement's syntax tree could not be walked ("
                     + e.getClass().getSimpleName() + ")");
         }
         List<AnalysedStatement> result = new ArrayList<>();
-        for (Facts each : walker.finished) {
+        for (StatementFacts each : walker.finished) {
             result.add(each.toStatement());
         }
         return result;
     }
 
-    private void statement(Statement wrapped, Scope scope) throws UnanalysableException, ReflectiveOperationException {
+    private void statement(Statement wrapped, CteScope scope) throws UnanalysableException, ReflectiveOperationException {
         visited.add(wrapped);
         Statement statement = unwrap(wrapped);
-        Facts outer = current;
-        current = new Facts();
+        StatementFacts outer = current;
+        current = new StatementFacts();
         visited.add(statement);
         if (statement instanceof Select select) {
             current.operation = SqlOperation.SELECT;
@@ -142,6 +131,7 @@ final class TreeWalker {
         } else if (statement instanceof Alter alter) {
             current.operation = SqlOperation.ALTER;
             written(alter.getTable());
+            renamedTo(alter);
             rest(alter, scope, Clause.OTHER, "table");
         } else if (statement instanceof RenameTableStatement rename) {
             current.operation = SqlOperation.ALTER;
@@ -191,9 +181,9 @@ final class TreeWalker {
         return statement;
     }
 
-    private void insert(Insert insert, Scope outer) throws UnanalysableException, ReflectiveOperationException {
+    private void insert(Insert insert, CteScope outer) throws UnanalysableException, ReflectiveOperationException {
         current.operation = SqlOperation.INSERT;
-        Scope scope = withItems(insert.getWithItemsList(), outer, null);
+        CteScope scope = withItems(insert.getWithItemsList(), outer, null);
         written(insert.getTable());
         expression(insert.getColumns(), scope, Clause.SET);
         select(insert.getSelect(), scope, null);
@@ -210,9 +200,9 @@ final class TreeWalker {
                 "duplicateUpdateSets", "conflictAction", "returningClause");
     }
 
-    private void update(Update update, Scope outer) throws UnanalysableException, ReflectiveOperationException {
+    private void update(Update update, CteScope outer) throws UnanalysableException, ReflectiveOperationException {
         current.operation = SqlOperation.UPDATE;
-        Scope scope = withItems(update.getWithItemsList(), outer, null);
+        CteScope scope = withItems(update.getWithItemsList(), outer, null);
         written(update.getTable());
         joins(update.getStartJoins(), scope, null);
         from(update.getFromItem(), scope, null);
@@ -224,9 +214,9 @@ final class TreeWalker {
                 "where", "returningClause");
     }
 
-    private void delete(Delete delete, Scope outer) throws UnanalysableException, ReflectiveOperationException {
+    private void delete(Delete delete, CteScope outer) throws UnanalysableException, ReflectiveOperationException {
         current.operation = SqlOperation.DELETE;
-        Scope scope = withItems(delete.getWithItemsList(), outer, null);
+        CteScope scope = withItems(delete.getWithItemsList(), outer, null);
         written(delete.getTable());
         if (delete.getTables() != null) {
             for (Table each : delete.getTables()) {
@@ -245,13 +235,28 @@ final class TreeWalker {
                 "returningClause");
     }
 
-    private void merge(Merge merge, Scope outer) throws UnanalysableException, ReflectiveOperationException {
+    private void merge(Merge merge, CteScope outer) throws UnanalysableException, ReflectiveOperationException {
         current.operation = SqlOperation.MERGE;
-        Scope scope = withItems(merge.getWithItemsList(), outer, null);
+        CteScope scope = withItems(merge.getWithItemsList(), outer, null);
         written(merge.getTable());
         from(merge.getFromItem(), scope, null);
         expression(merge.getOnCondition(), scope, Clause.JOIN);
         rest(merge, scope, Clause.SET, "withItemsList", "table", "fromItem", "onCondition");
+    }
+
+    /** ALTER TABLE t RENAME TO u writes u too: it takes that name, in t's schema. */
+    private void renamedTo(Alter alter) throws UnanalysableException {
+        if (alter.getAlterExpressions() == null || alter.getTable() == null) {
+            return;
+        }
+        TableName from = tableName(alter.getTable());
+        for (AlterExpression each : alter.getAlterExpressions()) {
+            String newName = each.getNewTableName();
+            if (newName != null && !newName.isEmpty()) {
+                TableName to = Names.table(List.of(newName.split("\\.")));
+                current.written.add(to.schema() != null ? to : TableName.of(from.schema(), to.name()));
+            }
+        }
     }
 
     private void drop(Drop drop) throws UnanalysableException {
@@ -263,13 +268,13 @@ final class TreeWalker {
     }
 
     /** Whether a WHERE restricts rows: it must reference some column; {@code WHERE 1 = 1} does not. */
-    private boolean where(Object where, Scope scope) throws UnanalysableException, ReflectiveOperationException {
+    private boolean where(Object where, CteScope scope) throws UnanalysableException, ReflectiveOperationException {
         int before = current.columnsSeen;
         expression(where, scope, Clause.WHERE);
         return where != null && current.columnsSeen > before;
     }
 
-    private void returning(ReturningClause returning, Table target, Scope scope)
+    private void returning(ReturningClause returning, Table target, CteScope scope)
             throws UnanalysableException, ReflectiveOperationException {
         if (returning == null) {
             return;
@@ -282,17 +287,17 @@ final class TreeWalker {
     }
 
     /** Registers WITH items in order, honouring the scope rules of plain and RECURSIVE WITH. */
-    private Scope withItems(List<WithItem<?>> items, Scope scope, Clause override)
+    private CteScope withItems(List<WithItem<?>> items, CteScope scope, Clause override)
             throws UnanalysableException, ReflectiveOperationException {
         if (items == null || items.isEmpty()) {
             return scope;
         }
         boolean recursive = items.stream().anyMatch(WithItem::isRecursive);
-        Scope all = scope;
+        CteScope all = scope;
         for (WithItem<?> each : items) {
-            all = all.with(Names.identifier(each.getAliasName()));
+            all = all.with(Names.cteKey(each.getAliasName()));
         }
-        Scope running = recursive ? all : scope;
+        CteScope running = recursive ? all : scope;
         for (WithItem<?> each : items) {
             visited.add(each);
             Object body = each.getParenthesedStatement();
@@ -307,13 +312,13 @@ final class TreeWalker {
                 expression(body, running, effective(override, Clause.OTHER));
             }
             if (!recursive) {
-                running = running.with(Names.identifier(each.getAliasName()));
+                running = running.with(Names.cteKey(each.getAliasName()));
             }
         }
         return running;
     }
 
-    private void select(Select select, Scope scope, Clause override)
+    private void select(Select select, CteScope scope, Clause override)
             throws UnanalysableException, ReflectiveOperationException {
         if (select != null && visited.add(select)) {
             selectBody(select, scope, override);
@@ -324,9 +329,9 @@ final class TreeWalker {
      * @param override the clause a subquery's columns count under (the clause that contains
      *                 it), or null for a query whose own clauses apply (top level, FROM, set operations)
      */
-    private void selectBody(Select select, Scope outer, Clause override)
+    private void selectBody(Select select, CteScope outer, Clause override)
             throws UnanalysableException, ReflectiveOperationException {
-        Scope scope = withItems(select.getWithItemsList(), outer, override);
+        CteScope scope = withItems(select.getWithItemsList(), outer, override);
         if (select.getForUpdateTable() != null) {
             visited.add(select.getForUpdateTable()); // FOR UPDATE OF names an alias, not a table
         }
@@ -349,7 +354,7 @@ final class TreeWalker {
         }
     }
 
-    private void plainSelect(PlainSelect plain, Scope scope, Clause override)
+    private void plainSelect(PlainSelect plain, CteScope scope, Clause override)
             throws UnanalysableException, ReflectiveOperationException {
         if (plain.getIntoTables() != null && !plain.getIntoTables().isEmpty()) {
             // SELECT ... INTO creates a table from the result.
@@ -374,7 +379,7 @@ final class TreeWalker {
                 "forUpdateTable");
     }
 
-    private void joins(List<Join> joins, Scope scope, Clause override)
+    private void joins(List<Join> joins, CteScope scope, Clause override)
             throws UnanalysableException, ReflectiveOperationException {
         if (joins == null) {
             return;
@@ -389,7 +394,7 @@ final class TreeWalker {
         }
     }
 
-    private void from(FromItem item, Scope scope, Clause override)
+    private void from(FromItem item, CteScope scope, Clause override)
             throws UnanalysableException, ReflectiveOperationException {
         if (item == null || !visited.add(item)) {
             return;
@@ -409,7 +414,7 @@ final class TreeWalker {
     }
 
     /** Walks anything: expressions, lists, and nodes this class has no special rule for. */
-    private void expression(Object node, Scope scope, Clause clause)
+    private void expression(Object node, CteScope scope, Clause clause)
             throws UnanalysableException, ReflectiveOperationException {
         if (node == null || isLeaf(node) || !visited.add(node)) {
             return;
@@ -417,7 +422,7 @@ final class TreeWalker {
         dispatch(node, scope, clause);
     }
 
-    private void dispatch(Object node, Scope scope, Clause clause)
+    private void dispatch(Object node, CteScope scope, Clause clause)
             throws UnanalysableException, ReflectiveOperationException {
         if (node instanceof Select select) {
             selectBody(select, scope, clause);
@@ -439,6 +444,7 @@ final class TreeWalker {
         } else {
             if (node instanceof Function function) {
                 checkFunction(function.getMultipartName());
+                skipCountStar(function);
             } else if (node instanceof AnalyticExpression analytic) {
                 checkFunction(analytic.getName() == null ? null : List.of(analytic.getName()));
             }
@@ -456,20 +462,33 @@ final class TreeWalker {
                     expression(each, scope, clause);
                 }
             }
-            if (node.getClass().getName().startsWith(JSQLPARSER)) {
+            if (AstFields.isNode(node.getClass())) {
                 rest(node, scope, clause);
             }
         }
     }
 
     /** Walks every field of {@code node} except the named ones. */
-    private void rest(Object node, Scope scope, Clause clause, String... handled)
+    private void rest(Object node, CteScope scope, Clause clause, String... handled)
             throws UnanalysableException, ReflectiveOperationException {
         Set<String> skip = handled.length == 0 ? Set.of() : new HashSet<>(List.of(handled));
-        for (Field each : FIELDS.get(node.getClass())) {
+        for (Field each : AstFields.of(node.getClass())) {
             if (!skip.contains(each.getName())) {
                 expression(each.get(node), scope, clause);
             }
+        }
+    }
+
+    /** {@code count(*)} counts rows and reads no column; {@code count(t.*)} and {@code f(*)} still report theirs. */
+    private void skipCountStar(Function function) {
+        List<String> name = function.getMultipartName();
+        if (name == null || name.isEmpty() || !"count".equals(Names.identifier(name.get(name.size() - 1)))
+                || function.getParameters() == null || function.getParameters().size() != 1) {
+            return;
+        }
+        Object only = function.getParameters().get(0);
+        if (only instanceof AllColumns && !(only instanceof AllTableColumns)) {
+            visited.add(only);
         }
     }
 
@@ -483,9 +502,9 @@ final class TreeWalker {
         }
     }
 
-    private void readTable(Table table, Scope scope) throws UnanalysableException {
+    private void readTable(Table table, CteScope scope) throws UnanalysableException {
         TableName name = tableName(table);
-        if (name.schema() == null && scope.contains(name.name())) {
+        if (name.schema() == null && scope.contains(Names.cteKey(table.getName()))) {
             return; // a reference to a CTE in scope
         }
         current.read.add(name);
@@ -525,60 +544,8 @@ final class TreeWalker {
         if (node instanceof Collection<?> || node instanceof Map<?, ?> || node instanceof Object[]) {
             return false;
         }
-        return !node.getClass().getName().startsWith(JSQLPARSER);
+        return !AstFields.isNode(node.getClass());
     }
 
-    private static List<Field> walkableFields(Class<?> type) {
-        List<Field> result = new ArrayList<>();
-        for (Class<?> each = type; each != null && each.getName().startsWith(JSQLPARSER); each = each.getSuperclass()) {
-            for (Field field : each.getDeclaredFields()) {
-                Class<?> fieldType = field.getType();
-                if (Modifier.isStatic(field.getModifiers()) || fieldType.isPrimitive() || fieldType == String.class
-                        || fieldType.isEnum() || fieldType.getName().startsWith(JSQLPARSER_INTERNALS)) {
-                    continue;
-                }
-                field.setAccessible(true);
-                result.add(field);
-            }
-        }
-        return List.copyOf(result);
-    }
 
-    /** CTE names visible at a point of the statement. */
-    private record Scope(Set<String> names) {
-        static final Scope EMPTY = new Scope(Set.of());
-
-        boolean contains(String name) {
-            return names.contains(name);
-        }
-
-        Scope with(String name) {
-            Set<String> more = new HashSet<>(names);
-            more.add(name);
-            return new Scope(Set.copyOf(more));
-        }
-    }
-
-    /** What one statement does, gathered while walking. */
-    private static final class Facts {
-        private SqlOperation operation;
-        private final Set<TableName> read = new LinkedHashSet<>();
-        private final Set<TableName> written = new LinkedHashSet<>();
-        private final Map<Clause, Set<ColumnRef>> columns = new EnumMap<>(Clause.class);
-        private boolean hasWhere = true;
-        private int columnsSeen;
-        private String privilegedFunction;
-
-        void column(Clause clause, String qualifier, String name) {
-            columns.computeIfAbsent(clause, any -> new LinkedHashSet<>()).add(new ColumnRef(qualifier, name));
-        }
-
-        AnalysedStatement toStatement() {
-            // A privileged function makes the whole statement privileged, whatever it looks like.
-            SqlOperation result = privilegedFunction != null ? SqlOperation.EXECUTE : operation;
-            Map<Clause, Set<ColumnRef>> copy = new EnumMap<>(Clause.class);
-            columns.forEach((clause, refs) -> copy.put(clause, Set.copyOf(refs)));
-            return new AnalysedStatement(result, read, written, hasWhere, copy);
-        }
-    }
 }

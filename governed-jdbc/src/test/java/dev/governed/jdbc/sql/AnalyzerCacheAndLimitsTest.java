@@ -51,6 +51,38 @@ class AnalyzerCacheAndLimitsTest {
     }
 
     @Test
+    void aCacheHitCostsMicroseconds() {
+        SqlAnalyzer analyzer = SqlAnalyzer.builder().build();
+        String sql = "SELECT o.id, o.total FROM public.orders o WHERE o.customer_id = 4711 AND o.status = 'open'";
+        analyzer.analyze(sql);
+        int rounds = 200_000;
+        for (int i = 0; i < rounds; i++) {
+            analyzer.analyze(sql);
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < rounds; i++) {
+            analyzer.analyze(sql);
+        }
+        double micros = (System.nanoTime() - start) / 1_000.0 / rounds;
+        assertThat(analyzer.parseCount()).isEqualTo(1);
+        // About 1.5 us on a quiet core; the bound leaves room for a busy shared build machine.
+        assertThat(micros).as("microseconds per cache hit").isLessThan(25.0);
+        System.out.printf("analyze, cache hit: %.2f us%n", micros);
+    }
+
+    @Test
+    void veryLongTextsAreAnalysedButNotCached() {
+        SqlAnalyzer analyzer = SqlAnalyzer.builder().parseTimeout(Duration.ofSeconds(30)).build();
+        String longText = "SELECT " + IntStream.range(0, 12_000).mapToObj(i -> "c" + i).collect(Collectors.joining(", "))
+                + " FROM t";
+        assertThat(longText.length()).isGreaterThan(64 * 1024);
+        assertThat(analyzer.analyze(longText).isAnalysable()).isTrue();
+        long parses = analyzer.parseCount();
+        analyzer.analyze(longText);
+        assertThat(analyzer.parseCount()).isEqualTo(parses + 1);
+    }
+
+    @Test
     void aZeroSizedCacheStillAnalysesCorrectly() {
         SqlAnalyzer analyzer = SqlAnalyzer.builder().cacheSize(0).build();
         assertThat(analyzer.analyze("SELECT * FROM t").statements().get(0).operation()).isEqualTo(SqlOperation.SELECT);
@@ -72,6 +104,20 @@ class AnalyzerCacheAndLimitsTest {
         assertThat(again).as("a timeout is retried, not cached").isNotSameAs(analysis);
         assertThat(analyzer.analyze("SELECT * FROM t WHERE id = 1").isAnalysable())
                 .as("the shared parser threads are free again").isTrue();
+    }
+
+    @Test
+    void abandonedParsesStopAndFreeTheSharedThreads() {
+        SqlAnalyzer impatient = SqlAnalyzer.builder().parseTimeout(Duration.ofMillis(20)).build();
+        String huge = "SELECT " + IntStream.range(0, 5_000).mapToObj(i -> "c" + i + " + (c" + i + " * 2)")
+                .collect(Collectors.joining(", ")) + " FROM t";
+        for (int i = 0; i < 8; i++) {
+            // Distinct texts, more than there are parser threads; each needs about a second to parse.
+            assertThat(impatient.analyze(huge.replace("c1 ", "d" + i + " ")).isAnalysable()).isFalse();
+        }
+        SqlAnalyzer next = SqlAnalyzer.builder().parseTimeout(Duration.ofSeconds(1)).build();
+        assertThat(next.analyze("SELECT * FROM fresh WHERE q = 1").isAnalysable())
+                .as("the abandoned parses no longer occupy the shared threads").isTrue();
     }
 
     @Test

@@ -33,6 +33,15 @@ class ColumnsPerClauseTest {
     }
 
     @Test
+    void countStarReadsNoColumnButWholeRowFunctionsDo() {
+        assertThat(only("SELECT count(*) FROM secrets").columns()).doesNotContainKey(Clause.SELECT);
+        assertThat(only("SELECT count(*) FROM t HAVING count(*) > 1").columns()).isEmpty();
+        assertThat(only("SELECT row_to_json(s.*) FROM secrets s").columns().get(Clause.SELECT))
+                .containsExactly(col("s", "*"));
+        assertThat(only("SELECT count(s.*) FROM secrets s").columns().get(Clause.SELECT)).containsExactly(col("s", "*"));
+    }
+
+    @Test
     void columnsInsideFunctionsAndExpressionsAreReported() {
         assertThat(only("SELECT lower(ssn), a || b, CASE WHEN x THEN y END FROM t").columns().get(Clause.SELECT))
                 .containsExactlyInAnyOrder(col(null, "ssn"), col(null, "a"), col(null, "b"), col(null, "x"), col(null, "y"));

@@ -60,6 +60,18 @@ class DialectSnippetsTest {
     }
 
     @Test
+    void h2MergeWithKeyIsAnUpsertWritingTheTarget() {
+        AnalysedStatement merge = only("MERGE INTO app.t (id, v) KEY (id) VALUES (1, 'x')");
+        assertThat(merge.operation()).isEqualTo(SqlOperation.MERGE);
+        assertThat(merge.tablesWritten()).isEqualTo(tables("app.t"));
+        assertThat(only("MERGE INTO t KEY (id) VALUES (1, 'x')").operation()).isEqualTo(SqlOperation.MERGE);
+        AnalysedStatement fromSelect = only("MERGE INTO t (id, v) KEY (id) SELECT id, v FROM src");
+        assertThat(fromSelect.tablesRead()).isEqualTo(tables("src"));
+        assertThat(Analyses.operations("MERGE INTO t KEY (id) VALUES (pg_read_file('x'))"))
+                .contains(SqlOperation.EXECUTE);
+    }
+
+    @Test
     void h2BacktickAndUpperCaseIdentifiersNormaliseLikeOthers() {
         assertThat(only("SELECT `Name` FROM `PUBLIC`.`ORDERS`").tablesRead()).isEqualTo(tables("public.orders"));
         assertThat(only("SELECT NAME FROM PUBLIC.ORDERS").tablesRead()).isEqualTo(tables("public.orders"));
@@ -76,6 +88,8 @@ class DialectSnippetsTest {
         assertThat(unanalysableReason("SET search_path = secret; SELECT * FROM t")).contains("qualify");
         assertThat(unanalysableReason("SET SCHEMA secret; DELETE FROM t WHERE id = 1")).contains("qualify");
         assertThat(unanalysableReason("RESET ALL; SELECT * FROM t")).contains("qualify");
+        assertThat(unanalysableReason("SELECT set_config('search_path', 'secret', false); SELECT * FROM t"))
+                .contains("qualify");
         assertThat(Analyses.operations("SET search_path = app; SELECT * FROM app.t"))
                 .containsExactly(SqlOperation.SET, SqlOperation.SELECT);
         assertThat(Analyses.operations("SELECT * FROM t; SET search_path = app"))

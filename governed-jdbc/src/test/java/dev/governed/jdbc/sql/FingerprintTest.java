@@ -55,6 +55,8 @@ class FingerprintTest {
         assertDistinct("SELECT a, b FROM t GROUP BY 1", "SELECT a, b FROM t GROUP BY 2");
         assertDistinct("SELECT a, b FROM t ORDER BY a, 1", "SELECT a, b FROM t ORDER BY a, 2");
         assertDistinct("SELECT * FROM (SELECT a, b FROM t ORDER BY 1) x", "SELECT * FROM (SELECT a, b FROM t ORDER BY 2) x");
+        assertDistinct("SELECT DISTINCT ON (1) a, b FROM t", "SELECT DISTINCT ON (2) a, b FROM t");
+        assertDistinct("SELECT a FROM t GROUP BY ROLLUP (1)", "SELECT a FROM t GROUP BY ROLLUP (2)");
     }
 
     @Test
@@ -95,6 +97,14 @@ class FingerprintTest {
         assertDistinct("SELECT 'abc", "SELECT 'abc'");
         assertDistinct("SELECT 1 /* open", "SELECT 1");
         assertDistinct("SELECT $a$ x $a$", "SELECT 'x'");
+    }
+
+    @Test
+    void theProblemMarkerInAKeyCannotBeForgedByAComment() {
+        String forged = "/*unanalysable: x*/ SELECT 1";
+        assertThat(analyzer.normalised(forged)).isEqualTo("SELECT ?");
+        assertThat(analyzer.analyze(forged).isAnalysable()).isTrue();
+        assertThat(analyzer.normalised("SELECT 'abc")).startsWith(SqlNormaliser.PROBLEM_PREFIX);
     }
 
     private void assertDistinct(String first, String second) {

@@ -1,6 +1,5 @@
 package dev.governed.jdbc.sql;
 
-import static dev.governed.jdbc.sql.Analyses.analyse;
 import static dev.governed.jdbc.sql.Analyses.only;
 import static dev.governed.jdbc.sql.Analyses.operations;
 import static dev.governed.jdbc.sql.Analyses.tables;
@@ -69,6 +68,14 @@ class PrivilegedStatementsTest {
             CREATE FORCE LINKED TABLE lt('org.h2.Driver', 'jdbc:h2:mem:x', 'sa', '', 'S') | EXECUTE
             CREATE TABLE t (a int) ENGINE "com.evil.Engine"                          | EXECUTE
             EXECUTE IMMEDIATE 'DROP TABLE t'                                         | EXECUTE
+            CREATE SERVER s FOREIGN DATA WRAPPER postgres_fdw OPTIONS (host 'evil')  | EXECUTE
+            CREATE FOREIGN TABLE ft (a int) SERVER s                                 | EXECUTE
+            CREATE FOREIGN DATA WRAPPER w                                            | EXECUTE
+            CREATE USER MAPPING FOR bob SERVER s OPTIONS (user 'x', password 'y')    | EXECUTE
+            ALTER USER MAPPING FOR bob SERVER s OPTIONS (SET password 'z')           | EXECUTE
+            ALTER SERVER s OPTIONS (SET host 'evil')                                 | EXECUTE
+            CREATE SUBSCRIPTION sub CONNECTION 'host=evil' PUBLICATION p             | EXECUTE
+            IMPORT FOREIGN SCHEMA public FROM SERVER s INTO local                    | EXECUTE
             CREATE USER bob PASSWORD 'x'                                             | GRANT
             CREATE ROLE admin2 SUPERUSER                                             | GRANT
             ALTER USER bob ADMIN TRUE                                                | GRANT

@@ -59,12 +59,14 @@ class SessionStatementsTest {
             SHOW TABLES                                                   | SHOW
             """)
     void sessionStatementsAreRecognisedWithoutJsqlParser(String sql, SqlOperation operation) {
-        long parses = ANALYZER.parseCount();
-        AnalysedStatement statement = only(sql);
+        SqlAnalyzer analyzer = SqlAnalyzer.builder().build();
+        StatementAnalysis analysis = analyzer.analyze(sql);
+        assertThat(analysis.statements()).as("%s: %s", sql, analysis.unanalysableReason()).hasSize(1);
+        AnalysedStatement statement = analysis.statements().get(0);
         assertThat(statement.operation()).isEqualTo(operation);
         assertThat(statement.tablesRead()).isEmpty();
         assertThat(statement.tablesWritten()).isEmpty();
-        assertThat(ANALYZER.parseCount()).as("no parse").isEqualTo(parses);
+        assertThat(analyzer.parseCount()).as("no parse").isZero();
     }
 
     @Test

@@ -75,6 +75,7 @@ class TablesAndOperationsTest {
             CREATE SCHEMA s                                                            | CREATE   |                     |
             CREATE SEQUENCE seq                                                        | CREATE   |                     |
             ALTER TABLE orders ADD COLUMN z int                                        | ALTER    |                     | orders
+            ALTER TABLE app.scratch RENAME TO orders                                   | ALTER    |                     | app.scratch app.orders
             ALTER TABLE a ADD CONSTRAINT fk FOREIGN KEY (x) REFERENCES b (id)          | ALTER    | b                   | a
             DROP TABLE orders                                                          | DROP     |                     | orders
             DROP TABLE a, s.b CASCADE                                                  | DROP     |                     | a s.b
@@ -156,6 +157,15 @@ class TablesAndOperationsTest {
                 .isEqualTo(tables("secrets"));
         assertThat(only("WITH x AS (SELECT 1) SELECT * FROM public.x, x").tablesRead())
                 .as("a schema-qualified name is never a CTE").isEqualTo(tables("public.x"));
+        assertThat(only("WITH \"Secrets\" AS (SELECT 1) SELECT * FROM secrets").tablesRead())
+                .as("PostgreSQL reads the real table: a quoted CTE name does not match an unquoted reference")
+                .isEqualTo(tables("secrets"));
+        assertThat(only("WITH secrets AS (SELECT 1) SELECT * FROM \"SECRETS\"").tablesRead())
+                .as("PostgreSQL reads the real table \"SECRETS\"").isEqualTo(tables("secrets"));
+        assertThat(only("WITH Recent AS (SELECT * FROM orders) SELECT * FROM RECENT").tablesRead())
+                .as("unquoted names match in any case").isEqualTo(tables("orders"));
+        assertThat(only("WITH \"Recent\" AS (SELECT * FROM orders) SELECT * FROM \"Recent\"").tablesRead())
+                .isEqualTo(tables("orders"));
     }
 
     @Test

@@ -1,0 +1,214 @@
+package dev.governed.service.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.OctetKeyPair;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
+import dev.governed.audit.verify.AuditVerifier;
+import dev.governed.audit.verify.VerificationResult;
+import dev.governed.core.Governed;
+import dev.governed.jdbc.GovernedDriver;
+import dev.governed.service.GovernedService;
+import dev.governed.service.ServiceConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The demo: an AI support agent's JDBC calls through Governed, on an in-memory H2
+ * database and an in-process enforcement service. The agent connects by connection
+ * name and never holds the database password; the service supplies the policy bound
+ * to the agent's token. It shows what policy allows, what it blocks (with the
+ * evasions an agent might try), a tampered token refused, and the signed,
+ * hash-chained audit trail that recorded it all, verified.
+ */
+final class Demo {
+
+    private static final String DATABASE = "jdbc:h2:mem:governed-demo;DB_CLOSE_DELAY=-1";
+    private static final String DATABASE_PASSWORD = "only-the-service-knows";
+
+    private final PrintWriter out;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    Demo(PrintWriter out) {
+        this.out = out;
+    }
+
+    /** Runs the demo; true when the database stayed intact and the audit trail verifies. */
+    boolean run() throws Exception {
+        Path work = Files.createTempDirectory("governed-demo");
+        Path audit = work.resolve("audit.jsonl");
+        Path signingKey = work.resolve("audit-signing-key.jwk");
+        Path verificationKey = work.resolve("audit-public-key.jwk");
+        writeCheckpointKeys(signingKey, verificationKey);
+        createDatabase();
+        DevIdentity idp = DevIdentity.open(work.resolve("idp"));
+        byte[] secretKey = new byte[32];
+        new SecureRandom().nextBytes(secretKey);
+        try (GovernedService service = GovernedService.start(ServiceConfig.builder()
+                .port(0).dataDir(work.resolve("service"))
+                .issuer(DevIdentity.ISSUER).jwks(idp.jwksLocation()).audience(DevIdentity.AUDIENCE)
+                .secretKey(secretKey).build())) {
+            String admin = idp.mint("alice-admin", List.of("governed-admins"), Duration.ofMinutes(10));
+            send(service.baseUri(), "POST", "/v1/policies?activate=true", "application/yaml", resource("demo-policy.yaml"),
+                    admin);
+            send(service.baseUri(), "PUT", "/v1/connections/demo", "application/json", """
+                    {"url": "%s", "user": "sa", "password": "%s", "allowed": {"groups": ["support-agents"]}}"""
+                    .formatted(DATABASE, DATABASE_PASSWORD), admin);
+            String agent = idp.mint("agent:support-bot", List.of("support-agents"), Duration.ofMinutes(10));
+
+            Properties properties = new Properties(); // note: no database user or password
+            properties.setProperty("governed.token", agent);
+            properties.setProperty("governed.jwks", idp.jwksLocation());
+            properties.setProperty("governed.issuer", DevIdentity.ISSUER);
+            properties.setProperty("governed.audience", DevIdentity.AUDIENCE);
+            properties.setProperty("governed.audit", "jsonl:" + audit);
+            properties.setProperty("governed.audit.key", signingKey.toString()); // signs chain checkpoints
+            properties.setProperty("governed.audit.checkpoint.every", "3");
+            String url = "jdbc:governed://127.0.0.1:" + service.port() + "/demo";
+
+            say("Governed demo: an AI support agent on " + url);
+            say("(policy and database credentials come from the enforcement service at " + service.baseUri() + ")");
+            say("");
+            try (Connection connection = DriverManager.getConnection(url, properties);
+                    Statement statement = connection.createStatement()) {
+                attempt("read open orders", statement,
+                        "SELECT o.id, c.name, o.amount FROM orders o JOIN customers c ON c.id = o.customer_id"
+                                + " WHERE o.status = 'open'");
+                attempt("mark one order shipped", statement, "UPDATE orders SET status = 'shipped' WHERE id = 10");
+                attempt("drop the orders table", statement, "DROP TABLE orders");
+                attempt("hide a DROP behind a SELECT", statement, "SELECT 1; DROP TABLE orders");
+                attempt("hide a DROP behind a comment and case", statement, "/* cleanup */ dRoP TaBlE \"ORDERS\"");
+                attempt("update every order", statement, "UPDATE orders SET amount = 0");
+                attempt("read a table no rule allows", statement, "SELECT * FROM payroll");
+                attempt("send text Governed cannot parse", statement, "SELEC * FRM orders");
+                Governed.runAs(promoted(agent), () -> attempt("promote itself to dba in its token", statement,
+                        "SELECT * FROM payroll"));
+            }
+            boolean intact = ordersIntact();
+            GovernedDriver.flushAudit();
+            return showAudit(audit, verificationKey) && intact;
+        }
+    }
+
+    /** The agent's token with "dba" written into its groups: the signature no longer matches. */
+    private static String promoted(String token) {
+        String[] parts = token.split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("\"support-agents\"", "\"support-agents\",\"dba\"");
+        return parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+    }
+
+    private Void attempt(String what, Statement statement, String sql) {
+        try {
+            boolean rows = statement.execute(sql);
+            int count = 0;
+            if (rows) {
+                try (ResultSet result = statement.getResultSet()) {
+                    while (result.next()) {
+                        count++;
+                    }
+                }
+            }
+            say(String.format("  ALLOWED  %-38s %s", what, rows ? count + " rows" : statement.getUpdateCount() + " updated"));
+        } catch (SQLException e) {
+            say(String.format("  BLOCKED  %-38s [%s] %s", what, e.getSQLState(), e.getMessage()));
+        }
+        return null;
+    }
+
+    private boolean ordersIntact() throws SQLException {
+        try (Connection raw = DriverManager.getConnection(DATABASE, "sa", DATABASE_PASSWORD);
+                ResultSet count = raw.createStatement().executeQuery("SELECT COUNT(*) FROM orders")) {
+            count.next();
+            say("");
+            say("The orders table is intact: " + count.getInt(1) + " rows.");
+            return count.getInt(1) == 3;
+        }
+    }
+
+    /** An Ed25519 key pair for signing the audit chain's checkpoints; auditors get the public half. */
+    private static void writeCheckpointKeys(Path signingKey, Path verificationKey) throws Exception {
+        OctetKeyPair key = new OctetKeyPairGenerator(Curve.Ed25519).keyID("demo-audit-1").generate();
+        Files.writeString(signingKey, key.toJSONString());
+        Files.writeString(verificationKey, key.toPublicJWK().toJSONString());
+    }
+
+    private boolean showAudit(Path audit, Path verificationKey) throws Exception {
+        List<String> lines = Files.exists(audit) ? Files.readAllLines(audit) : List.of();
+        if (lines.isEmpty()) {
+            say("The audit trail " + audit + " is empty.");
+            return false;
+        }
+        JsonNode first = new ObjectMapper().readTree(lines.get(0));
+        VerificationResult verified = AuditVerifier.trusting(verificationKey).verify(audit);
+        say("");
+        say("Audit trail " + audit + ":");
+        say("  " + verified.summary());
+        say("  first event: " + first.at("/actor/subject").asText() + " " + first.at("/action/operation").asText()
+                + " " + first.at("/action/tables") + " -> " + first.at("/decision/effect").asText() + " by rule "
+                + first.at("/decision/rule").asText() + ", chain seq " + first.at("/chain/seq").asLong());
+        say("  verify it yourself: governed audit verify " + audit + " --keys " + verificationKey);
+        return verified.intact();
+    }
+
+    private void createDatabase() throws SQLException {
+        try (Connection raw = DriverManager.getConnection(DATABASE, "sa", DATABASE_PASSWORD);
+                Statement statement = raw.createStatement()) {
+            statement.execute("DROP ALL OBJECTS");
+            statement.execute("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(50), email VARCHAR(80),"
+                    + " ssn VARCHAR(11))");
+            statement.execute("CREATE TABLE orders (id INT PRIMARY KEY, customer_id INT, amount DECIMAL(10,2),"
+                    + " status VARCHAR(20))");
+            statement.execute("CREATE TABLE payroll (id INT PRIMARY KEY, salary DECIMAL(10,2))");
+            statement.execute("INSERT INTO customers VALUES (1, 'Ada Lovelace', 'ada@example.com', '123-45-6789'),"
+                    + " (2, 'Grace Hopper', 'grace@example.com', '987-65-4321')");
+            statement.execute("INSERT INTO orders VALUES (10, 1, 99.50, 'open'), (11, 2, 12.00, 'open'),"
+                    + " (12, 2, 45.00, 'shipped')");
+        }
+    }
+
+    private void send(URI service, String method, String path, String contentType, String body, String token)
+            throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(service.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new CliException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = Demo.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private void say(String line) {
+        out.println(line);
+        out.flush();
+    }
+}

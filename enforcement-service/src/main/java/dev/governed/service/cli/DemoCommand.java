@@ -1,0 +1,23 @@
+package dev.governed.service.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** {@code governed demo}: an AI agent through the driver against an in-process service, on in-memory H2. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the demo: an AI support agent governed by an in-process service, on in-memory H2.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        // the demo's output is the story; the service's start-up logging would drown it
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn"));
+        return new Demo(spec.commandLine().getOut()).run() ? 0 : 1;
+    }
+}

@@ -1,0 +1,173 @@
+package dev.governed.jdbc;
+
+import dev.governed.audit.AuditEvent;
+import dev.governed.jdbc.mask.MaskPlan;
+import dev.governed.jdbc.mask.MaskedValue;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A result set with masked columns. Every getter of a masked column answers the masked form
+ * (the generated base routes them all here); clear columns cost one array check. It counts
+ * the values it masked per column and records them in a follow-up audit event when it is
+ * read to the end or closed. It never unwraps to the driver's result set, whatever the
+ * configuration: that would hand out the clear values.
+ */
+final class MaskedResultSet extends MaskingResultSetWrapper {
+
+    private final GovernedStatement owner;
+    private final Admission admission;
+    private final MaskPlan.ColumnMask[] masks;
+    private final boolean[] masked;
+    private final boolean[] textual;
+    private final long[] values;
+    private final long[] countedAtRow;
+    private final Map<String, Integer> indexes = new HashMap<>();
+    private long rows;
+    private boolean lastWasNull;
+    private boolean reported;
+
+    MaskedResultSet(ResultSet resultSet, GovernedStatement owner, MaskPlan plan, Admission admission) {
+        super(resultSet);
+        this.owner = owner;
+        this.admission = admission;
+        this.masks = plan.columns();
+        this.masked = new boolean[masks.length];
+        this.textual = new boolean[masks.length];
+        for (int i = 0; i < masks.length; i++) {
+            masked[i] = masks[i] != null;
+            textual[i] = masked[i] && masks[i].masker().masksText();
+        }
+        this.values = new long[masks.length];
+        this.countedAtRow = new long[masks.length];
+    }
+
+    @Override
+    boolean masks(int index) {
+        return index > 0 && index < masked.length && masked[index];
+    }
+
+    @Override
+    MaskedValue masked(int index) throws SQLException {
+        MaskPlan.ColumnMask mask = masks[index];
+        return new MaskedValue(maskedForm(index), mask.column(), mask.strategy());
+    }
+
+    @Override
+    String maskedString(int index) throws SQLException {
+        Object form = maskedForm(index);
+        if (form == null || form instanceof String) {
+            return (String) form;
+        }
+        MaskPlan.ColumnMask mask = masks[index];
+        return new MaskedValue(form, mask.column(), mask.strategy()).getString();
+    }
+
+    /** Reads the current row's value of a masked column and masks it; the clear value goes no further. */
+    private Object maskedForm(int index) throws SQLException {
+        Object raw = textual[index] ? resultSet.getString(index) : resultSet.getObject(index);
+        Object form = raw == null ? null : masks[index].masker().mask(raw);
+        if (raw != null && countedAtRow[index] != rows) {
+            countedAtRow[index] = rows;
+            values[index]++;
+        }
+        maskedRead = true;
+        lastWasNull = form == null;
+        return form;
+    }
+
+    @Override
+    int column(String label) throws SQLException {
+        Integer result = indexes.get(label);
+        if (result == null) {
+            result = resultSet.findColumn(label);
+            indexes.put(label, result);
+        }
+        return result;
+    }
+
+    @Override
+    void refuseUpdate(int index) throws SQLException {
+        if (masks(index)) {
+            throw new PolicyDeniedException(Enforcer.MASKING_RULE, "Governed refused to update column "
+                    + masks[index].column() + " through the result set: it is masked for you, so you may not write"
+                    + " values you cannot read. Use an UPDATE statement if your policy allows it.");
+        }
+    }
+
+    @Override
+    Object governed(Object value) {
+        return value instanceof ResultSet nested ? new GovernedResultSet(nested, owner) : value;
+    }
+
+    @Override
+    public boolean wasNull() throws SQLException {
+        return maskedRead ? lastWasNull : resultSet.wasNull();
+    }
+
+    @Override
+    public boolean next() throws SQLException {
+        boolean result;
+        try {
+            result = resultSet.next();
+        } catch (SQLException e) {
+            throw MaskedResults.scrub(admission, e);
+        }
+        if (result) {
+            rows++;
+        } else {
+            report();
+        }
+        return result;
+    }
+
+    @Override
+    public ResultSetMetaData getMetaData() throws SQLException {
+        return new MaskedResultSetMetaData(resultSet.getMetaData(), masks);
+    }
+
+    @Override
+    public Statement getStatement() {
+        return owner;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        try {
+            report();
+        } finally {
+            resultSet.close();
+        }
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> type) throws SQLException {
+        return Unwrapping.unwrap(this, resultSet, type, false);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> type) throws SQLException {
+        return Unwrapping.isWrapperFor(this, resultSet, type, false);
+    }
+
+    /** Records once how many values were masked; the values themselves never leave this object. */
+    private void report() throws SQLException {
+        if (reported) {
+            return;
+        }
+        reported = true;
+        List<AuditEvent.Masking> masking = new ArrayList<>();
+        for (int i = 1; i < masks.length; i++) {
+            if (masks[i] != null) {
+                masking.add(new AuditEvent.Masking(masks[i].column(), masks[i].strategy(), values[i]));
+            }
+        }
+        owner.governance.enforcer.maskedValues(admission, rows, masking);
+    }
+}

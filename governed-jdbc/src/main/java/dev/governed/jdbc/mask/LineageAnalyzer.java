@@ -1,0 +1,1184 @@
+package dev.governed.jdbc.mask;
+
+import dev.governed.policy.TableName;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import net.sf.jsqlparser.JSQLParserException;
+import net.sf.jsqlparser.expression.Alias;
+import net.sf.jsqlparser.expression.AnalyticExpression;
+import net.sf.jsqlparser.expression.AnyComparisonExpression;
+import net.sf.jsqlparser.expression.CastExpression;
+import net.sf.jsqlparser.expression.Expression;
+import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.WindowDefinition;
+import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
+import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
+import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
+import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
+import net.sf.jsqlparser.parser.CCJSqlParserUtil;
+import net.sf.jsqlparser.schema.Column;
+import net.sf.jsqlparser.schema.Table;
+import net.sf.jsqlparser.statement.Statement;
+import net.sf.jsqlparser.statement.Statements;
+import net.sf.jsqlparser.statement.create.table.CreateTable;
+import net.sf.jsqlparser.statement.create.view.CreateView;
+import net.sf.jsqlparser.statement.delete.Delete;
+import net.sf.jsqlparser.statement.insert.Insert;
+import net.sf.jsqlparser.statement.select.AllColumns;
+import net.sf.jsqlparser.statement.select.AllTableColumns;
+import net.sf.jsqlparser.statement.select.FromItem;
+import net.sf.jsqlparser.statement.select.Join;
+import net.sf.jsqlparser.statement.select.LateralSubSelect;
+import net.sf.jsqlparser.statement.select.OrderByElement;
+import net.sf.jsqlparser.statement.select.ParenthesedFromItem;
+import net.sf.jsqlparser.statement.select.ParenthesedSelect;
+import net.sf.jsqlparser.statement.select.PlainSelect;
+import net.sf.jsqlparser.statement.select.Select;
+import net.sf.jsqlparser.statement.select.SelectItem;
+import net.sf.jsqlparser.statement.select.SetOperation;
+import net.sf.jsqlparser.statement.select.SetOperationList;
+import net.sf.jsqlparser.statement.select.TableFunction;
+import net.sf.jsqlparser.statement.select.Values;
+import net.sf.jsqlparser.statement.select.WithItem;
+import net.sf.jsqlparser.statement.update.Update;
+import net.sf.jsqlparser.statement.update.UpdateSet;
+
+/**
+ * Traces, for each statement of a SQL text, where the values of its output columns come
+ * from, which columns it filters, joins, groups or sorts by, and what it copies elsewhere.
+ * Names are resolved through aliases, derived tables, CTEs (recursive ones to a fixed
+ * point), set operations, JOIN USING, NATURAL JOIN, LATERAL and scalar subqueries; {@code *},
+ * {@code t.*} and whole-row references are expanded from the {@link Catalog}. What it cannot
+ * follow it records as unresolved or opaque, and the planner denies it when masks are in force.
+ */
+public final class LineageAnalyzer {
+
+    private final Catalog catalog;
+
+    public LineageAnalyzer(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    /** One lineage per statement of {@code sql}; a text that does not parse is one opaque lineage. */
+    public List<StatementLineage> analyze(String sql) {
+        Statements statements;
+        try {
+            statements = CCJSqlParserUtil.parseStatements(sql);
+        } catch (JSQLParserException | RuntimeException e) {
+            return List.of(StatementLineage.opaque("the SQL could not be parsed for lineage"));
+        }
+        List<StatementLineage> result = new ArrayList<>();
+        for (Statement each : statements) {
+            result.add(new Trace(SqlIdentifiers.of(sql)).statement(each));
+        }
+        return result.isEmpty() ? List.of(StatementLineage.none()) : List.copyOf(result);
+    }
+
+    /** A column of a relation in scope, with the flows of its values. */
+    private record Col(String name, List<Flow> flows) {}
+
+    /** Raised to give up on a statement: it becomes opaque. */
+    private static final class Opaque extends RuntimeException {
+        Opaque(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /** A FROM item in scope: a base table, a derived table or CTE, or a table function. */
+    private static final class Relation {
+        final String name;
+        final TableName table;
+        final List<Col> columns;
+        /** For table functions: any column of it carries these flows. */
+        final List<Flow> anyColumn;
+
+        Relation(String name, TableName table, List<Col> columns, List<Flow> anyColumn) {
+            this.name = name;
+            this.table = table;
+            this.columns = columns;
+            this.anyColumn = anyColumn;
+        }
+
+        Col column(String column) {
+            for (Col each : columns) {
+                if (each.name().equals(column)) {
+                    return each;
+                }
+            }
+            return null;
+        }
+    }
+
+    private static final class Scope {
+        final Scope outer;
+        final Map<String, List<Col>> ctes = new HashMap<>();
+        final List<Relation> relations = new ArrayList<>();
+        /** The columns {@code *} stands for, in order; null when unknown. */
+        List<Col> star = new ArrayList<>();
+        /** The select list, for ORDER BY / GROUP BY references by alias or position. */
+        List<Col> outputs = List.of();
+
+        Scope(Scope outer) {
+            this.outer = outer;
+        }
+
+        List<Col> cte(String name) {
+            for (Scope each = this; each != null; each = each.outer) {
+                List<Col> found = each.ctes.get(name);
+                if (found != null) {
+                    return found;
+                }
+            }
+            return null;
+        }
+    }
+
+    private final class Trace {
+        private final Set<String> identifiers;
+        private final Set<Use> uses = new LinkedHashSet<>();
+        private final Set<Flow> copies = new LinkedHashSet<>();
+        private final List<String> unresolved = new ArrayList<>();
+        private final Set<String> unknownFunctions = new LinkedHashSet<>();
+        private final Set<String> traced = new java.util.HashSet<>();
+        private boolean usesCatalog;
+
+        Trace(Set<String> identifiers) {
+            this.identifiers = identifiers;
+        }
+
+        StatementLineage statement(Statement statement) {
+            try {
+                List<Col> outputs = List.of();
+                boolean returnsRows = false;
+                if (statement instanceof Select select) {
+                    outputs = select(select, null);
+                    returnsRows = true;
+                    if (select instanceof PlainSelect plain && plain.getIntoTables() != null
+                            && !plain.getIntoTables().isEmpty()) {
+                        copyAll(outputs);
+                    }
+                } else if (statement instanceof Insert insert) {
+                    outputs = insert(insert);
+                    returnsRows = insert.getReturningClause() != null;
+                } else if (statement instanceof Update update) {
+                    outputs = update(update);
+                    returnsRows = update.getReturningClause() != null;
+                } else if (statement instanceof Delete delete) {
+                    outputs = delete(delete);
+                    returnsRows = delete.getReturningClause() != null;
+                } else if (statement instanceof CreateTable create) {
+                    if (create.getSelect() != null) {
+                        copyAll(select(create.getSelect(), null));
+                    } else if (create.getLikeTable() != null) {
+                        return StatementLineage.none();
+                    }
+                } else if (statement instanceof CreateView view) {
+                    copyAll(select(view.getSelect(), null));
+                } else if (!NO_DATA.contains(statement.getClass().getSimpleName())) {
+                    return StatementLineage.opaque(
+                            "Governed does not trace the data of " + statement.getClass().getSimpleName() + " statements");
+                }
+                List<OutputColumn> columns = new ArrayList<>(outputs.size());
+                for (Col each : outputs) {
+                    columns.add(new OutputColumn(each.name(), each.flows()));
+                }
+                Set<String> untraced = new java.util.HashSet<>(identifiers);
+                untraced.removeAll(traced);
+                return new StatementLineage(columns, returnsRows, uses, copies, unresolved, unknownFunctions, null,
+                        usesCatalog, untraced);
+            } catch (Opaque e) {
+                return StatementLineage.opaque(e.getMessage());
+            }
+        }
+
+        // ---- queries
+
+        List<Col> select(Select select, Scope outer) {
+            Scope scope = outer;
+            List<WithItem<?>> withItems = select.getWithItemsList();
+            if (withItems != null && !withItems.isEmpty()) {
+                scope = new Scope(outer);
+                scope.star = null;
+                for (WithItem<?> each : withItems) {
+                    with(each, scope);
+                }
+            }
+            List<Col> result;
+            if (select instanceof PlainSelect plain) {
+                result = plain(plain, scope);
+            } else if (select instanceof SetOperationList operations) {
+                result = setOperation(operations, scope);
+            } else if (select instanceof ParenthesedSelect parenthesed) {
+                result = select(parenthesed.getSelect(), scope);
+                orderBy(select.getOrderByElements(), scopeOver(result, scope));
+            } else if (select instanceof Values values) {
+                result = values(values, scope);
+            } else {
+                throw new Opaque("Governed does not trace " + select.getClass().getSimpleName() + " queries");
+            }
+            limits(select, scope);
+            return result;
+        }
+
+        private void with(WithItem<?> item, Scope scope) {
+            String name = unquote(item.getUnquotedAliasName() == null ? item.getAliasName() : item.getUnquotedAliasName());
+            if (item.getSelect() == null) {
+                throw new Opaque("a WITH item that is not a query (" + name + ")");
+            }
+            List<String> names = new ArrayList<>();
+            if (item.getWithItemList() != null) {
+                for (SelectItem<?> each : item.getWithItemList()) {
+                    names.add(unquote(each.toString()));
+                }
+                traced.addAll(names);
+            }
+            Select body = item.getSelect().getSelect();
+            if (item.isRecursive() && body instanceof SetOperationList operations) {
+                List<Col> columns = rename(select(operations.getSelects().get(0), scope), names);
+                for (int round = 0; round < 8; round++) {
+                    scope.ctes.put(name, columns);
+                    List<Col> next = merge(columns, rename(select(body, scope), names));
+                    if (next.equals(columns)) {
+                        return;
+                    }
+                    columns = next;
+                }
+                throw new Opaque("the recursive CTE " + name + " did not settle");
+            }
+            scope.ctes.put(name, rename(select(body, scope), names));
+        }
+
+        private List<Col> plain(PlainSelect select, Scope outer) {
+            if (select.getLateralViews() != null || select.getPivot() != null || select.getUnPivot() != null
+                    || select.getIntoTempTable() != null) {
+                throw new Opaque("LATERAL VIEW, PIVOT and INTO TEMP are not traced");
+            }
+            Scope scope = new Scope(outer);
+            if (select.getFromItem() != null) {
+                from(select.getFromItem(), scope, true);
+            } else {
+                scope.star = new ArrayList<>();
+            }
+            if (select.getJoins() != null) {
+                for (Join each : select.getJoins()) {
+                    join(each, scope);
+                }
+            }
+            use(select.getWhere(), scope, "WHERE", false);
+            List<Col> outputs = new ArrayList<>();
+            for (SelectItem<?> each : select.getSelectItems()) {
+                outputs.addAll(selectItem(each, scope));
+            }
+            scope.outputs = outputs;
+            if (select.getDistinct() != null) {
+                if (select.getDistinct().getOnSelectItems() != null) {
+                    for (SelectItem<?> each : select.getDistinct().getOnSelectItems()) {
+                        use(each.getExpression(), scope, "DISTINCT ON", true);
+                    }
+                }
+                for (Col each : outputs) {
+                    useFlows(each.flows(), "DISTINCT", true);
+                }
+            }
+            if (select.getGroupBy() != null) {
+                ExpressionList<?> groupBy = select.getGroupBy().getGroupByExpressionList();
+                if (groupBy != null) {
+                    for (Expression each : groupBy) {
+                        useOrdinalOr(each, scope, "GROUP BY");
+                    }
+                }
+                if (select.getGroupBy().getGroupingSets() != null) {
+                    for (ExpressionList<?> set : select.getGroupBy().getGroupingSets()) {
+                        for (Expression each : set) {
+                            use(each, scope, "GROUP BY", true);
+                        }
+                    }
+                }
+            }
+            use(select.getHaving(), scope, "HAVING", false);
+            use(select.getQualify(), scope, "QUALIFY", false);
+            if (select.getWindowDefinitions() != null) {
+                for (WindowDefinition each : select.getWindowDefinitions()) {
+                    window(each, scope);
+                }
+            }
+            orderBy(select.getOrderByElements(), scope);
+            return outputs;
+        }
+
+        private List<Col> selectItem(SelectItem<?> item, Scope scope) {
+            Expression expression = item.getExpression();
+            if (expression instanceof AllColumns && !(expression instanceof AllTableColumns)) {
+                usesCatalog = true;
+                if (scope.star == null) {
+                    throw new Opaque("* over a table whose columns Governed cannot list");
+                }
+                return new ArrayList<>(scope.star);
+            }
+            if (expression instanceof AllTableColumns all) {
+                usesCatalog = true;
+                Relation relation = relation(all.getTable(), scope);
+                if (relation == null || relation.columns == null) {
+                    throw new Opaque(all + " over a table whose columns Governed cannot list");
+                }
+                return new ArrayList<>(relation.columns);
+            }
+            String label = null;
+            if (item.getAlias() != null) {
+                label = unquote(item.getAlias().getName());
+                traced.add(label);
+            } else if (expression instanceof Column column) {
+                label = unquote(column.getColumnName());
+            }
+            return List.of(new Col(label, output(expression, scope)));
+        }
+
+        private List<Col> setOperation(SetOperationList operations, Scope scope) {
+            List<Col> result = null;
+            List<Flow> all = new ArrayList<>();
+            for (Select each : operations.getSelects()) {
+                List<Col> branch = select(each, scope);
+                branch.forEach(column -> all.addAll(column.flows()));
+                result = result == null ? branch : merge(result, branch);
+            }
+            for (SetOperation each : operations.getOperations()) {
+                String operation = each.toString().toUpperCase(Locale.ROOT);
+                if (!operation.contains("ALL")) {
+                    // UNION, INTERSECT and EXCEPT compare whole rows: equality on every column
+                    useFlows(all, operation.strip(), true);
+                }
+            }
+            orderBy(operations.getOrderByElements(), scopeOver(result, scope));
+            return result;
+        }
+
+        private List<Col> values(Values values, Scope scope) {
+            List<List<Flow>> columns = new ArrayList<>();
+            for (Expression row : values.getExpressions()) {
+                List<Expression> cells = row instanceof ExpressionList<?> list ? new ArrayList<>(list) : List.of(row);
+                if (cells.size() == 1 && cells.get(0) instanceof ExpressionList<?> inner) {
+                    cells = new ArrayList<>(inner);
+                }
+                for (int i = 0; i < cells.size(); i++) {
+                    while (columns.size() <= i) {
+                        columns.add(new ArrayList<>());
+                    }
+                    columns.get(i).addAll(output(cells.get(i), scope));
+                }
+            }
+            List<Col> result = new ArrayList<>();
+            for (List<Flow> each : columns) {
+                result.add(new Col(null, derived(each)));
+            }
+            return result;
+        }
+
+        private void limits(Select select, Scope scope) {
+            if (select.getLimit() != null) {
+                use(select.getLimit().getRowCount(), scope, "LIMIT", false);
+                use(select.getLimit().getOffset(), scope, "LIMIT", false);
+            }
+            if (select.getOffset() != null) {
+                use(select.getOffset().getOffset(), scope, "OFFSET", false);
+            }
+        }
+
+        private void orderBy(List<OrderByElement> elements, Scope scope) {
+            if (elements == null) {
+                return;
+            }
+            for (OrderByElement each : elements) {
+                useOrdinalOr(each.getExpression(), scope, "ORDER BY");
+            }
+        }
+
+        /** {@code ORDER BY 2} and {@code GROUP BY 2} name an output column by position. */
+        private void useOrdinalOr(Expression expression, Scope scope, String clause) {
+            if (expression instanceof LongValue position && scope != null) {
+                int index = (int) position.getValue();
+                if (index < 1 || index > scope.outputs.size()) {
+                    throw new Opaque(clause + " " + index + " names no output column");
+                }
+                useFlows(scope.outputs.get(index - 1).flows(), clause, false);
+                return;
+            }
+            use(expression, scope, clause, false);
+        }
+
+        private void window(WindowDefinition window, Scope scope) {
+            if (window.getWindowElement() != null) {
+                // frame bounds are constants; nothing to trace
+            }
+            if (window.getPartitionExpressionList() != null) {
+                for (Object each : window.getPartitionExpressionList()) {
+                    use((Expression) each, scope, "PARTITION BY", false);
+                }
+            }
+            if (window.getOrderByElements() != null) {
+                for (OrderByElement each : window.getOrderByElements()) {
+                    use(each.getExpression(), scope, "window ORDER BY", false);
+                }
+            }
+        }
+
+        // ---- FROM
+
+        private void from(FromItem item, Scope scope, boolean first) {
+            Relation relation = relationOf(item, scope);
+            if (relation == null) {
+                return; // a parenthesised join added its own relations
+            }
+            scope.relations.add(relation);
+            if (first) {
+                scope.star = relation.columns == null ? null : new ArrayList<>(relation.columns);
+            }
+        }
+
+        private void join(Join join, Scope scope) {
+            List<Col> left = scope.star;
+            int before = scope.relations.size();
+            FromItem right = join.getRightItem();
+            Relation relation = relationOf(right, scope);
+            if (relation != null) {
+                scope.relations.add(relation);
+            }
+            List<Col> rightColumns = relation == null ? joinedColumns(scope, before) : relation.columns;
+            List<String> merged = new ArrayList<>();
+            if (join.getUsingColumns() != null && !join.getUsingColumns().isEmpty()) {
+                for (Column each : join.getUsingColumns()) {
+                    merged.add(unquote(each.getColumnName()));
+                }
+                traced.addAll(merged);
+            } else if (join.isNatural()) {
+                usesCatalog = true;
+                if (left == null || rightColumns == null) {
+                    throw new Opaque("NATURAL JOIN over a table whose columns Governed cannot list");
+                }
+                for (Col each : left) {
+                    if (find(rightColumns, each.name()) != null) {
+                        merged.add(each.name());
+                    }
+                }
+            }
+            for (Expression each : join.getOnExpressions()) {
+                use(each, scope, "JOIN", false);
+            }
+            if (merged.isEmpty()) {
+                scope.star = left == null || rightColumns == null ? null : concat(left, rightColumns);
+                return;
+            }
+            List<Col> star = new ArrayList<>();
+            for (String name : merged) {
+                List<Flow> flows = new ArrayList<>();
+                Col fromLeft = left == null ? null : find(left, name);
+                Col fromRight = rightColumns == null ? null : find(rightColumns, name);
+                List<Flow> leftFlows = fromLeft != null ? fromLeft.flows() : resolveIn(scope.relations.subList(0, before), name);
+                List<Flow> rightFlows = fromRight != null ? fromRight.flows()
+                        : resolveIn(scope.relations.subList(before, scope.relations.size()), name);
+                if (leftFlows == null || rightFlows == null) {
+                    unresolved.add("USING (" + name + ")");
+                } else {
+                    flows.addAll(leftFlows);
+                    flows.addAll(rightFlows);
+                }
+                useFlows(flows, "JOIN USING", true);
+                star.add(new Col(name, flows));
+            }
+            if (left == null || rightColumns == null) {
+                scope.star = null;
+                return;
+            }
+            for (Col each : left) {
+                if (!merged.contains(each.name())) {
+                    star.add(each);
+                }
+            }
+            for (Col each : rightColumns) {
+                if (!merged.contains(each.name())) {
+                    star.add(each);
+                }
+            }
+            scope.star = star;
+        }
+
+        private List<Col> joinedColumns(Scope scope, int from) {
+            List<Col> result = new ArrayList<>();
+            for (Relation each : scope.relations.subList(from, scope.relations.size())) {
+                if (each.columns == null) {
+                    return null;
+                }
+                result.addAll(each.columns);
+            }
+            return result;
+        }
+
+        private Relation relationOf(FromItem item, Scope scope) {
+            String alias = aliasName(item.getAlias());
+            if (item.getAlias() != null && item.getAlias().getAliasColumns() != null) {
+                item.getAlias().getAliasColumns().forEach(each -> traced.add(unquote(each.name)));
+            }
+            if (item instanceof Table table) {
+                String name = unquote(table.getName());
+                if (table.getSchemaName() == null) {
+                    List<Col> cte = scope == null ? null : scope.cte(name);
+                    if (cte != null) {
+                        return new Relation(alias == null ? name : alias, null, renameAlias(cte, item.getAlias()), null);
+                    }
+                }
+                TableName tableName = TableName.of(table.getSchemaName() == null ? null : unquote(table.getSchemaName()), name);
+                List<String> listed = catalog.columns(tableName);
+                List<Col> columns = null;
+                if (listed != null) {
+                    columns = new ArrayList<>();
+                    for (String each : listed) {
+                        columns.add(new Col(each, List.of(new Flow(new SourceColumn(tableName, each), Flow.Kind.DIRECT))));
+                    }
+                    columns = renameAlias(columns, item.getAlias());
+                }
+                return new Relation(alias == null ? name : alias, tableName, columns, null);
+            }
+            if (item instanceof ParenthesedSelect derived) {
+                Scope outer = item instanceof LateralSubSelect ? lateral(scope) : (scope == null ? null : scope.outer);
+                List<Col> columns = renameAlias(select(derived.getSelect(), outer), item.getAlias());
+                return new Relation(alias, null, columns, null);
+            }
+            if (item instanceof ParenthesedFromItem parenthesed) {
+                if (parenthesed.getAlias() != null) {
+                    throw new Opaque("an aliased parenthesised join");
+                }
+                from(parenthesed.getFromItem(), scope, scope.relations.isEmpty());
+                if (parenthesed.getJoins() != null) {
+                    for (Join each : parenthesed.getJoins()) {
+                        join(each, scope);
+                    }
+                }
+                return null;
+            }
+            if (item instanceof TableFunction function) {
+                List<Flow> flows = derived(output(function.getFunction(), lateral(scope)));
+                return new Relation(alias == null ? unquote(function.getFunction().getName()) : alias, null, null, flows);
+            }
+            throw new Opaque("Governed does not trace FROM items like " + item);
+        }
+
+        /** The scope a LATERAL item sees: everything before it in FROM, and the outer queries. */
+        private Scope lateral(Scope scope) {
+            Scope result = new Scope(scope == null ? null : scope.outer);
+            if (scope != null) {
+                result.relations.addAll(scope.relations);
+            }
+            return result;
+        }
+
+        private Relation relation(Table table, Scope scope) {
+            String name = unquote(table.getName());
+            String schema = table.getSchemaName() == null ? null : unquote(table.getSchemaName());
+            for (Scope each = scope; each != null; each = each.outer) {
+                for (Relation relation : each.relations) {
+                    if (relation.name != null && relation.name.equals(name) && (schema == null
+                            || (relation.table != null && schema.equals(relation.table.schema())))) {
+                        return relation;
+                    }
+                }
+            }
+            return null;
+        }
+
+        // ---- DML
+
+        private List<Col> insert(Insert insert) {
+            Scope scope = withScope(insert.getWithItemsList());
+            Relation target = relationOf(insert.getTable(), null);
+            if (insert.getColumns() != null) {
+                for (Column each : insert.getColumns()) {
+                    traced.add(unquote(each.getColumnName()));
+                }
+            }
+            List<Flow> written = new ArrayList<>();
+            if (insert.getSelect() != null) {
+                select(insert.getSelect(), scope).forEach(each -> written.addAll(each.flows()));
+            }
+            copies.addAll(written);
+            Scope targetScope = new Scope(scope);
+            targetScope.relations.add(target);
+            targetScope.relations.add(new Relation("excluded", null, null, derived(written)));
+            updateSets(insert.getSetUpdateSets(), targetScope);
+            updateSets(insert.getDuplicateUpdateSets(), targetScope);
+            if (insert.getConflictAction() != null) {
+                updateSets(insert.getConflictAction().getUpdateSets(), targetScope);
+                use(insert.getConflictAction().getWhereExpression(), targetScope, "ON CONFLICT WHERE", false);
+            }
+            Scope returning = new Scope(scope);
+            returning.relations.add(target);
+            returning.star = target.columns == null ? null : new ArrayList<>(target.columns);
+            return returning(insert.getReturningClause(), returning);
+        }
+
+        private List<Col> update(Update update) {
+            Scope scope = new Scope(withScope(update.getWithItemsList()));
+            from(update.getTable(), scope, true);
+            if (update.getStartJoins() != null) {
+                for (Join each : update.getStartJoins()) {
+                    join(each, scope);
+                }
+            }
+            if (update.getFromItem() != null) {
+                Join from = new Join();
+                from.setRightItem(update.getFromItem());
+                join(from, scope);
+            }
+            if (update.getJoins() != null) {
+                for (Join each : update.getJoins()) {
+                    join(each, scope);
+                }
+            }
+            updateSets(update.getUpdateSets(), scope);
+            use(update.getWhere(), scope, "WHERE", false);
+            orderBy(update.getOrderByElements(), scope);
+            return returning(update.getReturningClause(), scope);
+        }
+
+        private List<Col> delete(Delete delete) {
+            Scope scope = new Scope(withScope(delete.getWithItemsList()));
+            from(delete.getTable(), scope, true);
+            if (delete.getUsingList() != null) {
+                for (Table each : delete.getUsingList()) {
+                    Join using = new Join();
+                    using.setRightItem(each);
+                    join(using, scope);
+                }
+            }
+            if (delete.getJoins() != null) {
+                for (Join each : delete.getJoins()) {
+                    join(each, scope);
+                }
+            }
+            use(delete.getWhere(), scope, "WHERE", false);
+            orderBy(delete.getOrderByElements(), scope);
+            return returning(delete.getReturningClause(), scope);
+        }
+
+        private void updateSets(List<UpdateSet> sets, Scope scope) {
+            if (sets == null) {
+                return;
+            }
+            for (UpdateSet each : sets) {
+                for (Column target : each.getColumns()) {
+                    traced.add(unquote(target.getColumnName()));
+                }
+                for (Expression value : each.getValues()) {
+                    copies.addAll(output(value, scope));
+                }
+            }
+        }
+
+        private List<Col> returning(List<SelectItem<?>> items, Scope scope) {
+            if (items == null) {
+                return List.of();
+            }
+            List<Col> result = new ArrayList<>();
+            for (SelectItem<?> each : items) {
+                result.addAll(selectItem(each, scope));
+            }
+            return result;
+        }
+
+        private Scope withScope(List<WithItem<?>> items) {
+            if (items == null || items.isEmpty()) {
+                return null;
+            }
+            Scope scope = new Scope(null);
+            for (WithItem<?> each : items) {
+                with(each, scope);
+            }
+            return scope;
+        }
+
+        // ---- expressions
+
+        /** The flows of an expression in the output: a bare column keeps DIRECT flows, anything else derives. */
+        private List<Flow> output(Expression expression, Scope scope) {
+            Expression bare = valuePreserved(expression);
+            if (bare instanceof Column column) {
+                return resolve(column, scope, false);
+            }
+            if (bare instanceof ParenthesedSelect subquery) {
+                List<Col> columns = select(subquery.getSelect(), scope);
+                List<Flow> flows = new ArrayList<>();
+                columns.forEach(each -> flows.addAll(each.flows()));
+                return columns.size() == 1 ? flows : derived(flows);
+            }
+            Walker walker = new Walker(scope, null);
+            expression.accept(walker, null);
+            return derived(walker.flows);
+        }
+
+        /** Records every source column inside {@code expression} as used in {@code clause}. */
+        private void use(Expression expression, Scope scope, String clause, boolean equality) {
+            if (expression == null) {
+                return;
+            }
+            Walker walker = new Walker(scope, clause);
+            walker.equality = equality;
+            expression.accept(walker, null);
+        }
+
+        /** Only the value itself compared is an equality: {@code substr(card, 1, 1) = '4'} probes a prefix. */
+        private void useFlows(List<Flow> flows, String clause, boolean equality) {
+            for (Flow each : flows) {
+                uses.add(new Use(each.source(), clause, equality && each.kind() == Flow.Kind.DIRECT));
+            }
+        }
+
+        private void copyAll(List<Col> columns) {
+            columns.forEach(each -> copies.addAll(each.flows()));
+        }
+
+        /** Flows of a column reference: a column of a relation in scope, an output alias, or a whole row. */
+        private List<Flow> resolve(Column column, Scope scope, boolean outputAliases) {
+            String name = unquote(column.getColumnName());
+            traced.add(name);
+            Table qualifier = column.getTable();
+            if (qualifier != null && qualifier.getName() != null) {
+                Relation relation = relation(qualifier, scope);
+                if (relation == null) {
+                    unresolved.add(column.toString());
+                    return List.of();
+                }
+                if (relation.anyColumn != null) {
+                    return relation.anyColumn;
+                }
+                if (relation.columns == null) {
+                    return List.of(new Flow(new SourceColumn(relation.table, name), Flow.Kind.DIRECT));
+                }
+                Col found = relation.column(name);
+                if (found == null) {
+                    unresolved.add(column.toString());
+                    return List.of();
+                }
+                return found.flows();
+            }
+            List<Flow> result = new ArrayList<>();
+            if (outputAliases && scope != null) {
+                Col output = find(scope.outputs, name);
+                if (output != null) {
+                    result.addAll(output.flows());
+                }
+            }
+            for (Scope each = scope; each != null; each = each.outer) {
+                List<Flow> found = resolveIn(each.relations, name);
+                if (found != null) {
+                    result.addAll(found);
+                    return result;
+                }
+            }
+            if (!result.isEmpty() || (outputAliases && scope != null && find(scope.outputs, name) != null)) {
+                return result;
+            }
+            for (Scope each = scope; each != null; each = each.outer) {
+                for (Relation relation : each.relations) {
+                    if (name.equals(relation.name)) {
+                        return wholeRow(relation);
+                    }
+                }
+            }
+            if (!KEYWORDS.contains(name)) {
+                unresolved.add(column.toString());
+            }
+            return List.of();
+        }
+
+        /**
+         * Flows of an unqualified name among some relations, or null when none has it; base tables of
+         * unknown columns might hold any name.
+         */
+        private List<Flow> resolveIn(List<Relation> relations, String name) {
+            List<Flow> result = null;
+            for (Relation relation : relations) {
+                List<Flow> flows = null;
+                if (relation.anyColumn != null) {
+                    continue;
+                }
+                if (relation.columns == null) {
+                    if (relation.table != null) {
+                        flows = List.of(new Flow(new SourceColumn(relation.table, name), Flow.Kind.DIRECT));
+                    }
+                } else {
+                    Col found = relation.column(name);
+                    flows = found == null ? null : found.flows();
+                }
+                if (flows != null) {
+                    result = result == null ? new ArrayList<>() : result;
+                    result.addAll(flows);
+                }
+            }
+            return result;
+        }
+
+        private List<Flow> wholeRow(Relation relation) {
+            usesCatalog = true;
+            if (relation.anyColumn != null) {
+                return relation.anyColumn;
+            }
+            if (relation.columns == null) {
+                throw new Opaque("a whole-row reference to " + relation.name
+                        + ", a table whose columns Governed cannot list");
+            }
+            List<Flow> result = new ArrayList<>();
+            for (Col each : relation.columns) {
+                for (Flow flow : each.flows()) {
+                    result.add(flow.as(Flow.Kind.WHOLE_ROW));
+                }
+            }
+            // a whole row stays a whole row whatever expression it feeds
+            return result.stream().map(each -> new Flow(each.source(), Flow.Kind.WHOLE_ROW)).toList();
+        }
+
+        /** Walks an expression: collects flows (output) or records uses (clause non-null). */
+        private final class Walker extends ExpressionVisitorAdapter<Void> {
+            final Scope scope;
+            final String clause;
+            final List<Flow> flows = new ArrayList<>();
+            boolean equality;
+
+            Walker(Scope scope, String clause) {
+                this.scope = scope;
+                this.clause = clause;
+            }
+
+            private void found(List<Flow> more, boolean comparedForEquality) {
+                if (clause == null) {
+                    flows.addAll(more);
+                } else {
+                    useFlows(more, clause, comparedForEquality);
+                }
+            }
+
+            private void operand(Expression expression, boolean comparison) {
+                if (expression == null) {
+                    return;
+                }
+                boolean saved = equality;
+                equality = comparison && (expression instanceof Column || expression instanceof ParenthesedSelect);
+                expression.accept(this, null);
+                equality = saved;
+            }
+
+            @Override
+            public <S> Void visit(Column column, S context) {
+                found(resolve(column, scope, clause != null), equality);
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(EqualsTo expression, S context) {
+                operand(expression.getLeftExpression(), true);
+                operand(expression.getRightExpression(), true);
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(NotEqualsTo expression, S context) {
+                operand(expression.getLeftExpression(), true);
+                operand(expression.getRightExpression(), true);
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(IsNullExpression expression, S context) {
+                operand(expression.getLeftExpression(), true);
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(InExpression expression, S context) {
+                operand(expression.getLeftExpression(), true);
+                Expression right = expression.getRightExpression();
+                if (right instanceof ExpressionList<?> list) {
+                    for (Expression each : list) {
+                        operand(each, true);
+                    }
+                } else {
+                    operand(right, true);
+                }
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(ParenthesedSelect select, S context) {
+                List<Flow> outputs = new ArrayList<>();
+                for (Col each : select(select.getSelect(), scope)) {
+                    outputs.addAll(each.flows());
+                }
+                found(outputs, equality);
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(Select select, S context) {
+                List<Flow> outputs = new ArrayList<>();
+                for (Col each : Trace.this.select(select, scope)) {
+                    outputs.addAll(each.flows());
+                }
+                found(outputs, equality);
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(ExistsExpression exists, S context) {
+                Expression right = exists.getRightExpression();
+                if (right instanceof ParenthesedSelect select) {
+                    select(select.getSelect(), scope); // its uses count; its select list does not come out
+                    return null;
+                }
+                right.accept(this, null);
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(AnyComparisonExpression any, S context) {
+                List<Flow> outputs = new ArrayList<>();
+                for (Col each : Trace.this.select(any.getSelect(), scope)) {
+                    outputs.addAll(each.flows());
+                }
+                found(outputs, false);
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(AllColumns all, S context) {
+                if (all instanceof AllTableColumns table) {
+                    return visit(table, context);
+                }
+                usesCatalog = true;
+                if (scope == null || scope.star == null) {
+                    throw new Opaque("* inside an expression over a table whose columns Governed cannot list");
+                }
+                for (Col each : scope.star) {
+                    found(each.flows().stream().map(flow -> new Flow(flow.source(), Flow.Kind.WHOLE_ROW)).toList(),
+                            false);
+                }
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(AllTableColumns all, S context) {
+                Relation relation = relation(all.getTable(), scope);
+                if (relation == null) {
+                    unresolved.add(all.toString());
+                    return null;
+                }
+                found(wholeRow(relation), false);
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(Function function, S context) {
+                String name = functionName(function.getName());
+                if (!Functions.isKnown(name)) {
+                    unknownFunctions.add(name);
+                }
+                boolean countAll = function.isAllColumns() || ("count".equals(name) && function.getParameters() != null
+                        && function.getParameters().size() == 1
+                        && function.getParameters().get(0) instanceof AllColumns
+                        && !(function.getParameters().get(0) instanceof AllTableColumns));
+                if (!countAll) {
+                    if (function.getParameters() != null) {
+                        for (Expression each : function.getParameters()) {
+                            operand(each, false);
+                        }
+                    }
+                    if (function.getNamedParameters() != null) {
+                        for (Expression each : function.getNamedParameters().getExpressions()) {
+                            operand(each, false);
+                        }
+                    }
+                }
+                if (function.getOrderByElements() != null) {
+                    for (OrderByElement each : function.getOrderByElements()) {
+                        use(each.getExpression(), scope, "ORDER BY in " + name, false);
+                    }
+                }
+                if (function.getAttribute() != null) {
+                    throw new Opaque("field access on a function result (" + function + ")");
+                }
+                return null;
+            }
+
+            @Override
+            public <S> Void visit(AnalyticExpression analytic, S context) {
+                String name = functionName(analytic.getName());
+                if (!Functions.isKnown(name)) {
+                    unknownFunctions.add(name);
+                }
+                operand(analytic.getExpression(), false);
+                operand(analytic.getOffset(), false);
+                operand(analytic.getDefaultValue(), false);
+                if (analytic.getPartitionExpressionList() != null) {
+                    for (Expression each : analytic.getPartitionExpressionList()) {
+                        use(each, scope, "PARTITION BY", false);
+                    }
+                }
+                if (analytic.getOrderByElements() != null) {
+                    for (OrderByElement each : analytic.getOrderByElements()) {
+                        use(each.getExpression(), scope, "window ORDER BY", false);
+                    }
+                }
+                if (analytic.getFuncOrderBy() != null) {
+                    for (OrderByElement each : analytic.getFuncOrderBy()) {
+                        use(each.getExpression(), scope, "ORDER BY in " + name, false);
+                    }
+                }
+                if (analytic.getWindowDefinition() != null) {
+                    window(analytic.getWindowDefinition(), scope);
+                }
+                use(analytic.getFilterExpression(), scope, "FILTER", false);
+                return null;
+            }
+        }
+    }
+
+    // ---- helpers
+
+    /** Unwraps a value-preserving cast ({@code ssn::text}, {@code CAST(ssn AS varchar)}) down to its operand. */
+    private static Expression valuePreserved(Expression expression) {
+        Expression result = expression;
+        while (result instanceof CastExpression cast && cast.getColDataType() != null
+                && TEXT_TYPES.contains(cast.getColDataType().getDataType().toLowerCase(Locale.ROOT).strip())
+                && (cast.getColDataType().getArgumentsStringList() == null
+                        || cast.getColDataType().getArgumentsStringList().isEmpty())) {
+            result = cast.getLeftExpression();
+        }
+        if (result instanceof ExpressionList<?> list && list.size() == 1 && result.toString().startsWith("(")) {
+            return valuePreserved(list.get(0));
+        }
+        return result;
+    }
+
+    private static List<Flow> derived(List<Flow> flows) {
+        List<Flow> result = new ArrayList<>(flows.size());
+        for (Flow each : flows) {
+            result.add(each.as(Flow.Kind.DERIVED));
+        }
+        return result;
+    }
+
+    private static List<Col> merge(List<Col> first, List<Col> second) {
+        if (first.size() != second.size()) {
+            throw new Opaque("set operation branches with different numbers of columns");
+        }
+        List<Col> result = new ArrayList<>(first.size());
+        for (int i = 0; i < first.size(); i++) {
+            LinkedHashSet<Flow> flows = new LinkedHashSet<>(first.get(i).flows());
+            flows.addAll(second.get(i).flows());
+            result.add(new Col(first.get(i).name(), List.copyOf(flows)));
+        }
+        return result;
+    }
+
+    private static List<Col> rename(List<Col> columns, List<String> names) {
+        if (names.isEmpty()) {
+            return columns;
+        }
+        if (names.size() != columns.size()) {
+            throw new Opaque("a column list of " + names.size() + " names for " + columns.size() + " columns");
+        }
+        List<Col> result = new ArrayList<>(columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+            result.add(new Col(names.get(i), columns.get(i).flows()));
+        }
+        return result;
+    }
+
+    private static List<Col> renameAlias(List<Col> columns, Alias alias) {
+        if (alias == null || alias.getAliasColumns() == null || alias.getAliasColumns().isEmpty()) {
+            return columns;
+        }
+        List<String> names = new ArrayList<>();
+        for (Alias.AliasColumn each : alias.getAliasColumns()) {
+            names.add(unquote(each.name));
+        }
+        if (names.size() > columns.size()) {
+            throw new Opaque("an alias names more columns than its table has");
+        }
+        List<Col> result = new ArrayList<>(columns);
+        for (int i = 0; i < names.size(); i++) {
+            result.set(i, new Col(names.get(i), columns.get(i).flows()));
+        }
+        return result;
+    }
+
+    private static Scope scopeOver(List<Col> outputs, Scope outer) {
+        Scope result = new Scope(outer);
+        result.outputs = outputs;
+        result.relations.add(new Relation(null, null, outputs, null));
+        return result;
+    }
+
+    private static List<Col> concat(List<Col> first, List<Col> second) {
+        List<Col> result = new ArrayList<>(first);
+        result.addAll(second);
+        return result;
+    }
+
+    private static Col find(List<Col> columns, String name) {
+        if (columns == null) {
+            return null;
+        }
+        for (Col each : columns) {
+            if (name.equals(each.name())) {
+                return each;
+            }
+        }
+        return null;
+    }
+
+    private static String aliasName(Alias alias) {
+        return alias == null ? null : unquote(alias.getName());
+    }
+
+    private static String functionName(String name) {
+        String result = unquote(name == null ? "" : name);
+        int dot = result.lastIndexOf('.');
+        // schema-qualified functions are only known in pg_catalog
+        if (dot >= 0) {
+            String schema = result.substring(0, dot);
+            return "pg_catalog".equals(schema) ? result.substring(dot + 1) : result;
+        }
+        return result;
+    }
+
+    static String unquote(String name) {
+        if (name == null) {
+            return null;
+        }
+        String result = name.strip();
+        if (result.length() >= 2 && (result.startsWith("\"") && result.endsWith("\"")
+                || result.startsWith("`") && result.endsWith("`") || result.startsWith("[") && result.endsWith("]"))) {
+            result = result.substring(1, result.length() - 1);
+        }
+        return result.toLowerCase(Locale.ROOT);
+    }
+
+    private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "character varying", "string", "nvarchar");
+
+    /** Bare words the parser reads as columns that are values, not references. */
+    private static final Set<String> KEYWORDS = Set.of("true", "false", "null", "current_date", "current_time",
+            "current_timestamp", "localtime", "localtimestamp", "current_user", "session_user", "user",
+            "current_schema", "current_catalog", "current_role", "sysdate", "default");
+
+    /** Statements that move no table data anywhere; anything else unknown is opaque. */
+    private static final Set<String> NO_DATA = Set.of("SetStatement", "ResetStatement", "Commit", "RollbackStatement",
+            "SavepointStatement", "Drop", "Truncate", "Alter", "CreateIndex", "Grant", "Comment", "ShowStatement",
+            "ShowColumnsStatement", "ShowTablesStatement", "UseStatement", "CreateSchema", "CreateSequence",
+            "AlterSequence", "StartTransactionStatement", "Analyze");
+}
