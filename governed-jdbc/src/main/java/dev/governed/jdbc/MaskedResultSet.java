@@ -3,6 +3,9 @@ package dev.governed.jdbc;
 import dev.governed.audit.AuditEvent;
 import dev.governed.jdbc.mask.MaskPlan;
 import dev.governed.jdbc.mask.MaskedValue;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.Clob;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -103,7 +106,42 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
 
     @Override
     Object governed(Object value) {
-        return value instanceof ResultSet nested ? new GovernedResultSet(nested, owner) : value;
+        return Unwrapping.governed(value, owner, allowUnwrap());
+    }
+
+    /* Clear columns' arrays and LOBs: the same escape routes as on GovernedResultSet (raw connection). */
+    @Override
+    public Array getArray(int columnIndex) throws SQLException {
+        return GovernedArray.of(super.getArray(columnIndex), owner, allowUnwrap());
+    }
+
+    @Override
+    public Array getArray(String columnLabel) throws SQLException {
+        return GovernedArray.of(super.getArray(columnLabel), owner, allowUnwrap());
+    }
+
+    @Override
+    public Blob getBlob(int columnIndex) throws SQLException {
+        return GovernedResultSet.notALargeObject(super.getBlob(columnIndex));
+    }
+
+    @Override
+    public Blob getBlob(String columnLabel) throws SQLException {
+        return GovernedResultSet.notALargeObject(super.getBlob(columnLabel));
+    }
+
+    @Override
+    public Clob getClob(int columnIndex) throws SQLException {
+        return GovernedResultSet.notALargeObject(super.getClob(columnIndex));
+    }
+
+    @Override
+    public Clob getClob(String columnLabel) throws SQLException {
+        return GovernedResultSet.notALargeObject(super.getClob(columnLabel));
+    }
+
+    private boolean allowUnwrap() {
+        return owner != null && owner.governance.allowUnwrap;
     }
 
     @Override

@@ -134,6 +134,22 @@ class RedTeamPostgresTest extends RedTeamTest {
         assertDatabaseUnchanged();
     }
 
+    /** The same through the masking result set, when the result also holds a masked column. */
+    @Test
+    void largeObjectIsNotReadThroughGetBlobOfAMaskedResult() throws Exception {
+        try (Connection connection = supportMasked(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            try (ResultSet result = statement.executeQuery(
+                    "SELECT ssn, 4242::oid AS document FROM customers WHERE id = 1")) {
+                assertThat(result.next()).isTrue();
+                assertRefused(() -> result.getBlob(2).getBytes(1, 100));
+                assertRefused(() -> result.getClob("document").getSubString(1, 100));
+            }
+            connection.rollback();
+        }
+        assertDatabaseUnchanged();
+    }
+
     /** A refcursor comes back as a governed result set. */
     @Test
     void refcursorComesBackGoverned() throws Exception {

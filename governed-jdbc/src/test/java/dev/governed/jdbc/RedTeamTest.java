@@ -121,6 +121,13 @@ abstract class RedTeamTest {
         return DriverManager.getConnection(GovernedFixture.governedUrl(rawUrl), governedProperties(token));
     }
 
+    /** A support agent under the policy with a mask on customers.ssn. */
+    Connection supportMasked() throws SQLException {
+        Properties properties = governedProperties(fixture.supportAgent());
+        properties.setProperty("governed.policy", "classpath:policies/redteam-masked.yaml");
+        return DriverManager.getConnection(GovernedFixture.governedUrl(rawUrl), properties);
+    }
+
     Connection support() throws SQLException {
         return governed(fixture.supportAgent());
     }
@@ -499,6 +506,22 @@ abstract class RedTeamTest {
                 assertOnlyGovernedResultSet(array.getResultSet());
             }
             assertOnlyGovernedResultSet(connection.createArrayOf(integerArrayType(), new Object[] {1, 2}).getResultSet());
+        }
+        assertDatabaseUnchanged();
+    }
+
+    /** The same when the result masks a column and so goes through the masking result set. */
+    @Test
+    void arraysOfAMaskedResultLeadOnlyToGovernedObjects() throws Exception {
+        try (Connection connection = supportMasked(); Statement statement = connection.createStatement();
+                ResultSet result = statement.executeQuery("SELECT ssn, ARRAY[id, id] FROM customers WHERE id = 1")) {
+            assertThat(result.next()).isTrue();
+            assertThat(result.getString(1)).isEqualTo("*******6789");
+            assertOnlyGovernedResultSet(result.getArray(2).getResultSet());
+            Object value = result.getObject(2);
+            if (value instanceof java.sql.Array array) {
+                assertOnlyGovernedResultSet(array.getResultSet());
+            }
         }
         assertDatabaseUnchanged();
     }
