@@ -115,6 +115,31 @@ final class GovernedResultSet extends ResultSetWrapper {
         return Unwrapping.governed(value, owner, allowUnwrap);
     }
 
+    /*
+     * An updatable result set writes rows without a statement Governed could judge: a SELECT the
+     * policy allows would become the UPDATE, INSERT or DELETE it denies. Row changes are refused.
+     */
+    @Override
+    public void insertRow() throws SQLException {
+        throw GovernedResultSet.rowChangeRefused("insertRow");
+    }
+
+    @Override
+    public void updateRow() throws SQLException {
+        throw GovernedResultSet.rowChangeRefused("updateRow");
+    }
+
+    @Override
+    public void deleteRow() throws SQLException {
+        throw GovernedResultSet.rowChangeRefused("deleteRow");
+    }
+
+    static PolicyDeniedException rowChangeRefused(String method) {
+        return new PolicyDeniedException("updatable-result-set", "Governed refused " + method + "(): changing rows"
+                + " through a result set bypasses the policy's decision on writes. Use an UPDATE, INSERT or DELETE"
+                + " statement, which Governed can judge.");
+    }
+
     /** Refuses a PostgreSQL large object; other drivers' LOBs hold the column's own value. */
     static <T> T notALargeObject(T lob) throws SQLException {
         if (lob != null && lob.getClass().getName().startsWith("org.postgresql.")) {

@@ -140,6 +140,25 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
         return GovernedResultSet.notALargeObject(super.getClob(columnLabel));
     }
 
+    /*
+     * An updatable result set writes rows without a statement Governed could judge: a SELECT the
+     * policy allows would become the UPDATE, INSERT or DELETE it denies. Row changes are refused.
+     */
+    @Override
+    public void insertRow() throws SQLException {
+        throw GovernedResultSet.rowChangeRefused("insertRow");
+    }
+
+    @Override
+    public void updateRow() throws SQLException {
+        throw GovernedResultSet.rowChangeRefused("updateRow");
+    }
+
+    @Override
+    public void deleteRow() throws SQLException {
+        throw GovernedResultSet.rowChangeRefused("deleteRow");
+    }
+
     private boolean allowUnwrap() {
         return owner != null && owner.governance.allowUnwrap;
     }

@@ -355,10 +355,11 @@ abstract class RedTeamTest {
         }
     }
 
+    /** Runs a step of an attack that Governed may refuse; the assertions after it judge the outcome. */
     static void attempt(GovernedDriverContract.ThrowingCall call) {
         Throwable thrown = catchThrowable(call::run);
         if (thrown != null && !(thrown instanceof PolicyDeniedException)) {
-            throw new AssertionError("expected the statement to run or be refused by Governed", thrown);
+            throw new AssertionError("expected the step to run or be refused by Governed", thrown);
         }
     }
 
@@ -524,6 +525,35 @@ abstract class RedTeamTest {
             }
         }
         assertDatabaseUnchanged();
+    }
+
+    /**
+     * Customers may be read but not written: an updatable result set of an allowed SELECT must
+     * not become the UPDATE, INSERT or DELETE the policy denies.
+     */
+    @Test
+    void updatableResultSetDoesNotWriteWhatThePolicyOnlyLetsRead() throws Exception {
+        for (Connection connection : List.of(support(), supportMasked())) {
+            try (connection; Statement statement = connection.createStatement(
+                    ResultSet.TYPE_SCROLL_INSENSITIVE, ResultSet.CONCUR_UPDATABLE)) {
+                try (ResultSet result = statement.executeQuery("SELECT id, name, email FROM customers ORDER BY id")) {
+                    assertThat(result.next()).isTrue();
+                    attempt(() -> {
+                        result.updateString("name", "Mallory");
+                        result.updateRow();
+                    });
+                    attempt(result::deleteRow);
+                    attempt(() -> {
+                        result.moveToInsertRow();
+                        result.updateInt("id", 3);
+                        result.updateString("name", "Eve");
+                        result.updateString("email", "eve@example.com");
+                        result.insertRow();
+                    });
+                }
+            }
+            assertDatabaseUnchanged();
+        }
     }
 
     /** unwrap and isWrapperFor refuse every vendor class on every governed object. */
