@@ -81,6 +81,17 @@ final class GovernedArray implements Array {
         array.free();
     }
 
+    /** Drivers that do not know this class write an array parameter by its text form ({1,2}). */
+    @Override
+    public String toString() {
+        return array.toString();
+    }
+
+    /** The driver's array, for handing back to the same driver as a parameter; never to the caller. */
+    static Object forDriver(Object value) {
+        return value instanceof GovernedArray governed ? governed.array : value;
+    }
+
     private ResultSet wrap(ResultSet resultSet) {
         return resultSet == null ? null : new GovernedResultSet(resultSet, owner, allowUnwrap);
     }

@@ -2,9 +2,11 @@ package dev.governed.jdbc;
 
 import dev.governed.jdbc.sql.StatementAnalysis;
 import dev.governed.policy.SqlStatementFacts;
+import java.sql.Array;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLType;
 import java.util.List;
 import java.util.Objects;
 
@@ -60,6 +62,38 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
     @Override
     public long[] executeLargeBatch() throws SQLException {
         return run(admit(), prepared::executeLargeBatch, GovernedPreparedStatement::total);
+    }
+
+    /* Arrays from this driver come back as GovernedArray: the driver gets its own object again. */
+    @Override
+    public void setArray(int parameterIndex, Array x) throws SQLException {
+        prepared.setArray(parameterIndex, (Array) GovernedArray.forDriver(x));
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x) throws SQLException {
+        prepared.setObject(parameterIndex, GovernedArray.forDriver(x));
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException {
+        prepared.setObject(parameterIndex, GovernedArray.forDriver(x), targetSqlType);
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
+        prepared.setObject(parameterIndex, GovernedArray.forDriver(x), targetSqlType, scaleOrLength);
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, SQLType targetSqlType) throws SQLException {
+        prepared.setObject(parameterIndex, GovernedArray.forDriver(x), targetSqlType);
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, SQLType targetSqlType, int scaleOrLength)
+            throws SQLException {
+        prepared.setObject(parameterIndex, GovernedArray.forDriver(x), targetSqlType, scaleOrLength);
     }
 
     final Admission admit() throws SQLException {

@@ -511,6 +511,30 @@ abstract class RedTeamTest {
         assertDatabaseUnchanged();
     }
 
+    /** Governed arrays still work as parameters: the fix of the escape route breaks no application. */
+    @Test
+    void governedArraysStillWorkAsParameters() throws Exception {
+        try (Connection connection = support();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT id FROM orders WHERE id = ANY (?) ORDER BY id")) {
+            java.sql.Array ids = connection.createArrayOf(integerArrayType(), new Object[] {10, 12});
+            select.setArray(1, ids);
+            assertThat(rows(select)).isEqualTo("(10)(12)");
+            select.setObject(1, ids);
+            assertThat(rows(select)).isEqualTo("(10)(12)");
+        }
+    }
+
+    private static String rows(PreparedStatement select) throws SQLException {
+        StringBuilder result = new StringBuilder();
+        try (ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                result.append('(').append(rows.getInt(1)).append(')');
+            }
+        }
+        return result.toString();
+    }
+
     /** The same when the result masks a column and so goes through the masking result set. */
     @Test
     void arraysOfAMaskedResultLeadOnlyToGovernedObjects() throws Exception {
