@@ -580,6 +580,38 @@ abstract class RedTeamTest {
         }
     }
 
+    /**
+     * Generated-key column names are text the driver writes into the SQL (PostgreSQL appends
+     * RETURNING): they must not carry a read of a denied table past the analysis.
+     */
+    @Test
+    void generatedKeyColumnNamesDoNotSmuggleSql() throws Exception {
+        String update = "UPDATE orders SET status = 'x' WHERE id = 10";
+        String[] smuggled = {"(SELECT secret FROM secrets)"};
+        try (Connection connection = support(); Statement statement = connection.createStatement()) {
+            Throwable thrown = catchThrowable(() -> {
+                statement.executeUpdate(update, smuggled);
+                try (ResultSet keys = statement.getGeneratedKeys()) {
+                    while (keys != null && keys.next()) {
+                        assertThat(keys.getString(1)).isNotEqualTo("launch codes");
+                    }
+                }
+            });
+            assertThat(thrown == null || thrown instanceof SQLException).isTrue();
+            Throwable prepared = catchThrowable(() -> {
+                try (PreparedStatement ps = connection.prepareStatement(update, smuggled)) {
+                    ps.executeUpdate();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        while (keys != null && keys.next()) {
+                            assertThat(keys.getString(1)).isNotEqualTo("launch codes");
+                        }
+                    }
+                }
+            });
+            assertThat(prepared == null || prepared instanceof SQLException).isTrue();
+        }
+    }
+
     /** unwrap and isWrapperFor refuse every vendor class on every governed object. */
     @Test
     void noGovernedObjectUnwrapsToTheVendor() throws Exception {
