@@ -13,6 +13,7 @@ import dev.governed.policy.Decision;
 import dev.governed.policy.SqlOperation;
 import dev.governed.policy.SqlRequest;
 import dev.governed.policy.SqlStatementFacts;
+import dev.governed.policy.TableName;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 import java.time.Instant;
@@ -91,7 +92,7 @@ final class Enforcer {
         if (analysis.isAnalysable() && identityOrNull(connection) == null) {
             return;
         }
-        admit(sql, analysis, facts(analysis, connection.currentSchema()), connection);
+        admit(sql, analysis, facts(analysis, connection.currentSchema(), connection.catalogFirst()), connection);
     }
 
     /**
@@ -153,15 +154,39 @@ final class Enforcer {
      * a {@code SET} in the same text the schema may have changed, so later names stay unresolved.
      */
     static List<SqlStatementFacts> facts(StatementAnalysis analysis, String currentSchema) {
+        return facts(analysis, currentSchema, Set.of());
+    }
+
+    /**
+     * The same, with unqualified names of {@code catalogFirst} placed in pg_catalog, where PostgreSQL
+     * finds them before any schema: a rule on {@code public.*} must not allow {@code pg_authid}.
+     */
+    static List<SqlStatementFacts> facts(StatementAnalysis analysis, String currentSchema, Set<String> catalogFirst) {
         List<SqlStatementFacts> result = new ArrayList<>(analysis.statements().size());
         String schema = currentSchema;
         for (AnalysedStatement each : analysis.statements()) {
-            result.add(each.resolve(schema));
+            result.add(catalogFirst.isEmpty() ? each.resolve(schema) : new SqlStatementFacts(each.operation(),
+                    place(each.tablesRead(), schema, catalogFirst), place(each.tablesWritten(), schema, catalogFirst),
+                    each.hasWhere()));
             if (changesSession(each.operation())) {
                 schema = null;
             }
         }
         return List.copyOf(result);
+    }
+
+    private static Set<TableName> place(Set<TableName> tables, String schema, Set<String> catalogFirst) {
+        Set<TableName> result = new java.util.HashSet<>();
+        for (TableName each : tables) {
+            if (each.schema() != null) {
+                result.add(each);
+            } else if (catalogFirst.contains(each.name())) {
+                result.add(TableName.of("pg_catalog", each.name()));
+            } else {
+                result.add(schema == null ? each : TableName.of(schema, each.name()));
+            }
+        }
+        return result;
     }
 
     static boolean changesSession(SqlOperation operation) {

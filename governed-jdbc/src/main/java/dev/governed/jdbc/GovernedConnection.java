@@ -43,6 +43,11 @@ final class GovernedConnection extends ConnectionWrapper {
         return schema.current();
     }
 
+    /** Unqualified names the database resolves in its catalog before the current schema. */
+    java.util.Set<String> catalogFirst() {
+        return schema.catalogFirst();
+    }
+
     void refreshSchema() {
         schema.refresh();
     }

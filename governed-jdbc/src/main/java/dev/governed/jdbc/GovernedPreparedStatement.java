@@ -99,7 +99,7 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
     final Admission admit() throws SQLException {
         String schema = owner.currentSchema();
         if (facts == null || !Objects.equals(schema, factsSchema)) {
-            facts = Enforcer.facts(analysis, schema);
+            facts = Enforcer.facts(analysis, schema, owner.catalogFirst());
             factsSchema = schema;
         }
         return governance.enforcer.admit(sql, analysis, facts, owner);

@@ -230,7 +230,7 @@ class GovernedStatement extends StatementWrapper {
 
     private <T> T runText(String sql, SqlCall<T> call, Function<T, Long> rows) throws SQLException {
         StatementAnalysis analysis = governance.analyzer.apply(sql);
-        List<SqlStatementFacts> facts = Enforcer.facts(analysis, owner.currentSchema());
+        List<SqlStatementFacts> facts = Enforcer.facts(analysis, owner.currentSchema(), owner.catalogFirst());
         return run(governance.enforcer.admit(sql, analysis, facts, owner), call, rows);
     }
 
@@ -245,7 +245,8 @@ class GovernedStatement extends StatementWrapper {
             String schema = owner.currentSchema();
             for (String sql : batch) {
                 StatementAnalysis analysis = governance.analyzer.apply(sql);
-                result.add(governance.enforcer.admit(sql, analysis, Enforcer.facts(analysis, schema), owner));
+                result.add(governance.enforcer.admit(
+                        sql, analysis, Enforcer.facts(analysis, schema, owner.catalogFirst()), owner));
                 if (changesSession(analysis)) {
                     schema = null;
                 }

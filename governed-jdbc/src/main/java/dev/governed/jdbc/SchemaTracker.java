@@ -5,6 +5,9 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The schema an unqualified table name resolves to on one connection. On
@@ -18,17 +21,40 @@ final class SchemaTracker {
     private final boolean postgres;
     private final boolean h2;
     private volatile String current;
+    private final Set<String> catalogFirst;
 
     SchemaTracker(Connection raw) throws SQLException {
         this.raw = raw;
         String product = raw.getMetaData().getDatabaseProductName();
         this.postgres = "PostgreSQL".equalsIgnoreCase(product);
         this.h2 = "H2".equalsIgnoreCase(product);
+        this.catalogFirst = postgres ? catalogRelations() : Set.of();
         refresh();
     }
 
     String current() {
         return current;
+    }
+
+    /**
+     * Names an unqualified table resolves to in pg_catalog whatever the schema: PostgreSQL searches
+     * pg_catalog before the search path (unless the path lists it later), so pg_authid is never
+     * public.pg_authid. Empty on other databases.
+     */
+    Set<String> catalogFirst() {
+        return catalogFirst;
+    }
+
+    private Set<String> catalogRelations() throws SQLException {
+        Set<String> result = new HashSet<>();
+        try (Statement statement = raw.createStatement();
+                ResultSet names = statement.executeQuery(
+                        "SELECT relname FROM pg_class WHERE relnamespace = 'pg_catalog'::regnamespace")) {
+            while (names.next()) {
+                result.add(names.getString(1).toLowerCase(Locale.ROOT));
+            }
+        }
+        return Set.copyOf(result);
     }
 
     /** Re-reads the schema after anything that may have changed it ({@code SET}, {@code setSchema}). */

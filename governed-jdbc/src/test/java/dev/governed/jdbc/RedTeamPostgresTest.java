@@ -119,6 +119,20 @@ class RedTeamPostgresTest extends RedTeamTest {
         assertDatabaseUnchanged();
     }
 
+    /**
+     * PostgreSQL looks an unqualified name up in pg_catalog before the search path: pg_authid is
+     * pg_catalog.pg_authid, not public.pg_authid, whatever a public.* rule says.
+     */
+    @Test
+    void catalogTableIsNotTakenForAPublicOne() throws Exception {
+        try (Connection connection = analyst()) {
+            assertTextRefused(connection, "SELECT rolname, rolpassword FROM pg_authid");
+            assertTextRefused(connection, "SELECT * FROM pg_shadow");
+            assertTextRefused(connection, "SELECT * FROM pg_settings");
+        }
+        assertDatabaseUnchanged();
+    }
+
     /** A large object is data outside any table a policy names: lo_get is refused, and so is getBlob. */
     @Test
     void largeObjectIsNotReadThroughGetBlob() throws Exception {
