@@ -187,6 +187,11 @@ final class SqlLexer {
             char c = sql.charAt(at);
             if (c == '\\') {
                 if (backslashEscapes) {
+                    if (at + 1 < length && sql.charAt(at + 1) == '\'') {
+                        // H2 has no E'' strings: there E'\' is E followed by '\', which ends at this quote.
+                        problem("a backslash-escaped quote in an E'' string, which ends the string in H2 "
+                                + "but not in PostgreSQL");
+                    }
                     at += 2;
                     continue;
                 }
@@ -302,14 +307,21 @@ final class SqlLexer {
 
     private void readWord() {
         kind = Kind.WORD;
+        boolean ascii = sql.charAt(pos) < 0x80;
         pos++;
         while (pos < length) {
             char c = sql.charAt(pos);
             if (isIdentifierStart(c) || isDigit(c) || c == '$') {
+                ascii &= c < 0x80;
                 pos++;
             } else {
                 break;
             }
+        }
+        if (!ascii) {
+            // H2 upper-cases unquoted names with Java's rules (U+017F 'ſ' becomes 'S'), PostgreSQL folds
+            // only ASCII: "ſecrets" would name SECRETS in the database but not in policy.
+            problem("a non-ASCII letter in an unquoted name, which databases fold differently; quote the name");
         }
     }
 

@@ -497,7 +497,9 @@ final class TreeWalker {
             return;
         }
         String name = Names.identifier(nameParts.get(nameParts.size() - 1));
-        if (name != null && PrivilegedNames.isPrivilegedFunction(name)) {
+        // A function that is neither privileged nor a known built-in may run any code (a user-defined
+        // function can delete rows from inside a SELECT), so it makes the statement an EXECUTE too.
+        if (name != null && (PrivilegedNames.isPrivilegedFunction(name) || !BuiltInFunctions.isKnown(name))) {
             current.privilegedFunction = name;
         }
     }

@@ -14,7 +14,7 @@ class FingerprintTest {
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
             SELECT * FROM t WHERE id = 42                       | SELECT * FROM t WHERE id = ?
             SELECT  *\\tFROM\\n t  WHERE id=42                    | SELECT * FROM t WHERE id=?
-            SELECT 'a''b', E'x\\'y', N'n', X'FF', B'101', U&'d\\0061' | SELECT ?, ?, ?, ?, ?, ?
+            SELECT 'a''b', E'x\\\\y', N'n', X'FF', B'101', U&'d\\0061' | SELECT ?, ?, ?, ?, ?, ?
             SELECT $$ it's $$                                   | SELECT ?
             SELECT 1.5e10, .5, 0x1F, 1_000                      | SELECT ?, ?, ?, ?
             SELECT a /* note */ FROM t -- trailing              | SELECT a FROM t
