@@ -302,7 +302,7 @@ abstract class RedTeamTest {
                 "SELECT * FROM orders WHERE id = 10\u0000; DELETE FROM secrets");
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("commonAttacks")
     void commonAttackIsRefusedAndChangesNothing(String sql) throws Exception {
         try (Connection connection = support()) {
@@ -311,7 +311,7 @@ abstract class RedTeamTest {
         assertDatabaseUnchanged();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("dialectAttacks")
     void dialectAttackIsRefusedAndChangesNothing(String sql) throws Exception {
         try (Connection connection = support()) {
@@ -325,7 +325,7 @@ abstract class RedTeamTest {
         return commonAttacks();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0}")
     @MethodSource("preparedAttacks")
     void commonAttackIsRefusedWhenPrepared(String sql) throws Exception {
         try (Connection connection = support()) {
