@@ -51,6 +51,7 @@ public final class AuditDispatcher implements AuditRecorder {
     private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
     private final Semaphore room;
     private final int capacity;
+    private final int wakeThreshold;
     private final List<AuditSink> sinks;
     private final boolean spooling;
     private final Duration backpressureWait;
@@ -71,6 +72,7 @@ public final class AuditDispatcher implements AuditRecorder {
         // a fair semaphore bounds the lock-free queue: no lock on the hot path, and a waiting caller
         // is served before later arrivals, so backpressure waits stay short and even
         this.capacity = builder.queueCapacity;
+        this.wakeThreshold = Math.max(1, Math.min(builder.batchSize, capacity) / 4);
         this.room = new Semaphore(capacity, true);
         this.backpressureWait = builder.backpressureWait;
         this.required = builder.required;
@@ -163,9 +165,14 @@ public final class AuditDispatcher implements AuditRecorder {
         }
     }
 
+    // an event wakes the writer only from its sleep, or from lingering once a good part of a batch is
+    // queued: most records then cost no system call; flush and close always wake it
     private void enqueue(Object item) {
         queue.offer(item);
-        if (writer.waiting) {
+        int waiting = writer.waiting;
+        if (waiting == AuditWriter.ASLEEP
+                || waiting == AuditWriter.LINGERING && (!(item instanceof AuditEvent || item instanceof EventJournal.Entry)
+                        || capacity - room.availablePermits() >= wakeThreshold)) {
             LockSupport.unpark(writerThread);
         }
     }

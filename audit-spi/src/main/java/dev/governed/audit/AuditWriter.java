@@ -51,7 +51,12 @@ final class AuditWriter implements Runnable {
     private long[] journaled = new long[64];
     private int journaledCount;
     final AtomicLong undelivered = new AtomicLong();
-    volatile boolean waiting;
+    /** Not waiting; lingering a moment for more events (callers need not wake it); asleep (callers wake it). */
+    static final int BUSY = 0;
+    static final int LINGERING = 1;
+    static final int ASLEEP = 2;
+    private static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    volatile int waiting = BUSY;
     volatile String lastFailure;
     private volatile long closeDeadlineNanos;
     private volatile boolean closing;
@@ -149,14 +154,20 @@ final class AuditWriter implements Runnable {
         }
         Object first = queue.poll();
         if (first == null) {
-            waiting = true;
-            first = queue.poll(); // re-check after announcing the wait, so no wake-up is lost
+            // linger first: a caller then queues without a wake-up system call, and the batch grows
+            waiting = LINGERING;
+            LockSupport.parkNanos(this, LINGER_NANOS);
+            first = queue.poll();
+        }
+        if (first == null) {
+            waiting = ASLEEP;
+            first = queue.poll(); // re-check after announcing the sleep, so no wake-up is lost
             if (first == null) {
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(Math.min(1000, millisUntilCheckpoint())));
                 first = queue.poll();
             }
-            waiting = false;
         }
+        waiting = BUSY;
         int events = 0;
         for (Object each = first; each != null; each = items.size() < batchSize ? queue.poll() : null) {
             items.add(each);
