@@ -58,7 +58,12 @@ class AuditDispatcherConfigTest {
 
         try (AuditDispatcher dispatcher = AuditDispatcher.fromProperties(properties)) {
             dispatcher.record(AuditFixtures.event("a"));
-            assertThat(Files.size(journal.resolve("audit.journal"))).isEqualTo(4096 + (1L << 20));
+            try (var files = Files.list(journal)) {
+                assertThat(files.toList()).singleElement().satisfies(file -> {
+                    assertThat(file.getFileName().toString()).matches("audit-[0-9a-f]{12}\\.journal");
+                    assertThat(Files.size(file)).isEqualTo(4096 + (1L << 20));
+                });
+            }
             assertThatThrownBy(() -> AuditDispatcher.fromProperties(properties))
                     .isInstanceOf(AuditException.class).hasMessageContaining("in use by another dispatcher");
         }
