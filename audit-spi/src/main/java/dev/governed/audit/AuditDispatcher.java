@@ -89,7 +89,9 @@ public final class AuditDispatcher implements AuditRecorder {
             builder.signer.sign("warm-up", 0, HashChain.GENESIS, java.time.Instant.now());
         }
         this.journal = builder.journalDirectory == null ? null
-                : EventJournal.open(builder.journalDirectory, builder.journalMaxBytes);
+                : EventJournal.open(builder.journalDirectory,
+                        EventJournal.fileNameFor(builder.sinks.stream().map(AuditSink::describe).toList()),
+                        builder.journalMaxBytes);
         this.writer = new AuditWriter(queue, room, sinks, chain, builder.batchSize, builder.checkpointEvery,
                 builder.checkpointInterval, builder.signer, chainState, journal);
         this.writerThread = new Thread(writer, "governed-audit-writer-" + stream.substring(stream.length() - 12));
@@ -469,7 +471,9 @@ public final class AuditDispatcher implements AuditRecorder {
          * memory-mapped journal in {@code directory} before returning, and the next dispatcher on
          * that directory delivers what was left undelivered (see {@link EventJournal} for the fsync
          * policy). {@code maxBytes} bounds the journal; when undelivered events fill it,
-         * {@code record} waits like for the queue, then fails closed. One dispatcher per directory.
+         * {@code record} waits like for the queue, then fails closed. The file is named after the
+         * sinks, so dispatchers with different sinks can share a directory; two live dispatchers
+         * with the same sinks cannot.
          */
         public Builder journal(Path directory, long maxBytes) {
             this.journalDirectory = Objects.requireNonNull(directory, "directory");

@@ -18,7 +18,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * The two halves of the audit cost per event: {@code pipelineChain} is the writer thread's work
  * (canonical JSON, SHA-256, contract line); {@code pipelineRecord} minus {@code pipelineStatement}
- * is the caller's ({@code record} into the bounded queue), with about a microsecond of stand-in
+ * is the caller's ({@code record} into the bounded queue), with a few microseconds of stand-in
  * statement work between records so that the writer (draining to the {@code discard} sink) keeps
  * up, as it does behind real statements; {@code pipelineJournal} adds the kill -9 journal.
  */
@@ -27,7 +27,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @State(Scope.Thread)
 public class AuditPipelineBenchmark {
 
-    private static final long STATEMENT_TOKENS = 400;
+    private static final long STATEMENT_TOKENS = 2000;
 
     private HashChain chain;
     private AuditDispatcher dispatcher;

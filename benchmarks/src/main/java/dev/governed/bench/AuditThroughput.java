@@ -90,6 +90,8 @@ public final class AuditThroughput {
         dispatcher.flush();
         long writerCpu = writerCpuNanos() - writerCpuStart;
         long writerUser = writerUserNanos() - writerUserStart;
+        System.gc();
+        long live = heapUsed();
         dispatcher.close();
         long end = System.nanoTime();
         heap.stopWatching();
@@ -106,12 +108,22 @@ public final class AuditThroughput {
         System.out.printf("    of which in Java   %.2f us/event (the rest is the kernel: write, fsync)%n", writerUser / 1e3 / events);
         System.out.printf("  file                 %,d bytes (%,.0f bytes/event)%n", Files.size(file),
                 (double) Files.size(file) / Math.max(1, events));
-        System.out.printf("  heap used            peak %,d MB, max %,d MB (-Xmx)%n", heap.peak >> 20,
-                Runtime.getRuntime().maxMemory() >> 20);
+        System.out.printf("  heap used            peak %,d MB (garbage included), %,d MB live after GC, max %,d MB (-Xmx)%n",
+                heap.peak >> 20, live >> 20, Runtime.getRuntime().maxMemory() >> 20);
         // the verifier keeps every event id of the file in memory: give it room (-Xmx1g) for long runs
         VerificationResult result = AuditVerifier.withoutSignatures().verify(file);
         System.out.printf("  verified             %s%n", result.summary());
         deleteQuietly(work);
+    }
+
+    private static long heapUsed() {
+        long used = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                used += pool.getUsage().getUsed();
+            }
+        }
+        return used;
     }
 
     /** CPU time of the dispatcher's writer thread: the per-event cost that noisy neighbours do not inflate. */
@@ -168,13 +180,7 @@ public final class AuditThroughput {
         @Override
         public void run() {
             while (!done) {
-                long used = 0;
-                for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-                    if (pool.getType() == MemoryType.HEAP) {
-                        used += pool.getUsage().getUsed();
-                    }
-                }
-                peak = Math.max(peak, used);
+                peak = Math.max(peak, heapUsed());
                 try {
                     Thread.sleep(50);
                 } catch (InterruptedException e) {

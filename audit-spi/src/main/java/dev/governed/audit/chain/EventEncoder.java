@@ -604,9 +604,13 @@ public final class EventEncoder {
 
     private void number(long value) {
         ensure(20);
+        if (value == Long.MIN_VALUE) {
+            raw("-9223372036854775808"); // the one long without a positive counterpart (lines only, see fits)
+            return;
+        }
         if (value < 0) {
             buffer[length++] = '-';
-            value = -value; // safe: |value| <= 2^53 (see fits)
+            value = -value;
         }
         if (value == 0) {
             buffer[length++] = '0';

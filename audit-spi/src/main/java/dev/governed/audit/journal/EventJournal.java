@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * A bounded, memory-mapped write-ahead journal of accepted audit events, so that an event whose
  * {@code record} returned survives {@code kill -9} of the process: the caller copies the event's
  * JSON into a shared mapping of {@code <dir>/audit.journal}, which lives in the OS page cache and
- * outlives the process, without a system call. The writer marks each event delivered once the
+ * outlives the process, without a system call (one file per set of sinks, see {@link #fileNameFor}). The writer marks each event delivered once the
  * sinks took it and trims the ring behind it; the next dispatcher on the same directory replays
  * what was not delivered ({@link #recovered()}).
  *
@@ -78,9 +78,9 @@ public final class EventJournal implements AutoCloseable {
     /** A replayed event and where it sits in the journal, to be marked delivered like any other. */
     public record Entry(AuditEvent event, long position) {}
 
-    private EventJournal(Path directory, long requestedCapacity) throws IOException {
+    private EventJournal(Path directory, String name, long requestedCapacity) throws IOException {
         Files.createDirectories(directory);
-        this.file = directory.resolve(FILE_NAME).toAbsolutePath();
+        this.file = directory.resolve(name).toAbsolutePath();
         boolean existed = Files.exists(file) && Files.size(file) > HEADER;
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
@@ -115,12 +115,31 @@ public final class EventJournal implements AutoCloseable {
      * capacity; {@code capacity} applies to a new one.
      */
     public static EventJournal open(Path directory, long capacity) {
+        return open(directory, FILE_NAME, capacity);
+    }
+
+    /**
+     * The journal file for a set of sinks: {@code audit-<hash of their descriptions>.journal}, so
+     * dispatchers writing to different sinks can share a directory, and a replay only ever goes to
+     * the sinks the events were meant for.
+     */
+    public static String fileNameFor(List<String> sinkDescriptions) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(String.join("\n", sinkDescriptions).getBytes(StandardCharsets.UTF_8));
+            return "audit-" + java.util.HexFormat.of().formatHex(digest, 0, 6) + ".journal";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+        }
+    }
+
+    public static EventJournal open(Path directory, String fileName, long capacity) {
         if (capacity < 64 * 1024 || capacity > Integer.MAX_VALUE - HEADER || capacity % RECORD_HEADER != 0) {
             throw new IllegalArgumentException("journal capacity must be a multiple of 16 bytes from 64KB to 2GB, was "
                     + capacity);
         }
         try {
-            return new EventJournal(directory, capacity);
+            return new EventJournal(directory, fileName, capacity);
         } catch (IOException e) {
             throw new AuditException("cannot open the audit journal in " + directory + ": " + e.getMessage()
                     + ". Point governed.audit.journal at a writable local directory", e);
@@ -135,8 +154,8 @@ public final class EventJournal implements AutoCloseable {
             result = null;
         }
         if (result == null) {
-            throw new IOException("the journal " + file + " is in use by another dispatcher (in this or another"
-                    + " process); give each dispatcher its own journal directory");
+            throw new IOException("the journal " + file + " is in use by another dispatcher with the same sinks (in"
+                    + " this or another process); give each of them its own journal directory");
         }
         return result;
     }

@@ -120,6 +120,21 @@ class EventJournalTest {
     }
 
     @Test
+    void integersOfAnySizeComeBackExactly() {
+        AuditEvent base = AuditFixtures.event("a");
+        AuditEvent event = new AuditEvent(base.id(), base.time(), null, base.actor(), base.session(), base.resource(),
+                base.action(), new AuditEvent.DecisionInfo("allow", "r", "x", Long.MAX_VALUE, null),
+                List.of(new AuditEvent.Masking("c", "s", Long.MIN_VALUE)), new AuditEvent.Outcome("ok", -1L, 0, null));
+        try (EventJournal journal = EventJournal.open(dir, SMALL)) {
+            journal.append(event, 0);
+        }
+
+        try (EventJournal reopened = EventJournal.open(dir, SMALL)) {
+            assertThat(reopened.recovered()).extracting(EventJournal.Entry::event).containsExactly(AuditJson.atMicros(event));
+        }
+    }
+
+    @Test
     void theSameEventIdIsRecoveredOnce() {
         AuditEvent event = AuditFixtures.event("a");
         try (EventJournal journal = EventJournal.open(dir, SMALL)) {

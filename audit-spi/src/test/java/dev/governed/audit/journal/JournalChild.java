@@ -71,7 +71,7 @@ public final class JournalChild {
 
         @Override
         public String describe() {
-            return "slow " + delegate.describe();
+            return delegate.describe(); // the journal belongs to the destination, slow or not
         }
 
         @Override
