@@ -39,6 +39,8 @@ public class PointSelectBenchmark {
     private Connection p6spy;
     private Connection datasourceProxy;
     private Connection remotePolicy;
+    private Connection governedNoAudit;
+    private PreparedStatement governedNoAuditSelect;
     private PolicyService policyService;
     private PreparedStatement remotePolicySelect;
     private PreparedStatement rawSelect;
@@ -64,10 +66,15 @@ public class PointSelectBenchmark {
         policyService = PolicyService.serving("bench-policy.yaml");
         java.util.Properties remote = database.governedProperties();
         remote.setProperty("governed.policy", policyService.uri().toString());
-        remote.setProperty("governed.audit", "jsonl:" + database.work.resolve("audit-remote.jsonl"));
+        remote.setProperty("governed.audit", "discard"); // compared with preparedGovernedNoAudit: only the policy's origin differs
         remotePolicy = java.sql.DriverManager.getConnection(
                 "jdbc:governed:" + database.rawUrl.substring("jdbc:".length()), remote);
         remotePolicySelect = remotePolicy.prepareStatement(POINT_SELECT);
+        java.util.Properties noAudit = database.governedProperties();
+        noAudit.setProperty("governed.audit", "discard");
+        governedNoAudit = java.sql.DriverManager.getConnection(
+                "jdbc:governed:" + database.rawUrl.substring("jdbc:".length()), noAudit);
+        governedNoAuditSelect = governedNoAudit.prepareStatement(POINT_SELECT);
         rawSelect = raw.prepareStatement(POINT_SELECT);
         governedSelect = governed.prepareStatement(POINT_SELECT);
         p6spySelect = p6spy.prepareStatement(POINT_SELECT);
@@ -78,7 +85,7 @@ public class PointSelectBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        for (Connection each : new Connection[] {raw, governed, p6spy, datasourceProxy, remotePolicy}) {
+        for (Connection each : new Connection[] {raw, governed, p6spy, datasourceProxy, remotePolicy, governedNoAudit}) {
             each.close();
         }
         policyService.close();
@@ -115,10 +122,19 @@ public class PointSelectBenchmark {
         return pointSelect(governedSelect, nextId());
     }
 
-    /** The same as {@link #preparedGoverned}, with the policy from the enforcement service instead of a file. */
+    /** The same as {@link #preparedGovernedNoAudit}, with the policy from the enforcement service instead of a file. */
     @Benchmark
     public String preparedRemotePolicy() throws SQLException {
         return pointSelect(remotePolicySelect, nextId());
+    }
+
+    /**
+     * Governed's enforcement path alone: the same statement with its events handed to a sink that
+     * discards them, so the audit writer's disk throughput does not set the pace.
+     */
+    @Benchmark
+    public String preparedGovernedNoAudit() throws SQLException {
+        return pointSelect(governedNoAuditSelect, nextId());
     }
 
     @Benchmark

@@ -40,7 +40,8 @@ public final class RunBenchmarks {
             if (base != null && !name.equals(baseline)) {
                 System.out.printf("  %-28s %6.2fx %s%n", name, score / base, baseline);
             }
-            String governed = baseline.replace("Raw", "Governed");
+            // the remote policy runs without audit, like preparedGovernedNoAudit, so only the policy's origin differs
+            String governed = baseline.replace("Raw", name.contains("Remote") ? "GovernedNoAudit" : "Governed");
             Double governedScore = scores.get(governed);
             if (governedScore != null && !name.equals(governed) && !name.equals(baseline)
                     && (name.contains("Remote") || name.contains("Masked") || name.contains("Audit"))) {

@@ -254,21 +254,62 @@ final class Enforcer {
             String error,
             List<AuditEvent.Masking> masking) {
         Target target = governance.target;
+        FactsSummary summary = summary(facts);
         return new AuditEvent(
                 AuditIds.newId(),
                 Instant.now(),
                 null,
                 actor(identity),
                 new AuditEvent.Session(governance.sessionId, connectionId),
-                new AuditEvent.Resource(target.resource(), "jdbc", target.description(), target.environment()),
-                new AuditEvent.Action("sql", operation(facts), governance.auditedText.apply(sql), analysis.fingerprint(),
-                        tables(facts)),
+                resource(target),
+                new AuditEvent.Action("sql", summary.operation(), governance.auditedText.apply(sql), analysis.fingerprint(),
+                        summary.tables()),
                 decision,
                 masking,
                 new AuditEvent.Outcome(status, rows, (System.nanoTime() - start) / 1_000, error));
     }
 
-    private static AuditEvent.Actor actor(Identity identity) {
+    /** The parts of an event that repeat from statement to statement, built once (the hot path allocates less). */
+    private record ActorMemo(Identity identity, AuditEvent.Actor actor) {}
+
+    private record FactsSummary(List<SqlStatementFacts> facts, String operation, List<String> tables) {}
+
+    private volatile ActorMemo lastActor;
+    private volatile FactsSummary lastSummary;
+    private volatile AuditEvent.Resource resource;
+
+    /** Cached by identity instance: verified tokens are cached, so a caller keeps its Identity object. */
+    private AuditEvent.Actor actor(Identity identity) {
+        ActorMemo memo = lastActor;
+        if (memo != null && memo.identity() == identity) {
+            return memo.actor();
+        }
+        AuditEvent.Actor result = newActor(identity);
+        lastActor = new ActorMemo(identity, result);
+        return result;
+    }
+
+    /** Cached by list instance: a prepared statement keeps its resolved facts. */
+    private FactsSummary summary(List<SqlStatementFacts> facts) {
+        FactsSummary memo = lastSummary;
+        if (memo != null && memo.facts() == facts) {
+            return memo;
+        }
+        FactsSummary result = new FactsSummary(facts, operation(facts), tables(facts));
+        lastSummary = result;
+        return result;
+    }
+
+    private AuditEvent.Resource resource(Target target) {
+        AuditEvent.Resource result = resource;
+        if (result == null) {
+            result = new AuditEvent.Resource(target.resource(), "jdbc", target.description(), target.environment());
+            resource = result;
+        }
+        return result;
+    }
+
+    private static AuditEvent.Actor newActor(Identity identity) {
         if (identity == null) {
             return new AuditEvent.Actor(null, List.of(), null, null, null);
         }
