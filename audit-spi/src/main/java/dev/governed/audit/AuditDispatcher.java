@@ -4,6 +4,7 @@ import dev.governed.audit.chain.ChainStateFile;
 import dev.governed.audit.chain.Checkpoint;
 import dev.governed.audit.chain.CheckpointSigner;
 import dev.governed.audit.chain.HashChain;
+import dev.governed.audit.journal.EventJournal;
 import dev.governed.audit.sink.AuditSink;
 import dev.governed.audit.sink.AuditSinks;
 import dev.governed.audit.sink.SinkSpec;
@@ -50,6 +51,7 @@ public final class AuditDispatcher implements AuditRecorder {
     private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
     private final Semaphore room;
     private final int capacity;
+    private final int wakeThreshold;
     private final List<AuditSink> sinks;
     private final boolean spooling;
     private final Duration backpressureWait;
@@ -57,6 +59,7 @@ public final class AuditDispatcher implements AuditRecorder {
     private final ChainStateFile chainState;
     private final Duration closeTimeout;
     private final HashChain chain;
+    private final EventJournal journal;
     private final AuditWriter writer;
     private final Thread writerThread;
     private final Thread shutdownHook;
@@ -69,6 +72,7 @@ public final class AuditDispatcher implements AuditRecorder {
         // a fair semaphore bounds the lock-free queue: no lock on the hot path, and a waiting caller
         // is served before later arrivals, so backpressure waits stay short and even
         this.capacity = builder.queueCapacity;
+        this.wakeThreshold = Math.max(1, Math.min(builder.batchSize, capacity) / 4);
         this.room = new Semaphore(capacity, true);
         this.backpressureWait = builder.backpressureWait;
         this.required = builder.required;
@@ -84,8 +88,12 @@ public final class AuditDispatcher implements AuditRecorder {
             // the first signature loads the JOSE and curve code: hundreds of ms in which the queue fills up
             builder.signer.sign("warm-up", 0, HashChain.GENESIS, java.time.Instant.now());
         }
+        this.journal = builder.journalDirectory == null ? null
+                : EventJournal.open(builder.journalDirectory,
+                        EventJournal.fileNameFor(builder.sinks.stream().map(AuditSink::describe).toList()),
+                        builder.journalMaxBytes);
         this.writer = new AuditWriter(queue, room, sinks, chain, builder.batchSize, builder.checkpointEvery,
-                builder.checkpointInterval, builder.signer, chainState);
+                builder.checkpointInterval, builder.signer, chainState, journal);
         this.writerThread = new Thread(writer, "governed-audit-writer-" + stream.substring(stream.length() - 12));
         this.writerThread.setDaemon(true);
         this.writerThread.start();
@@ -131,11 +139,25 @@ public final class AuditDispatcher implements AuditRecorder {
                 throw new AuditException("audit dispatcher is closed; event " + event.id()
                         + " was not recorded. Record events before closing it, or create a new dispatcher");
             }
-            if (room.tryAcquire(backpressureWait.toNanos(), TimeUnit.NANOSECONDS)) {
+            long waitNanos = backpressureWait.toNanos();
+            long start = journal == null ? 0 : System.nanoTime();
+            if (!room.tryAcquire(waitNanos, TimeUnit.NANOSECONDS)) {
+                rejectFull(event);
+                return;
+            }
+            if (journal == null) {
                 enqueue(event);
                 return;
             }
-            rejectFull(event);
+            long position;
+            try {
+                position = journal.append(event, Math.max(0, waitNanos - (System.nanoTime() - start)));
+            } catch (RuntimeException e) {
+                room.release();
+                rejectJournal(event, e);
+                return;
+            }
+            enqueue(new EventJournal.Entry(event, position));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AuditException("interrupted while waiting for room in the audit queue; event "
@@ -145,9 +167,14 @@ public final class AuditDispatcher implements AuditRecorder {
         }
     }
 
+    // an event wakes the writer only from its sleep, or from lingering once a good part of a batch is
+    // queued: most records then cost no system call; flush and close always wake it
     private void enqueue(Object item) {
         queue.offer(item);
-        if (writer.waiting) {
+        int waiting = writer.waiting;
+        if (waiting == AuditWriter.ASLEEP
+                || waiting == AuditWriter.LINGERING && (!(item instanceof AuditEvent || item instanceof EventJournal.Entry)
+                        || capacity - room.availablePermits() >= wakeThreshold)) {
             LockSupport.unpark(writerThread);
         }
     }
@@ -165,6 +192,17 @@ public final class AuditDispatcher implements AuditRecorder {
         long count = dropped.incrementAndGet();
         if (count == 1 || Long.bitCount(count) == 1) {
             LOG.warn("{}; dropped event {} ({} dropped so far) because audit is not required", why, event.id(), count);
+        }
+    }
+
+    private void rejectJournal(AuditEvent event, RuntimeException failure) {
+        if (required) {
+            throw failure instanceof AuditException audit ? audit
+                    : new AuditException("cannot write event " + event.id() + " to the audit journal: " + failure, failure);
+        }
+        long count = dropped.incrementAndGet();
+        if (count == 1 || Long.bitCount(count) == 1) {
+            LOG.warn("{}; dropped ({} so far) because audit is not required", failure.getMessage(), count);
         }
     }
 
@@ -230,6 +268,9 @@ public final class AuditDispatcher implements AuditRecorder {
             throw new AuditException("interrupted while closing the audit dispatcher; queued events may be undelivered", e);
         } finally {
             closeSinks();
+            if (journal != null) {
+                journal.close();
+            }
             removeShutdownHook();
         }
         long undelivered = writer.undelivered.get();
@@ -308,7 +349,7 @@ public final class AuditDispatcher implements AuditRecorder {
     public static final class Builder {
         private final List<AuditSink> sinks = new ArrayList<>();
         private int queueCapacity = 8192;
-        private int batchSize = 512;
+        private int batchSize = 4096;
         private Duration backpressureWait = Duration.ofMillis(500);
         private boolean required = true;
         private int checkpointEvery = 1000;
@@ -320,6 +361,8 @@ public final class AuditDispatcher implements AuditRecorder {
         private long spoolMaxBytes = AuditProperties.DEFAULT_SPOOL_BYTES;
         private Duration closeTimeout = Duration.ofSeconds(30);
         private boolean closeOnShutdown = true;
+        private Path journalDirectory;
+        private long journalMaxBytes = EventJournal.DEFAULT_CAPACITY;
 
         private Builder() {}
 
@@ -343,7 +386,10 @@ public final class AuditDispatcher implements AuditRecorder {
             return this;
         }
 
-        /** Most events written to the sinks in one batch; default 512. */
+        /**
+         * Most events written to the sinks in one batch; default 4096. Only a writer that fell
+         * behind takes full batches, and then one write and one fsync serve them all.
+         */
         public Builder batchSize(int size) {
             if (size < 1) {
                 throw new IllegalArgumentException("batchSize must be at least 1, was " + size);
@@ -420,6 +466,21 @@ public final class AuditDispatcher implements AuditRecorder {
             return this;
         }
 
+        /**
+         * Makes every accepted event survive {@code kill -9}: {@code record} copies it into a
+         * memory-mapped journal in {@code directory} before returning, and the next dispatcher on
+         * that directory delivers what was left undelivered (see {@link EventJournal} for the fsync
+         * policy). {@code maxBytes} bounds the journal; when undelivered events fill it,
+         * {@code record} waits like for the queue, then fails closed. The file is named after the
+         * sinks, so dispatchers with different sinks can share a directory; two live dispatchers
+         * with the same sinks cannot.
+         */
+        public Builder journal(Path directory, long maxBytes) {
+            this.journalDirectory = Objects.requireNonNull(directory, "directory");
+            this.journalMaxBytes = (maxBytes + 15) & -16L;
+            return this;
+        }
+
         /** How long {@code close} keeps retrying a failing sink; default 30 s. */
         public Builder closeTimeout(Duration timeout) {
             this.closeTimeout = requireNonNegative(timeout, "closeTimeout");
@@ -445,6 +506,8 @@ public final class AuditDispatcher implements AuditRecorder {
          * <li>{@code governed.audit.checkpoint.interval} — time between checkpoints, e.g. {@code 10s}
          * <li>{@code governed.audit.spool} — spool directory; {@code governed.audit.spool.maxSize} its limit, e.g. {@code 256MB}
          * <li>{@code governed.audit.state} — chain state file, see {@link #chainState}
+         * <li>{@code governed.audit.journal} — kill -9 journal directory; {@code governed.audit.journal.maxSize} its size,
+         *     e.g. {@code 64MB} (see {@link #journal})
          * </ul>
          */
         public Builder configure(Map<String, String> properties) {

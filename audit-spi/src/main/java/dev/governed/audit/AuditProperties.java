@@ -54,13 +54,23 @@ final class AuditProperties {
             throw new AuditException("governed.audit.spool.maxSize is set but governed.audit.spool is not; "
                     + "name the spool directory too");
         }
+        if (audit.containsKey("governed.audit.journal")) {
+            long maxBytes = audit.containsKey("governed.audit.journal.maxSize")
+                    ? SinkSpec.parseSize(audit.get("governed.audit.journal.maxSize"), "governed.audit.journal.maxSize")
+                    : dev.governed.audit.journal.EventJournal.DEFAULT_CAPACITY;
+            builder.journal(Path.of(audit.get("governed.audit.journal")), maxBytes);
+        } else if (audit.containsKey("governed.audit.journal.maxSize")) {
+            throw new AuditException("governed.audit.journal.maxSize is set but governed.audit.journal is not; "
+                    + "name the journal directory too");
+        }
         builder.sinks(sinkList);
     }
 
     private static final Set<String> PROPERTIES = new TreeSet<>(List.of("governed.audit", "governed.audit.required",
             "governed.audit.queue", "governed.audit.backpressure", "governed.audit.key",
             "governed.audit.checkpoint.every", "governed.audit.checkpoint.interval", "governed.audit.spool",
-            "governed.audit.spool.maxSize", "governed.audit.state"));
+            "governed.audit.spool.maxSize", "governed.audit.state", "governed.audit.journal",
+            "governed.audit.journal.maxSize"));
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     private static void apply(Map<String, String> values, String key, Consumer<String> setter) {

@@ -4,13 +4,16 @@ import dev.governed.audit.chain.ChainStateFile;
 import dev.governed.audit.chain.Checkpoint;
 import dev.governed.audit.chain.CheckpointSigner;
 import dev.governed.audit.chain.HashChain;
+import dev.governed.audit.journal.EventJournal;
 import dev.governed.audit.sink.AuditEntry;
 import dev.governed.audit.sink.AuditSink;
 import dev.governed.audit.spool.SpoolingSink;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Queue;
@@ -43,8 +46,17 @@ final class AuditWriter implements Runnable {
     private final Duration checkpointInterval;
     private final CheckpointSigner signer;
     private final ChainStateFile chainState;
+    private final EventJournal journal;
+    private final ArrayDeque<EventJournal.Entry> recovered;
+    private long[] journaled = new long[64];
+    private int journaledCount;
     final AtomicLong undelivered = new AtomicLong();
-    volatile boolean waiting;
+    /** Not waiting; lingering a moment for more events (callers need not wake it); asleep (callers wake it). */
+    static final int BUSY = 0;
+    static final int LINGERING = 1;
+    static final int ASLEEP = 2;
+    private static final long LINGER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
+    volatile int waiting = BUSY;
     volatile String lastFailure;
     private volatile long closeDeadlineNanos;
     private volatile boolean closing;
@@ -53,7 +65,8 @@ final class AuditWriter implements Runnable {
     private long lastCheckpointNanos = System.nanoTime();
 
     AuditWriter(Queue<Object> queue, Semaphore room, List<AuditSink> sinks, HashChain chain, int batchSize,
-            int checkpointEvery, Duration checkpointInterval, CheckpointSigner signer, ChainStateFile chainState) {
+            int checkpointEvery, Duration checkpointInterval, CheckpointSigner signer, ChainStateFile chainState,
+            EventJournal journal) {
         this.queue = queue;
         this.room = room;
         this.sinks = sinks;
@@ -63,6 +76,9 @@ final class AuditWriter implements Runnable {
         this.checkpointInterval = checkpointInterval;
         this.signer = signer;
         this.chainState = chainState;
+        this.journal = journal;
+        // a crashed predecessor's undelivered events go first, ahead of anything recorded now
+        this.recovered = new ArrayDeque<>(journal == null ? List.of() : journal.recovered());
     }
 
     /** From now on, a failing sink is retried only until {@code deadlineNanos} (a {@link System#nanoTime} value). */
@@ -130,20 +146,32 @@ final class AuditWriter implements Runnable {
     }
 
     private void takeBatch(List<Object> items) {
+        if (!recovered.isEmpty()) {
+            while (items.size() < batchSize && !recovered.isEmpty()) {
+                items.add(recovered.poll()); // never took room in the queue, so none is given back
+            }
+            return;
+        }
         Object first = queue.poll();
         if (first == null) {
-            waiting = true;
-            first = queue.poll(); // re-check after announcing the wait, so no wake-up is lost
+            // linger first: a caller then queues without a wake-up system call, and the batch grows
+            waiting = LINGERING;
+            LockSupport.parkNanos(this, LINGER_NANOS);
+            first = queue.poll();
+        }
+        if (first == null) {
+            waiting = ASLEEP;
+            first = queue.poll(); // re-check after announcing the sleep, so no wake-up is lost
             if (first == null) {
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(Math.min(1000, millisUntilCheckpoint())));
                 first = queue.poll();
             }
-            waiting = false;
         }
+        waiting = BUSY;
         int events = 0;
         for (Object each = first; each != null; each = items.size() < batchSize ? queue.poll() : null) {
             items.add(each);
-            if (each instanceof AuditEvent) {
+            if (each instanceof AuditEvent || each instanceof EventJournal.Entry) {
                 events++;
             }
         }
@@ -168,7 +196,12 @@ final class AuditWriter implements Runnable {
         List<AuditEntry> entries = new ArrayList<>(items.size() + 1);
         List<CompletableFuture<Void>> flushes = new ArrayList<>();
         boolean stop = false;
+        journaledCount = 0;
         for (Object each : items) {
+            if (each instanceof EventJournal.Entry entry) {
+                remember(entry.position());
+                each = entry.event();
+            }
             if (each instanceof AuditEvent event) {
                 HashChain.Linked linked;
                 try {
@@ -194,11 +227,22 @@ final class AuditWriter implements Runnable {
         if (eventsSinceCheckpoint > 0 && (stop || millisUntilCheckpoint() == 0)) {
             entries.add(checkpoint());
         }
-        if (!entries.isEmpty()) {
-            deliver(entries);
+        boolean delivered = entries.isEmpty() || deliver(entries);
+        if (journal != null && journaledCount > 0 && delivered) {
+            for (int i = 0; i < journaledCount; i++) {
+                journal.delivered(journaled[i]);
+            }
+            journal.trim();
         }
         flushes.forEach(f -> f.complete(null));
         return stop;
+    }
+
+    private void remember(long position) {
+        if (journaledCount == journaled.length) {
+            journaled = Arrays.copyOf(journaled, journaled.length * 2);
+        }
+        journaled[journaledCount++] = position;
     }
 
     private long millisUntilCheckpoint() {
@@ -219,7 +263,8 @@ final class AuditWriter implements Runnable {
         return AuditEntry.of(checkpoint);
     }
 
-    private void deliver(List<AuditEntry> entries) {
+    /** True once every sink took the batch; false when close gave up (journaled events then stay for the next start). */
+    private boolean deliver(List<AuditEntry> entries) {
         Set<AuditSink> pending = new LinkedHashSet<>(sinks);
         long backoffMillis = 50;
         while (true) {
@@ -240,12 +285,12 @@ final class AuditWriter implements Runnable {
             if (pending.isEmpty()) {
                 lastFailure = null;
                 saveChainState(entries);
-                return;
+                return true;
             }
             if (closeDeadlinePassed()) {
                 undelivered.addAndGet(entries.size());
                 LOG.error("gave up delivering {} audit entries at close: {}", entries.size(), lastFailure);
-                return;
+                return false;
             }
             sleep(backoffMillis);
             backoffMillis = Math.min(backoffMillis * 2, 2000);

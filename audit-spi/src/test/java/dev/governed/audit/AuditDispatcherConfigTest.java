@@ -49,6 +49,30 @@ class AuditDispatcherConfigTest {
     }
 
     @Test
+    void journalPropertiesOpenABoundedJournalAndASecondDispatcherOnItIsRefused() throws Exception {
+        Path journal = dir.resolve("journal");
+        Map<String, String> properties = Map.of(
+                "governed.audit", "jsonl:" + dir.resolve("audit.jsonl"),
+                "governed.audit.journal", journal.toString(),
+                "governed.audit.journal.maxSize", "1MB");
+
+        try (AuditDispatcher dispatcher = AuditDispatcher.fromProperties(properties)) {
+            dispatcher.record(AuditFixtures.event("a"));
+            try (var files = Files.list(journal)) {
+                assertThat(files.toList()).singleElement().satisfies(file -> {
+                    assertThat(file.getFileName().toString()).matches("audit-[0-9a-f]{12}\\.journal");
+                    assertThat(Files.size(file)).isEqualTo(4096 + (1L << 20));
+                });
+            }
+            assertThatThrownBy(() -> AuditDispatcher.fromProperties(properties))
+                    .isInstanceOf(AuditException.class).hasMessageContaining("in use by another dispatcher");
+        }
+        assertThatThrownBy(() -> AuditDispatcher.fromProperties(Map.of("governed.audit", "jsonl:" + dir.resolve("b.jsonl"),
+                "governed.audit.journal.maxSize", "1MB")))
+                .hasMessageContaining("governed.audit.journal.maxSize is set but governed.audit.journal is not");
+    }
+
+    @Test
     void badPropertiesAreRejectedNamingTheKey() {
         String sink = "jsonl:" + dir.resolve("a.jsonl");
         assertThatThrownBy(() -> AuditDispatcher.fromProperties(Map.of("governed.audit", sink, "governed.audit.qeueu", "5")))

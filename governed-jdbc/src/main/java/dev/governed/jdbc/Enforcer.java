@@ -137,8 +137,11 @@ final class Enforcer {
      * columns with 0 values; this one carries the rows read and the values masked per column.
      */
     void maskedValues(Admission admission, long rows, List<AuditEvent.Masking> masking) throws SQLException {
-        record(event(admission, "ok", rows, null, masking));
+        record(event(admission, READ_STATUS, rows, null, masking));
     }
+
+    /** Outcome status of a masked result set's follow-up event, so it is never mistaken for another execution. */
+    static final String READ_STATUS = "read";
 
     /** Records the event of an admitted statement that ran; {@code rows} is null when unknown. */
     void completed(Admission admission, Long rows) throws SQLException {

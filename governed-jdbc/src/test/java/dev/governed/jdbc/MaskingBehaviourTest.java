@@ -140,6 +140,9 @@ class MaskingBehaviourTest {
                 .contains("people.email").contains("redact");
         assertThat(read.get("masking").get(0).get("values").asLong()).isEqualTo(2);
         assertThat(read.get("outcome").get("rows").asLong()).isEqualTo(2);
+        assertThat(executed.at("/outcome/status").asText()).isEqualTo("ok");
+        assertThat(read.at("/outcome/status").asText()).as("the follow-up is told apart").isEqualTo("read");
+        assertThat(read.at("/action/fingerprint")).isEqualTo(executed.at("/action/fingerprint"));
         String everything = Files.readString(fixture.base.audit);
         assertThat(MaskingFixture.leakIn(everything.replace("'123%'", ""))).isNull();
     }

@@ -57,11 +57,12 @@ public final class EventEncoder {
     private static final int S_ID = 29;
     private static final int TIME = 30;
     private static final int SLOTS = 31;
-    private static final int CACHE_SLOTS = 256;
+    private static final int CACHE_SLOTS = 1024;
     private static final int CACHED_CHARS = 512;
 
     private final String[] cachedStrings = new String[CACHE_SLOTS];
     private final byte[][] cachedBytes = new byte[CACHE_SLOTS][];
+    private int misses;
     private byte[] buffer = new byte[2048];
     // where canonical() put each value, so the line is assembled by copying instead of encoding again
     private final int[] slotStart = new int[SLOTS];
@@ -603,9 +604,13 @@ public final class EventEncoder {
 
     private void number(long value) {
         ensure(20);
+        if (value == Long.MIN_VALUE) {
+            raw("-9223372036854775808"); // the one long without a positive counterpart (lines only, see fits)
+            return;
+        }
         if (value < 0) {
             buffer[length++] = '-';
-            value = -value; // safe: |value| <= 2^53 (see fits)
+            value = -value;
         }
         if (value == 0) {
             buffer[length++] = '0';
@@ -691,13 +696,21 @@ public final class EventEncoder {
             encode(value);
             return;
         }
-        int slot = System.identityHashCode(value) & (CACHE_SLOTS - 1);
-        if (cachedStrings[slot] == value) {
-            raw(cachedBytes[slot]);
+        // two candidate slots, so two hot strings that share one do not evict each other for ever
+        int hash = System.identityHashCode(value);
+        int first = hash & (CACHE_SLOTS - 1);
+        int second = (hash >>> 16 ^ hash >>> 5) & (CACHE_SLOTS - 1);
+        if (cachedStrings[first] == value) {
+            raw(cachedBytes[first]);
+            return;
+        }
+        if (cachedStrings[second] == value) {
+            raw(cachedBytes[second]);
             return;
         }
         int start = length;
         encode(value);
+        int slot = cachedStrings[first] == null || cachedStrings[second] != null && (misses++ & 1) == 0 ? first : second;
         cachedStrings[slot] = value;
         cachedBytes[slot] = Arrays.copyOfRange(buffer, start, length);
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.governed.audit.AuditEvent;
 import dev.governed.audit.AuditJson;
 import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Objects;
@@ -38,16 +40,19 @@ public final class HashChain {
     public record Linked(AuditEvent event, String json) {}
 
     public Linked append(AuditEvent event) {
-        event = AuditJson.atMicros(event);
         long nextSeq = seq + 1;
         if (!EventEncoder.fits(event) || nextSeq > 9007199254740991L) {
-            return appendThroughTree(event, nextSeq);
+            return appendThroughTree(AuditJson.atMicros(event), nextSeq);
         }
         // one hand-written pass for the hash; the line is copied together from it; no tree, no per-event digest
         encoder.canonical(event, stream, nextSeq, head);
         digest.update(encoder.buffer(), 0, encoder.length());
         String hash = HEX.formatHex(digest.digest());
-        AuditEvent linked = event.withChain(new AuditEvent.Chain(stream, nextSeq, head, hash));
+        // the encoder writes whole microseconds; the record says the same, in the one copy made anyway
+        Instant time = event.time() == null ? null : event.time().truncatedTo(ChronoUnit.MICROS);
+        AuditEvent linked = new AuditEvent(event.id(), time, new AuditEvent.Chain(stream, nextSeq, head, hash),
+                event.actor(), event.session(), event.resource(), event.action(), event.decision(), event.masking(),
+                event.outcome());
         seq = nextSeq;
         head = hash;
         return new Linked(linked, encoder.chainedLine(event, hash));
