@@ -295,6 +295,7 @@ class RedTeamPostgresTest extends RedTeamTest {
                 "SELECT ARRAY(TABLE vault)",
                 "SELECT * FROM unnest(ARRAY(TABLE vault))",
                 "SELECT * FROM orders WHERE id = 10 AND 'vault secret' = ANY (TABLE vault)",
+                "SELECT * FROM orders WHERE id = 10 AND 'x' <> ALL (TABLE vault)",
                 "SELECT * FROM orders WHERE id = 10 AND (ARRAY[1])[(SELECT 1 FROM orders LIMIT 1):(SELECT 1 FROM vault)]"
                         + " IS NOT NULL",
                 // A quoted name with a dot in it is one name, not schema and table.

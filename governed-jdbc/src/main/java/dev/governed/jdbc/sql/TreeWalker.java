@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.JsonExpression;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.ReturningClause;
@@ -445,8 +446,11 @@ final class TreeWalker {
             if (node instanceof Function function) {
                 checkFunction(function.getMultipartName());
                 skipCountStar(function);
+                refuseTableArgument(function);
             } else if (node instanceof AnalyticExpression analytic) {
                 checkFunction(analytic.getName() == null ? null : List.of(analytic.getName()));
+            } else if (node instanceof JsonExpression json) {
+                refuseTextPath(json);
             }
             if (node instanceof Collection<?> collection) {
                 for (Object each : collection.toArray()) {
@@ -492,6 +496,31 @@ final class TreeWalker {
         }
     }
 
+    /**
+     * JSqlParser reads PostgreSQL's {@code ARRAY(TABLE t)} and {@code x = ANY (TABLE t)} as a call
+     * with the keyword TABLE and a column {@code t}: the table read would be missed.
+     */
+    private static void refuseTableArgument(Function function) throws UnanalysableException {
+        if ("TABLE".equalsIgnoreCase(function.getExtraKeyword())) {
+            throw new UnanalysableException("TABLE " + function.getParameters() + " inside " + function.getName()
+                    + "(...), which Governed cannot analyse; write (SELECT ... FROM ...) instead");
+        }
+    }
+
+    /**
+     * JSqlParser reads an array slice {@code a[1:(SELECT ...)]} as a JSON path whose parts are kept
+     * as text, so a subquery there would go unseen; only plain names and numbers are accepted.
+     */
+    private static void refuseTextPath(JsonExpression json) throws UnanalysableException {
+        for (Object each : json.getIdentList()) {
+            String part = each instanceof Map.Entry<?, ?> entry ? String.valueOf(entry.getKey()) : String.valueOf(each);
+            if (part.indexOf('(') >= 0) {
+                throw new UnanalysableException("an array slice or JSON path with an expression (" + part
+                        + "), which Governed cannot analyse; use plain numbers or names there");
+            }
+        }
+    }
+
     private void checkFunction(List<String> nameParts) {
         if (nameParts == null || nameParts.isEmpty()) {
             return;
@@ -501,6 +530,29 @@ final class TreeWalker {
         // function can delete rows from inside a SELECT), so it makes the statement an EXECUTE too.
         if (name != null && (PrivilegedNames.isPrivilegedFunction(name) || !BuiltInFunctions.isKnown(name))) {
             current.privilegedFunction = name;
+        }
+    }
+
+    /**
+     * JSqlParser splits a quoted name at its dots: "public.orders", one table of that name in the
+     * current schema, would be read as public.orders. The parser's own tokens still show it.
+     */
+    private static void refuseDottedQuotedName(Table table) throws UnanalysableException {
+        net.sf.jsqlparser.parser.SimpleNode node = table.getASTNode();
+        if (node == null) {
+            return;
+        }
+        net.sf.jsqlparser.parser.Token last = node.jjtGetLastToken();
+        for (net.sf.jsqlparser.parser.Token each = node.jjtGetFirstToken(); each != null; each = each.next) {
+            String image = each.image;
+            if (image != null && image.length() > 2 && (image.charAt(0) == '"' || image.charAt(0) == '`')
+                    && image.indexOf('.') > 0) {
+                throw new UnanalysableException("the quoted table name " + image + " holds a dot, which Governed"
+                        + " would misread as schema and table; rename the table");
+            }
+            if (each == last) {
+                break;
+            }
         }
     }
 
@@ -521,6 +573,7 @@ final class TreeWalker {
     }
 
     private static TableName tableName(Table table) throws UnanalysableException {
+        refuseDottedQuotedName(table);
         if (table.getName() == null || table.getName().isEmpty()) {
             throw new UnanalysableException("a table reference has no name");
         }
