@@ -104,6 +104,9 @@ final class Enforcer {
         if (changesColumns(analysis)) {
             governance.masking.invalidate();
         }
+        if (onlySessionStatements(analysis)) {
+            return MaskPlan.NONE; // BEGIN, SET, SHOW …: no table data flows, so there is nothing to trace
+        }
         Identity identity = caller.identity();
         String message;
         try {
@@ -120,6 +123,20 @@ final class Enforcer {
                 decision.policyVersion());
         throw new PolicyDeniedException(MASKING_RULE, message);
     }
+
+    private static boolean onlySessionStatements(StatementAnalysis analysis) {
+        for (AnalysedStatement each : analysis.statements()) {
+            if (!SESSION_OPERATIONS.contains(each.operation()) || !each.tablesRead().isEmpty()
+                    || !each.tablesWritten().isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final Set<SqlOperation> SESSION_OPERATIONS = java.util.EnumSet.of(SqlOperation.BEGIN,
+            SqlOperation.COMMIT, SqlOperation.ROLLBACK, SqlOperation.SAVEPOINT, SqlOperation.RELEASE, SqlOperation.SET,
+            SqlOperation.RESET, SqlOperation.SHOW);
 
     private static boolean changesColumns(StatementAnalysis analysis) {
         for (AnalysedStatement each : analysis.statements()) {

@@ -180,4 +180,15 @@ class MaskingBehaviourTest {
             }
         }
     }
+
+    @Test
+    void sessionStatementsStillRunWhileMasksApply() throws Exception {
+        try (Connection connection = fixture.governed(fixture.support());
+                Statement statement = connection.createStatement()) {
+            statement.execute("BEGIN");
+            statement.execute("SET SCHEMA PUBLIC");
+            statement.execute("ROLLBACK");
+            statement.execute("COMMIT");
+        }
+    }
 }
