@@ -81,11 +81,15 @@ final class MaskingFixture implements AutoCloseable {
     }
 
     /** The first secret fragment {@code text} contains, or null. */
+    /** UUIDs (event, stream, session ids) can contain "65-43" by chance; no secret looks like one. */
+    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
+            "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+
     static String leakIn(String text) {
         if (text == null) {
             return null;
         }
-        String lower = text.toLowerCase(Locale.ROOT);
+        String lower = UUID.matcher(text.toLowerCase(Locale.ROOT)).replaceAll("<uuid>");
         for (String each : SECRET_FRAGMENTS) {
             if (lower.contains(each)) {
                 return each;

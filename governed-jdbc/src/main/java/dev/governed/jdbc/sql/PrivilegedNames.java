@@ -74,13 +74,16 @@ final class PrivilegedNames {
     static final Set<String> ROLE_SETTINGS = Set.of("role", "session_authorization");
 
     /**
-     * Settings that load code: PostgreSQL preloads libraries, H2 instantiates Java classes
-     * or lets aliases override built-in functions.
+     * Settings that load code or switch off the database's own safeguards and records: PostgreSQL
+     * preloads libraries, skips triggers and foreign keys (session_replication_role) or stops
+     * logging; H2 instantiates Java classes, lets aliases override built-ins, changes a password,
+     * drops referential integrity or takes the whole database. They count as EXECUTE, not SET.
      */
     static final Set<String> CODE_SETTINGS = Set.of(
             "local_preload_libraries", "session_preload_libraries", "shared_preload_libraries",
             "dynamic_library_path", "java_object_serializer", "database_event_listener",
-            "builtin_alias_override");
+            "builtin_alias_override", "session_replication_role", "log_statement", "log_min_duration_statement",
+            "log_min_messages", "password", "salt", "referential_integrity", "exclusive");
 
     /**
      * Settings that change how later SQL is tokenized, so Governed's reading of it would no

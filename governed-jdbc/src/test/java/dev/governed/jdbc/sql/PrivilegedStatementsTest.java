@@ -7,6 +7,7 @@ import static dev.governed.jdbc.sql.Analyses.unanalysableReason;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.governed.policy.SqlOperation;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -179,5 +180,14 @@ class PrivilegedStatementsTest {
     void aPrivilegedStatementHiddenAfterAHarmlessOneIsStillSeen() {
         assertThat(operations("SELECT 1; SET ROLE admin")).containsExactly(SqlOperation.SELECT, SqlOperation.SET_ROLE);
         assertThat(operations("SELECT 1; CALL evil()")).containsExactly(SqlOperation.SELECT, SqlOperation.CALL);
+    }
+
+    @Test
+    void settingsThatSwitchOffSafeguardsOrRecordsAreExecuteNotSet() {
+        for (String sql : List.of("SET session_replication_role = replica", "SET log_statement = 'none'",
+                "SET PASSWORD 'x'", "SET REFERENTIAL_INTEGRITY FALSE", "SET EXCLUSIVE 1")) {
+            assertThat(only(sql).operation()).as(sql).isEqualTo(SqlOperation.EXECUTE);
+        }
+        assertThat(only("SET search_path = app").operation()).isEqualTo(SqlOperation.SET);
     }
 }
