@@ -47,12 +47,14 @@ public final class RemotePolicies implements AutoCloseable {
         final CompiledPolicy policy;
         final String etag;
         final Instant confirmedAt;
+        final long confirmedAtMillis;
         volatile String latestToken;
 
         Entry(CompiledPolicy policy, String etag, Instant confirmedAt, String latestToken) {
             this.policy = policy;
             this.etag = etag;
             this.confirmedAt = confirmedAt;
+            this.confirmedAtMillis = confirmedAt.toEpochMilli();
             this.latestToken = latestToken;
         }
     }
@@ -91,11 +93,12 @@ public final class RemotePolicies implements AutoCloseable {
         Entry entry = entries.getIfPresent(key);
         if (entry == null) {
             entry = firstFetch(key, token);
-        } else {
-            entry.latestToken = token;
+        } else if (!token.equals(entry.latestToken)) {
+            entry.latestToken = token; // refreshes use the caller's newest token
         }
-        Duration age = Duration.between(entry.confirmedAt, clock.instant());
-        if (age.compareTo(maxStale) > 0) {
+        long ageMillis = clock.millis() - entry.confirmedAtMillis;
+        if (ageMillis > maxStale.toMillis()) {
+            Duration age = Duration.ofMillis(ageMillis);
             throw new PolicyUnavailable("the last policy confirmed by " + fetch.uri() + " is " + age.toSeconds()
                     + " s old, more than governed.policy.maxStale (" + maxStale.toSeconds() + " s), and the service"
                     + " cannot be reached; statements resume when it is back", null);
