@@ -18,6 +18,7 @@ final class GovernedConnection extends ConnectionWrapper {
     private final String id = UUID.randomUUID().toString();
     private final IdentitySource identities;
     private final SchemaTracker schema;
+    private volatile boolean sessionChangedInTransaction;
 
     GovernedConnection(Connection connection, Governance governance, IdentitySource identities) throws SQLException {
         super(connection);
@@ -48,8 +49,21 @@ final class GovernedConnection extends ConnectionWrapper {
         return schema.catalogFirst();
     }
 
-    void refreshSchema() {
+    /**
+     * After a statement that may have changed the session (SET, RESET, CREATE …): the schema is read
+     * now, and again when the transaction ends, since a rollback or commit can undo the change.
+     */
+    void sessionChanged() {
         schema.refresh();
+        sessionChangedInTransaction = true;
+    }
+
+    /** Ending a transaction re-reads the schema only if something in it may have changed the session. */
+    private void transactionEnded() {
+        if (sessionChangedInTransaction) {
+            schema.refresh();
+            sessionChangedInTransaction = false;
+        }
     }
 
     @Override
@@ -156,14 +170,15 @@ final class GovernedConnection extends ConnectionWrapper {
 
     /*
      * Ending a transaction can undo a schema switch made inside it (PostgreSQL rolls back SET and
-     * drops SET LOCAL at commit), so the schema is read again, even when the call fails.
+     * drops SET LOCAL at commit), so the schema is read again, even when the call fails, when a
+     * statement of the transaction may have changed the session.
      */
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         try {
             connection.setAutoCommit(autoCommit);
         } finally {
-            schema.refresh();
+            transactionEnded();
         }
     }
 
@@ -172,7 +187,7 @@ final class GovernedConnection extends ConnectionWrapper {
         try {
             connection.commit();
         } finally {
-            schema.refresh();
+            transactionEnded();
         }
     }
 
@@ -181,7 +196,7 @@ final class GovernedConnection extends ConnectionWrapper {
         try {
             connection.rollback();
         } finally {
-            schema.refresh();
+            transactionEnded();
         }
     }
 
@@ -190,7 +205,7 @@ final class GovernedConnection extends ConnectionWrapper {
         try {
             connection.rollback(savepoint);
         } finally {
-            schema.refresh();
+            transactionEnded();
         }
     }
 

@@ -204,7 +204,7 @@ class GovernedStatement extends StatementWrapper {
             // Also after a failure: in a multi-statement text a SET may have run before the error (H2
             // keeps it), and a later statement must be resolved in the schema actually in force.
             if (changesSession(admission.analysis())) {
-                owner.refreshSchema();
+                owner.sessionChanged();
             }
         }
         governance.enforcer.completed(admission, rows.apply(result));
@@ -265,7 +265,7 @@ class GovernedStatement extends StatementWrapper {
     private void refreshSchemaAfter(List<Admission> admissions) {
         for (Admission each : admissions) {
             if (changesSession(each.analysis())) {
-                owner.refreshSchema();
+                owner.sessionChanged();
                 return;
             }
         }
