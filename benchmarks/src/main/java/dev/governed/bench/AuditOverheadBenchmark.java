@@ -1,9 +1,7 @@
 package dev.governed.bench;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +49,7 @@ public class AuditOverheadBenchmark {
         Properties withJournal = database.governedProperties();
         withJournal.setProperty("governed.audit", "jsonl:" + database.work.resolve("audit-journal.jsonl"));
         withJournal.setProperty("governed.audit.journal", database.work.resolve("journal").toString());
-        journal = DriverManager.getConnection("jdbc:governed:" + database.rawUrl.substring("jdbc:".length()), withJournal);
+        journal = database.governed(withJournal);
         rawSelect = raw.prepareStatement(POINT_SELECT);
         offSelect = off.prepareStatement(POINT_SELECT);
         onSelect = on.prepareStatement(POINT_SELECT);
@@ -61,7 +59,7 @@ public class AuditOverheadBenchmark {
     private Connection governed(String sinks) throws SQLException {
         Properties properties = database.governedProperties();
         properties.setProperty("governed.audit", sinks);
-        return DriverManager.getConnection("jdbc:governed:" + database.rawUrl.substring("jdbc:".length()), properties);
+        return database.governed(properties);
     }
 
     @TearDown(Level.Trial)
@@ -77,31 +75,23 @@ public class AuditOverheadBenchmark {
         return next;
     }
 
-    private static String pointSelect(PreparedStatement statement, int id) throws SQLException {
-        statement.setInt(1, id);
-        try (ResultSet result = statement.executeQuery()) {
-            result.next();
-            return result.getString(1);
-        }
-    }
-
     @Benchmark
     public String auditedRaw() throws SQLException {
-        return pointSelect(rawSelect, nextId());
+        return PointSelectBenchmark.pointSelect(rawSelect, nextId());
     }
 
     @Benchmark
     public String auditedAuditOff() throws SQLException {
-        return pointSelect(offSelect, nextId());
+        return PointSelectBenchmark.pointSelect(offSelect, nextId());
     }
 
     @Benchmark
     public String auditedAuditOn() throws SQLException {
-        return pointSelect(onSelect, nextId());
+        return PointSelectBenchmark.pointSelect(onSelect, nextId());
     }
 
     @Benchmark
     public String auditedJournal() throws SQLException {
-        return pointSelect(journalSelect, nextId());
+        return PointSelectBenchmark.pointSelect(journalSelect, nextId());
     }
 }

@@ -46,7 +46,12 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     Connection governed() throws SQLException {
-        return DriverManager.getConnection("jdbc:governed:" + rawUrl.substring("jdbc:".length()), governedProperties());
+        return governed(governedProperties());
+    }
+
+    /** A governed connection with these settings (start from {@link #governedProperties()}). */
+    Connection governed(Properties properties) throws SQLException {
+        return DriverManager.getConnection("jdbc:governed:" + rawUrl.substring("jdbc:".length()), properties);
     }
 
     Properties governedProperties() {

@@ -1,7 +1,6 @@
 package dev.governed.bench;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -69,7 +68,7 @@ public class MaskedScanBenchmark {
         Properties properties = database.governedProperties();
         properties.setProperty("governed.policy", "classpath:bench-masking-policy.yaml");
         properties.setProperty("governed.resource", resource);
-        return DriverManager.getConnection("jdbc:governed:" + database.rawUrl.substring("jdbc:".length()), properties);
+        return database.governed(properties);
     }
 
     @TearDown(Level.Trial)

@@ -67,13 +67,11 @@ public class PointSelectBenchmark {
         java.util.Properties remote = database.governedProperties();
         remote.setProperty("governed.policy", policyService.uri().toString());
         remote.setProperty("governed.audit", "discard"); // compared with preparedGovernedNoAudit: only the policy's origin differs
-        remotePolicy = java.sql.DriverManager.getConnection(
-                "jdbc:governed:" + database.rawUrl.substring("jdbc:".length()), remote);
+        remotePolicy = database.governed(remote);
         remotePolicySelect = remotePolicy.prepareStatement(POINT_SELECT);
         java.util.Properties noAudit = database.governedProperties();
         noAudit.setProperty("governed.audit", "discard");
-        governedNoAudit = java.sql.DriverManager.getConnection(
-                "jdbc:governed:" + database.rawUrl.substring("jdbc:".length()), noAudit);
+        governedNoAudit = database.governed(noAudit);
         governedNoAuditSelect = governedNoAudit.prepareStatement(POINT_SELECT);
         rawSelect = raw.prepareStatement(POINT_SELECT);
         governedSelect = governed.prepareStatement(POINT_SELECT);
@@ -97,7 +95,8 @@ public class PointSelectBenchmark {
         return next;
     }
 
-    private static String pointSelect(PreparedStatement statement, int id) throws SQLException {
+    /** One H2 point select by primary key; every point-select benchmark runs exactly this. */
+    static String pointSelect(PreparedStatement statement, int id) throws SQLException {
         statement.setInt(1, id);
         try (ResultSet result = statement.executeQuery()) {
             result.next();
