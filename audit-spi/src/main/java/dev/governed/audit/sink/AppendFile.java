@@ -15,6 +15,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One open audit file per path in this JVM, shared by every {@link JsonlSink} on that path, so
@@ -27,6 +29,7 @@ final class AppendFile {
     private static final DateTimeFormatter ROTATED =
             DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
     private static final Map<Path, AppendFile> OPEN = new HashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(AppendFile.class);
 
     private final Path file;
     private FileChannel channel;
@@ -103,7 +106,7 @@ final class AppendFile {
             }
             FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND), OwnerOnly.attributes(file, "rw-r-----"));
-            endCutOffLine(file, channel);
+            setAsideCutOffLine(file, channel);
             return channel;
         } catch (IOException e) {
             throw new IOException("cannot open audit file " + file + " for appending: " + reason(e)
@@ -112,19 +115,53 @@ final class AppendFile {
         }
     }
 
-    // a crash can leave half a line; without a line break the next event would be glued to it and lost too
-    private static void endCutOffLine(Path file, FileChannel appender) throws IOException {
+    /**
+     * A crash can leave half a line. Glued to the next event it would damage both, and left in place it
+     * reads as a damaged trail forever; the event it held is still in the journal (which redelivers it)
+     * or was never acknowledged. So the fragment moves to a sibling file, kept as evidence, and the
+     * trail ends at its last whole line.
+     */
+    private static void setAsideCutOffLine(Path file, FileChannel appender) throws IOException {
         long size = appender.size();
-        if (size == 0) {
-            return;
-        }
-        ByteBuffer last = ByteBuffer.allocate(1);
+        long lineEnd = size;
         try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
-            reader.read(last, size - 1);
+            ByteBuffer chunk = ByteBuffer.allocate(8192);
+            while (lineEnd > 0) {
+                long from = Math.max(0, lineEnd - chunk.capacity());
+                chunk.clear().limit((int) (lineEnd - from));
+                while (chunk.hasRemaining() && reader.read(chunk, from + chunk.position()) >= 0) {
+                    // read the whole chunk
+                }
+                int newline = lastNewline(chunk);
+                if (newline >= 0) {
+                    lineEnd = from + newline + 1;
+                    break;
+                }
+                lineEnd = from;
+            }
+            if (lineEnd == size) {
+                return;
+            }
+            Path aside = file.resolveSibling(file.getFileName() + ".cut-" + ROTATED.format(Instant.now()));
+            try (FileChannel fragment = FileChannel.open(aside, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), OwnerOnly.attributes(aside, "rw-r-----"))) {
+                reader.transferTo(lineEnd, size - lineEnd, fragment);
+                fragment.force(false);
+            }
+            LOG.warn("audit file {} ended in a cut-off line (a crash while writing): its {} bytes were moved to {};"
+                    + " the event it held is redelivered from the journal if one is configured", file, size - lineEnd, aside);
         }
-        if (last.get(0) != '\n') {
-            appender.write(ByteBuffer.wrap(new byte[] {'\n'}));
+        appender.truncate(lineEnd);
+        appender.force(false);
+    }
+
+    private static int lastNewline(ByteBuffer chunk) {
+        for (int i = chunk.position() - 1; i >= 0; i--) {
+            if (chunk.get(i) == '\n') {
+                return i;
+            }
         }
+        return -1;
     }
 
     private static String reason(IOException e) {

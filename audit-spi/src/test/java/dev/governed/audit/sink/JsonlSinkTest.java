@@ -51,15 +51,33 @@ class JsonlSinkTest {
     }
 
     @Test
-    void lineCutOffByACrashStaysSeparateFromTheNextEntries() throws IOException {
+    void lineCutOffByACrashIsSetAsideSoTheTrailEndsAtItsLastWholeLine() throws IOException {
         Path file = dir.resolve("audit.jsonl");
-        Files.writeString(file, "{\"n\":1}\n{\"n\":2,\"cut");
+        String longCut = "{\"n\":2,\"cut\":\"" + "x".repeat(20_000);
+        Files.writeString(file, "{\"n\":1}\n" + longCut);
 
         try (JsonlSink sink = JsonlSink.open(file)) {
             sink.write(List.of(new AuditEntry.Event(AuditFixtures.event("x"), "{\"n\":3}")));
         }
 
-        assertThat(Files.readAllLines(file)).containsExactly("{\"n\":1}", "{\"n\":2,\"cut", "{\"n\":3}");
+        assertThat(Files.readAllLines(file)).containsExactly("{\"n\":1}", "{\"n\":3}");
+        try (var aside = Files.list(dir)) {
+            Path fragment = aside.filter(each -> each.getFileName().toString().startsWith("audit.jsonl.cut-"))
+                    .findFirst().orElseThrow();
+            assertThat(Files.readString(fragment)).isEqualTo(longCut);
+        }
+    }
+
+    @Test
+    void aFileThatIsOneCutOffLineIsSetAsideWhole() throws IOException {
+        Path file = dir.resolve("audit.jsonl");
+        Files.writeString(file, "{\"n\":1,\"cut");
+
+        try (JsonlSink sink = JsonlSink.open(file)) {
+            sink.write(List.of(new AuditEntry.Event(AuditFixtures.event("x"), "{\"n\":3}")));
+        }
+
+        assertThat(Files.readAllLines(file)).containsExactly("{\"n\":3}");
     }
 
     @Test
