@@ -50,9 +50,10 @@ public class AuditPipelineBenchmark {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() {
+    public void tearDown() throws java.io.IOException {
         dispatcher.close();
         journaled.close();
+        BenchDatabase.deleteRecursively(journalDirectory);
     }
 
     @Benchmark

@@ -69,8 +69,18 @@ final class BenchDatabase implements AutoCloseable {
     }
 
     @Override
-    public void close() throws SQLException {
+    public void close() throws SQLException, IOException {
         keepAlive.close();
         idp.close();
+        deleteRecursively(work); // audit files of a long run reach gigabytes
+    }
+
+    /** Deletes a benchmark's work folder and everything in it. */
+    static void deleteRecursively(Path root) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            for (Path each : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(each);
+            }
+        }
     }
 }
