@@ -25,7 +25,7 @@ final class PolicyReader {
     private static final List<String> RULE_KEYS = List.of("id", "when", "sql", "effect", "reason", "approval");
     private static final List<String> HTTP_RULE_KEYS = List.of("id", "when", "request", "effect", "reason", "approval");
     private static final List<String> WHEN_KEYS =
-            List.of("subjects", "groups", "actors", "onBehalfOf", "resources", "environments");
+            List.of("subjects", "groups", "resources", "environments", "actors", "onBehalfOf");
     private static final List<String> SQL_KEYS = List.of("operations", "tables", "where");
     private static final List<String> REQUEST_KEYS = List.of("methods", "paths");
     private static final List<String> APPROVAL_KEYS = List.of("approvers", "mode", "ttl");
