@@ -68,12 +68,10 @@ final class ClaimRules {
             throw new InvalidTokenException("token has no sub claim; Governed needs a subject to apply policy and audit to");
         }
         List<String> delegation = ActClaim.chain(claims.getClaim(ActClaim.CLAIM), subject, maxDelegationDepth);
-        if (delegation.isEmpty()) {
-            return new Identity(subject, groups(claims), claims.getIssuer(), claims.getJWTID(), null, delegation, expiresAt);
-        }
         // RFC 8693 §4.1: the current actor acts, the token's sub is whom it acts for
-        return new Identity(delegation.get(0), groups(claims), claims.getIssuer(), claims.getJWTID(), subject, delegation,
-                expiresAt);
+        String acting = delegation.isEmpty() ? subject : delegation.get(0);
+        String onBehalfOf = delegation.isEmpty() ? null : subject;
+        return new Identity(acting, groups(claims), claims.getIssuer(), claims.getJWTID(), onBehalfOf, delegation, expiresAt);
     }
 
     private Set<String> groups(JWTClaimsSet claims) throws InvalidTokenException {
