@@ -1,5 +1,6 @@
 package dev.governed.audit;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
@@ -32,10 +33,22 @@ public record AuditEvent(
     /** Position of the event in its stream; {@code hash} covers the canonical event without {@code hash}. */
     public record Chain(String stream, long seq, String prev, String hash) {}
 
-    /** Who acted; every field but {@code subject} may be null. */
-    public record Actor(String subject, List<String> groups, String issuer, String tokenId, String onBehalfOf) {
+    /**
+     * Who acted; every field but {@code subject} may be null. With RFC 8693 delegation {@code subject} is
+     * the acting party, {@code onBehalfOf} the user it acts for and {@code delegation} the actor chain,
+     * current actor first; without it {@code delegation} is empty and left out of the JSON, so events
+     * without delegation encode (and hash) exactly as before the field existed.
+     */
+    public record Actor(String subject, List<String> groups, String issuer, String tokenId, String onBehalfOf,
+                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> delegation) {
         public Actor {
             groups = groups == null ? List.of() : List.copyOf(groups);
+            delegation = delegation == null ? List.of() : List.copyOf(delegation);
+        }
+
+        /** An actor without a delegation chain. */
+        public Actor(String subject, List<String> groups, String issuer, String tokenId, String onBehalfOf) {
+            this(subject, groups, issuer, tokenId, onBehalfOf, List.of());
         }
     }
 

@@ -138,7 +138,8 @@ public final class GovernedService implements AutoCloseable {
         }
         JwtTokenVerifier.Builder builder = JwtTokenVerifier.builder().issuers(config.issuers())
                 .audience(config.audiences().toArray(String[]::new))
-                .groupClaims(config.groupClaims().toArray(String[]::new));
+                .groupClaims(config.groupClaims().toArray(String[]::new))
+                .maxDelegationDepth(config.maxDelegationDepth());
         if (config.jwks() != null) {
             builder.jwks(config.jwks());
         }

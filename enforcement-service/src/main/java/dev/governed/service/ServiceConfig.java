@@ -36,6 +36,7 @@ public final class ServiceConfig {
     private final String jwks;
     private final List<String> audiences;
     private final List<String> groupClaims;
+    private final int maxDelegationDepth;
     private final RoleMapping roles;
     private final byte[] secretKey;
     private final boolean signPolicies;
@@ -63,6 +64,7 @@ public final class ServiceConfig {
         this.jwks = b.jwks;
         this.audiences = List.copyOf(b.audiences);
         this.groupClaims = List.copyOf(b.groupClaims);
+        this.maxDelegationDepth = b.maxDelegationDepth;
         this.roles = b.roles;
         this.secretKey = b.secretKey == null ? null : b.secretKey.clone();
         this.signPolicies = b.signPolicies;
@@ -82,7 +84,8 @@ public final class ServiceConfig {
 
     /**
      * Reads {@code governed.service.host|port|dataDir|db.url|db.user|db.password|db.pool|secretKey|auditKeys|signPolicies|
-     * maxBodyBytes|roles.<role>|groupClaims}, {@code governed.issuer}, {@code governed.jwks} and {@code governed.audience}
+     * maxBodyBytes|roles.<role>|groupClaims}, {@code governed.issuer}, {@code governed.jwks}, {@code governed.audience}
+     * and {@code governed.delegation.maxDepth}
      * (lists comma-separated). Absent keys keep their defaults.
      */
     public static Builder fromProperties(Map<String, String> properties) {
@@ -98,6 +101,8 @@ public final class ServiceConfig {
         value(properties, "governed.jwks").ifPresent(result::jwks);
         value(properties, "governed.audience").ifPresent(v -> list(v).forEach(result::audience));
         value(properties, "governed.service.groupClaims").ifPresent(v -> result.groupClaims(list(v)));
+        value(properties, "governed.delegation.maxDepth")
+                .ifPresent(v -> result.maxDelegationDepth(integer("governed.delegation.maxDepth", v)));
         value(properties, "governed.service.secretKey").ifPresent(v -> result.secretKey(decodeKey(v)));
         value(properties, "governed.service.auditKeys").ifPresent(v -> result.auditKeys(Path.of(v)));
         value(properties, "governed.service.signPolicies").ifPresent(v -> result.signPolicies(Boolean.parseBoolean(v)));
@@ -150,6 +155,8 @@ public final class ServiceConfig {
     public String jwks() { return jwks; }
     public List<String> audiences() { return audiences; }
     public List<String> groupClaims() { return groupClaims; }
+    /** How many actors an RFC 8693 act chain may hold, as for the driver. */
+    public int maxDelegationDepth() { return maxDelegationDepth; }
     public RoleMapping roles() { return roles; }
     public Optional<byte[]> secretKey() { return Optional.ofNullable(secretKey).map(byte[]::clone); }
     public boolean signPolicies() { return signPolicies; }
@@ -175,6 +182,7 @@ public final class ServiceConfig {
         private String jwks;
         private final List<String> audiences = new ArrayList<>();
         private List<String> groupClaims = List.of("groups");
+        private int maxDelegationDepth = dev.governed.core.identity.JwtTokenVerifier.DEFAULT_MAX_DELEGATION_DEPTH;
         private RoleMapping roles = RoleMapping.defaults();
         private byte[] secretKey;
         private boolean signPolicies = true;
@@ -208,6 +216,7 @@ public final class ServiceConfig {
         public Builder jwks(String location) { this.jwks = location; return this; }
         public Builder audience(String audience) { this.audiences.add(audience); return this; }
         public Builder groupClaims(List<String> claims) { this.groupClaims = List.copyOf(claims); return this; }
+        public Builder maxDelegationDepth(int depth) { this.maxDelegationDepth = depth; return this; }
         public Builder roles(RoleMapping roles) { this.roles = Objects.requireNonNull(roles); return this; }
         public Builder roleGroups(Role role, Set<String> groups) { this.roles = roles.with(role, groups); return this; }
         /** The 256-bit AES key that encrypts connection credentials and the signing key at rest. */

@@ -105,7 +105,7 @@ abstract class ApprovalApiContract {
 
     @Test
     void userAnAgentActsForCannotApproveTheAgentsRequest() {
-        String delegated = fixture.idp.token().subject("agent:assistant").groups("order-writers").actor("dave-dba").sign();
+        String delegated = fixture.idp.token().subject("dave-dba").groups("order-writers").actor("agent:assistant").sign();
         String id = create(delegated);
         assertThat(fixture.postJson("/v1/approvals/" + id + "/approve", fixture.approver("dba"), "{}").statusCode()).isEqualTo(403);
     }
@@ -190,8 +190,8 @@ abstract class ApprovalApiContract {
 
     @Test
     void windowGrantForOneUserDoesNotCoverTheAgentActingForAnother() {
-        String forAlice = fixture.idp.token().subject("agent:assistant-2").groups("order-writers").actor("alice").sign();
-        String forBob = fixture.idp.token().subject("agent:assistant-2").groups("order-writers").actor("bob").sign();
+        String forAlice = fixture.idp.token().subject("alice").groups("order-writers").actor("agent:assistant-2").sign();
+        String forBob = fixture.idp.token().subject("bob").groups("order-writers").actor("agent:assistant-2").sign();
         String id = json(fixture.postJson("/v1/approvals", forAlice, request("refunds-window", null))).get("id").asText();
         fixture.postJson("/v1/approvals/" + id + "/approve", fixture.approver("dba"), "{}");
         HttpResponse<String> bob = fixture.postJson("/v1/approvals", forBob, request("refunds-window", null));

@@ -331,7 +331,7 @@ final class Enforcer {
             return new AuditEvent.Actor(null, List.of(), null, null, null);
         }
         return new AuditEvent.Actor(identity.subject(), List.copyOf(new TreeSet<>(identity.groups())),
-                identity.issuer(), identity.tokenId(), identity.onBehalfOf());
+                identity.issuer(), identity.tokenId(), identity.onBehalfOf(), identity.delegation());
     }
 
     /** The operation keys of a text, in order and without repeats: {@code select}, or {@code select;drop}. */

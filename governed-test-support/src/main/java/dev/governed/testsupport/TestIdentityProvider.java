@@ -254,7 +254,7 @@ public final class TestIdentityProvider implements AutoCloseable {
         private Instant expiresAt = issuedAt.plus(Duration.ofMinutes(5));
         private Instant notBefore;
         private String jwtId = UUID.randomUUID().toString();
-        private String actor;
+        private List<String> actors = List.of();
         private String type;
         private Algorithm algorithm = Algorithm.RS256;
         private String keyIdOverride;
@@ -312,9 +312,21 @@ public final class TestIdentityProvider implements AutoCloseable {
             return this;
         }
 
-        /** Adds an RFC 8693 {@code act} claim: {@code {"sub": actorSubject}}. */
+        /**
+         * Adds an RFC 8693 {@code act} claim: {@code {"sub": actorSubject}}, the party acting on behalf of the
+         * token's {@code sub}.
+         */
         public TokenBuilder actor(String actorSubject) {
-            this.actor = actorSubject;
+            return delegation(actorSubject);
+        }
+
+        /**
+         * Adds a nested RFC 8693 {@code act} claim for a delegation chain, current actor first:
+         * {@code delegation("agent:billing", "orchestrator")} gives
+         * {@code {"sub":"agent:billing","act":{"sub":"orchestrator"}}}. No argument leaves {@code act} out.
+         */
+        public TokenBuilder delegation(String... actorsOutermostFirst) {
+            this.actors = List.of(actorsOutermostFirst);
             return this;
         }
 
@@ -355,11 +367,20 @@ public final class TestIdentityProvider implements AutoCloseable {
             if (!groups.isEmpty()) {
                 claims.claim("groups", groups);
             }
-            if (actor != null) {
-                claims.claim("act", Map.of("sub", actor));
+            if (!actors.isEmpty()) {
+                claims.claim("act", act(actors));
             }
             extra.forEach(claims::claim);
             return claims.build();
+        }
+
+        private static Map<String, Object> act(List<String> chain) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("sub", chain.get(0));
+            if (chain.size() > 1) {
+                result.put("act", act(chain.subList(1, chain.size())));
+            }
+            return result;
         }
 
         /** The signed compact token. */

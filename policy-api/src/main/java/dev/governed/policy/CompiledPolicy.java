@@ -155,9 +155,8 @@ public final class CompiledPolicy {
     }
 
     private String defaultDenyReason(SqlRequest request, SqlStatementFacts statement, int index) {
-        String subject = request.caller().subject() == null ? "an unnamed caller" : request.caller().subject();
         StringBuilder result = new StringBuilder("no rule allows ").append(describe(statement))
-                .append(" for ").append(subject);
+                .append(" for ").append(request.caller().describe());
         if (request.resource() != null) {
             result.append(" on resource ").append(request.resource());
         }

@@ -24,7 +24,8 @@ final class PolicyReader {
     private static final List<String> DEFAULTS_KEYS = List.of("effect");
     private static final List<String> RULE_KEYS = List.of("id", "when", "sql", "effect", "reason", "approval");
     private static final List<String> HTTP_RULE_KEYS = List.of("id", "when", "request", "effect", "reason", "approval");
-    private static final List<String> WHEN_KEYS = List.of("subjects", "groups", "resources", "environments");
+    private static final List<String> WHEN_KEYS =
+            List.of("subjects", "groups", "resources", "environments", "actors", "onBehalfOf");
     private static final List<String> SQL_KEYS = List.of("operations", "tables", "where");
     private static final List<String> REQUEST_KEYS = List.of("methods", "paths");
     private static final List<String> APPROVAL_KEYS = List.of("approvers", "mode", "ttl");
@@ -253,12 +254,52 @@ final class PolicyReader {
                 section.stringSet("subjects", "a token subject"),
                 section.stringSet("groups", "a group"),
                 section.stringSet("resources", "a resource name"),
-                section.stringSet("environments", "an environment name"));
+                section.stringSet("environments", "an environment name"),
+                parties(section, "actors", false),
+                parties(section, "onBehalfOf", true));
         if (mustNameSomeone && result.isAny()) {
             throw new PolicyProblem(path, "an empty block would exempt every caller; name at least one of "
                     + String.join(", ", WHEN_KEYS) + ", or remove it");
         }
         return result;
+    }
+
+    /**
+     * {@code actors} and {@code onBehalfOf}: a list of {@link PartyPatterns#SHAPE}; {@code onBehalfOf} may
+     * instead be the word {@code absent} (tokens without delegation only).
+     */
+    private static PartyPatterns parties(Section section, String key, boolean absentAllowed) {
+        JsonNode value = section.value(key);
+        if (value == null) {
+            return PartyPatterns.ANY;
+        }
+        String path = section.path(key);
+        String absentHint = absentAllowed ? ", or the word absent (only tokens without delegation)" : "";
+        if (value.isTextual()) {
+            if (absentAllowed && value.textValue().equals(PartyPatterns.ABSENT_KEYWORD)) {
+                return PartyPatterns.ABSENT;
+            }
+            throw new PolicyProblem(path, "expected a list of " + PartyPatterns.SHAPE + absentHint + ", found "
+                    + Section.describe(value) + "; write " + key + ": [" + value.textValue() + "]"
+                    + (absentAllowed || !value.textValue().equals(PartyPatterns.ABSENT_KEYWORD) ? ""
+                    : " (absent is only for onBehalfOf: every call has an acting party)"));
+        }
+        JsonNode list = Section.list(value, path, PartyPatterns.SHAPE + absentHint);
+        List<String> patterns = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String itemPath = Section.index(path, i);
+            String text = Section.string(list.get(i), itemPath, PartyPatterns.SHAPE);
+            if (absentAllowed && text.equals(PartyPatterns.ABSENT_KEYWORD)) {
+                throw new PolicyProblem(itemPath, "absent cannot be mixed with names; write " + key
+                        + ": absent on its own (tokens without delegation), or list the represented users");
+            }
+            patterns.add(text);
+        }
+        try {
+            return PartyPatterns.of(patterns);
+        } catch (IllegalArgumentException e) {
+            throw new PolicyProblem(path, e.getMessage());
+        }
     }
 
     private static SqlMatch sql(JsonNode node, String path) {

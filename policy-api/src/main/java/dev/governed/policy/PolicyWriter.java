@@ -104,6 +104,12 @@ final class PolicyWriter {
         Map<String, Object> block = new LinkedHashMap<>();
         putList(block, "subjects", sorted(when.subjects()));
         putList(block, "groups", sorted(when.groups()));
+        putList(block, "actors", when.actors().patterns());
+        if (when.onBehalfOf().isAbsent()) {
+            block.put("onBehalfOf", PartyPatterns.ABSENT_KEYWORD);
+        } else {
+            putList(block, "onBehalfOf", when.onBehalfOf().patterns());
+        }
         putList(block, "resources", sorted(when.resources()));
         putList(block, "environments", sorted(when.environments()));
         if (!block.isEmpty()) {

@@ -56,7 +56,8 @@ public final class EventEncoder {
     private static final int S_CONNECTION = 28;
     private static final int S_ID = 29;
     private static final int TIME = 30;
-    private static final int SLOTS = 31;
+    private static final int AC_DELEGATION = 31;
+    private static final int SLOTS = 32;
     private static final int CACHE_SLOTS = 1024;
     private static final int CACHED_CHARS = 512;
 
@@ -137,7 +138,14 @@ public final class EventEncoder {
         if (actor == null) {
             raw(NULL);
         } else {
-            raw("{\"groups\":");
+            raw('{');
+            // delegation < groups in RFC 8785 order; left out when empty so such events hash as they always did
+            if (!actor.delegation().isEmpty()) {
+                raw("\"delegation\":");
+                strings(AC_DELEGATION, actor.delegation());
+                raw(',');
+            }
+            raw("\"groups\":");
             strings(AC_GROUPS, actor.groups());
             raw(",\"issuer\":");
             string(AC_ISSUER, actor.issuer());
@@ -256,6 +264,10 @@ public final class EventEncoder {
             copy(AC_TOKEN_ID);
             put(L_ON_BEHALF_OF);
             copy(AC_ON_BEHALF_OF);
+            if (!event.actor().delegation().isEmpty()) {
+                put(L_DELEGATION);
+                copy(AC_DELEGATION);
+            }
             put(L_CLOSE);
         }
         if (event.session() == null) {
@@ -342,6 +354,7 @@ public final class EventEncoder {
     private static final byte[] L_ISSUER = bytes(",\"issuer\":");
     private static final byte[] L_TOKEN_ID = bytes(",\"tokenId\":");
     private static final byte[] L_ON_BEHALF_OF = bytes(",\"onBehalfOf\":");
+    private static final byte[] L_DELEGATION = bytes(",\"delegation\":");
     private static final byte[] L_SESSION_NULL = bytes(",\"session\":null");
     private static final byte[] L_SESSION_ID = bytes(",\"session\":{\"id\":");
     private static final byte[] L_CONNECTION = bytes(",\"connection\":");
@@ -434,6 +447,10 @@ public final class EventEncoder {
             string(actor.tokenId());
             raw(",\"onBehalfOf\":");
             string(actor.onBehalfOf());
+            if (!actor.delegation().isEmpty()) {
+                raw(",\"delegation\":");
+                strings(actor.delegation());
+            }
             raw('}');
         }
         raw(",\"session\":");

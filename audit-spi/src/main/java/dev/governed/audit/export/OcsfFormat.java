@@ -14,7 +14,18 @@ import java.util.Locale;
  * {@code http} actions become API Activity (class 6003: POST → Create, GET/HEAD → Read,
  * PUT/PATCH → Update, DELETE → Delete, else Other). The policy decision is in
  * {@code actor.authorizations} and {@code disposition}; fields OCSF has no place for (environment,
- * masking, the chain position) are under {@code unmapped}.
+ * masking, the chain position, the delegation chain) are under {@code unmapped}.
+ *
+ * <p>Delegation (RFC 8693): OCSF 1.3 has no "on behalf of" attribute, neither in these classes (no
+ * top-level {@code user}) nor in the Actor object, whose {@code invoked_by} is deprecated since 1.2 in
+ * favour of {@code app_name}/{@code app_uid}. The Actor object defines {@code user} as "the user that
+ * initiated the activity or the user context from which the activity was initiated" and
+ * {@code app_name}/{@code app_uid} as "the client application or service that initiated the activity
+ * ... in conjunction with the user". An agent acting for a user is that pair, so a delegated event maps
+ * the represented user to {@code actor.user} (with the token's groups, which describe that user) and the
+ * acting party to {@code actor.app_uid}/{@code app_name}; {@code unmapped.on_behalf_of} and
+ * {@code unmapped.delegation} repeat them with the whole chain. Without delegation {@code actor.user} is
+ * the subject, as always.
  */
 final class OcsfFormat implements EventFormat {
 
@@ -128,9 +139,15 @@ final class OcsfFormat implements EventFormat {
     private static ObjectNode actor(AuditEvent e) {
         ObjectNode actor = AuditJson.mapper().createObjectNode();
         if (e.actor() != null) {
+            String onBehalfOf = e.actor().onBehalfOf();
+            String userName = onBehalfOf != null ? onBehalfOf : e.actor().subject();
+            if (onBehalfOf != null && e.actor().subject() != null) {
+                actor.put("app_name", e.actor().subject());
+                actor.put("app_uid", e.actor().subject());
+            }
             ObjectNode user = actor.putObject("user");
-            user.put("name", e.actor().subject());
-            user.put("uid", e.actor().subject());
+            user.put("name", userName);
+            user.put("uid", userName);
             ArrayNode groups = user.putArray("groups");
             e.actor().groups().forEach(g -> groups.addObject().put("name", g));
             if (e.actor().issuer() != null) {
@@ -198,6 +215,11 @@ final class OcsfFormat implements EventFormat {
         if (e.actor() != null) {
             unmapped.put("on_behalf_of", e.actor().onBehalfOf());
             unmapped.put("token_id", e.actor().tokenId());
+            if (!e.actor().delegation().isEmpty()) {
+                unmapped.put("actor_subject", e.actor().subject());
+                ArrayNode delegation = unmapped.putArray("delegation");
+                e.actor().delegation().forEach(delegation::add);
+            }
         }
         if (e.action() != null) {
             ArrayNode tables = unmapped.putArray("tables");

@@ -103,7 +103,11 @@ class EventEncoderTest {
                 full.session(), full.resource(), full.action(), full.decision(), full.masking(), full.outcome());
         AuditEvent ancient = new AuditEvent("id", Instant.parse("0001-03-01T00:00:00.000001Z"), null, null, null,
                 null, null, null, null, null);
-        return List.of(full, sparse, noTime, leap, ancient, AuditFixtures.event("plain"));
+        AuditEvent delegated = new AuditEvent("id-d", full.time(), null,
+                new AuditEvent.Actor("agent:billing", List.of("support-agents"), "https://idp", "jti", "alice",
+                        List.of("agent:billing", "orchestr\"ator \uD83D\uDE00")),
+                full.session(), full.resource(), full.action(), full.decision(), full.masking(), full.outcome());
+        return List.of(full, sparse, noTime, leap, ancient, AuditFixtures.event("plain"), delegated);
     }
 
     private static String randomString(Random random) {

@@ -59,7 +59,7 @@ public final class AdminAudit {
                 clock.instant(),
                 null,
                 new AuditEvent.Actor(identity.subject(), identity.groups().stream().sorted().toList(), identity.issuer(),
-                        identity.tokenId(), identity.onBehalfOf()),
+                        identity.tokenId(), identity.onBehalfOf(), identity.delegation()),
                 new AuditEvent.Session(instance, null),
                 new AuditEvent.Resource(RESOURCE, "service", target, null),
                 new AuditEvent.Action("admin", operation, detail, null, List.of()),

@@ -35,9 +35,15 @@ final class ApprovalsCommand {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%-36s %-9s %-20s %-24s %-12s %s%n", "ID", "STATUS", "REQUESTER", "RULE", "RESOURCE", "STATEMENT");
             body.get("approvals").forEach(a -> out.printf("%-36s %-9s %-20s %-24s %-12s %s%n", a.get("id").asText(), a.get("status").asText(),
-                    a.get("requester").get("subject").asText(), a.get("rule").asText(), a.get("resource").asText(),
+                    requester(a.get("requester")), a.get("rule").asText(), a.get("resource").asText(),
                     a.get("statement").asText().replaceAll("\\s+", " ")));
             return 0;
+        }
+
+        /** The acting party, and whom it acted for when the token was delegated: both are shown to the approver. */
+        private static String requester(JsonNode requester) {
+            JsonNode onBehalfOf = requester.path("onBehalfOf");
+            return requester.get("subject").asText() + (onBehalfOf.isTextual() ? " for " + onBehalfOf.asText() : "");
         }
     }
 

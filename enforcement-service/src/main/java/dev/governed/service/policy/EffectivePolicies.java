@@ -25,7 +25,9 @@ public final class EffectivePolicies {
     /** A rendered effective document and its entity tag. */
     public record Served(long version, byte[] json, String etag) {}
 
-    private record Key(long version, String subject, Set<String> groups, String resource, String environment) {}
+    /** Every part of the caller a {@code when} can match: subject, groups, the acting party and the represented user. */
+    private record Key(long version, String subject, Set<String> groups, String actor, String onBehalfOf, String resource,
+                       String environment) {}
 
     private final PolicyStore store;
     private final Cache<Key, Served> rendered = Caffeine.newBuilder().maximumSize(10_000).build();
@@ -37,7 +39,8 @@ public final class EffectivePolicies {
     public Served effective(Caller caller, String resource, String environment) {
         long version = store.activeVersion().orElseThrow(() -> new ApiException(404, "no_active_policy",
                 "no policy is active yet; an administrator uploads one with POST /v1/policies and activates it"));
-        Key key = new Key(version, caller.subject(), new TreeSet<>(caller.groups()), resource, environment);
+        Key key = new Key(version, caller.subject(), new TreeSet<>(caller.groups()), caller.actor(), caller.onBehalfOf(),
+                resource, environment);
         return rendered.get(key, k -> render(k, caller));
     }
 

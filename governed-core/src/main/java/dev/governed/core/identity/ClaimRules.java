@@ -27,11 +27,13 @@ final class ClaimRules {
     private final Set<String> audiences;
     private final Duration clockSkew;
     private final List<String> groupClaims;
+    private final int maxDelegationDepth;
 
-    ClaimRules(Set<String> audiences, Duration clockSkew, List<String> groupClaims) {
+    ClaimRules(Set<String> audiences, Duration clockSkew, List<String> groupClaims, int maxDelegationDepth) {
         this.audiences = Set.copyOf(audiences);
         this.clockSkew = clockSkew;
         this.groupClaims = List.copyOf(groupClaims);
+        this.maxDelegationDepth = maxDelegationDepth;
     }
 
     Identity identity(JWTClaimsSet claims, Instant now) throws InvalidTokenException {
@@ -65,7 +67,11 @@ final class ClaimRules {
         if (subject == null || subject.isBlank()) {
             throw new InvalidTokenException("token has no sub claim; Governed needs a subject to apply policy and audit to");
         }
-        return new Identity(subject, groups(claims), claims.getIssuer(), claims.getJWTID(), actor(claims), expiresAt);
+        List<String> delegation = ActClaim.chain(claims.getClaim(ActClaim.CLAIM), subject, maxDelegationDepth);
+        // RFC 8693 §4.1: the current actor acts, the token's sub is whom it acts for
+        String acting = delegation.isEmpty() ? subject : delegation.get(0);
+        String onBehalfOf = delegation.isEmpty() ? null : subject;
+        return new Identity(acting, groups(claims), claims.getIssuer(), claims.getJWTID(), onBehalfOf, delegation, expiresAt);
     }
 
     private Set<String> groups(JWTClaimsSet claims) throws InvalidTokenException {
@@ -90,18 +96,6 @@ final class ClaimRules {
         return result;
     }
 
-    /** RFC 8693 {@code act}: the delegation's {@code sub} becomes {@link Identity#onBehalfOf()}. */
-    private static String actor(JWTClaimsSet claims) throws InvalidTokenException {
-        Object act = claims.getClaim("act");
-        if (act == null) {
-            return null;
-        }
-        if (!(act instanceof Map<?, ?> map) || !(map.get("sub") instanceof String sub) || sub.isBlank()) {
-            throw new InvalidTokenException("token act claim must be a JSON object with a string sub (RFC 8693); got a " + kind(act));
-        }
-        return sub;
-    }
-
     private static Object lookup(Map<String, Object> claims, String dottedName) {
         Object value = claims.get(dottedName);
         if (value != null || dottedName.indexOf('.') < 0) {
@@ -117,7 +111,7 @@ final class ClaimRules {
         return current;
     }
 
-    private static String kind(Object value) {
+    static String kind(Object value) {
         if (value instanceof String) {
             return "string";
         }

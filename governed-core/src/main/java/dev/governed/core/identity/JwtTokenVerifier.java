@@ -39,8 +39,10 @@ import java.util.stream.Collectors;
  * (selected by {@code kid} and key type, so an RSA key is never used for another algorithm); then the
  * claims: {@code exp} (required, exact), {@code nbf}/{@code iat} (within the clock skew), {@code aud}
  * (required, one of the configured audiences), {@code sub} (required). {@code jti} becomes the token id,
- * RFC 8693 {@code act.sub} becomes {@link Identity#onBehalfOf()}, and groups are read from JSON arrays
- * of strings in the configured claims (default {@code groups}). Every refusal is an
+ * and groups are read from JSON arrays of strings in the configured claims (default {@code groups}). An
+ * RFC 8693 {@code act} claim makes its {@code sub} the identity's subject (the party acting), the token's
+ * {@code sub} its {@link Identity#onBehalfOf()}, and the nested chain its {@link Identity#delegation()},
+ * at most {@code governed.delegation.maxDepth} actors deep (default 5). Every refusal is an
  * {@link InvalidTokenException} whose message says what is wrong and what to do; no message contains
  * the token.
  *
@@ -62,6 +64,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
     public static final String ISSUER_SETTING = "governed.issuer";
     public static final String JWKS_SETTING = "governed.jwks";
     public static final String AUDIENCE_SETTING = "governed.audience";
+    public static final String MAX_DELEGATION_DEPTH_SETTING = "governed.delegation.maxDepth";
+    public static final int DEFAULT_MAX_DELEGATION_DEPTH = ActClaim.DEFAULT_MAX_DEPTH;
 
     private final Map<String, KeySet> issuers;
     private final Set<JWSAlgorithm> algorithms;
@@ -73,7 +77,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
         this.issuers = Map.copyOf(issuers);
         this.algorithms = builder.algorithms.stream().map(JWSAlgorithm::parse).collect(Collectors.toUnmodifiableSet());
         this.requiredType = builder.requiredType == null ? null : new JOSEObjectType(builder.requiredType);
-        this.claimRules = new ClaimRules(builder.audiences, builder.clockSkew, builder.groupClaims);
+        this.claimRules = new ClaimRules(builder.audiences, builder.clockSkew, builder.groupClaims, builder.maxDelegationDepth);
         this.clock = builder.clock;
     }
 
@@ -82,8 +86,8 @@ public final class JwtTokenVerifier implements TokenVerifier {
     }
 
     /**
-     * A builder preset from Governed settings: {@code governed.issuer} (comma-separated), {@code governed.jwks}
-     * and {@code governed.audience} (comma-separated). {@code settings} answers a setting's value or
+     * A builder preset from Governed settings: {@code governed.issuer} (comma-separated), {@code governed.jwks},
+     * {@code governed.audience} (comma-separated) and {@code governed.delegation.maxDepth}. {@code settings} answers a setting's value or
      * {@code null}; merging connection properties, system properties and environment is the caller's job.
      */
     public static Builder builder(Function<String, String> settings) {
@@ -94,6 +98,15 @@ public final class JwtTokenVerifier implements TokenVerifier {
             result.jwks(jwks);
         }
         result.audience(split(settings.apply(AUDIENCE_SETTING)).toArray(String[]::new));
+        String depth = settings.apply(MAX_DELEGATION_DEPTH_SETTING);
+        if (depth != null && !depth.isBlank()) {
+            try {
+                result.maxDelegationDepth(Integer.parseInt(depth.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(MAX_DELEGATION_DEPTH_SETTING + " must be a whole number from 1 to "
+                        + ActClaim.MAX_DEPTH_LIMIT + ", was " + quote(depth));
+            }
+        }
         return result;
     }
 
@@ -207,6 +220,7 @@ public final class JwtTokenVerifier implements TokenVerifier {
         private Duration clockSkew = DEFAULT_CLOCK_SKEW;
         private String requiredType;
         private List<String> groupClaims = DEFAULT_GROUP_CLAIMS;
+        private int maxDelegationDepth = DEFAULT_MAX_DELEGATION_DEPTH;
         private Duration jwksCacheTtl = Duration.ofMinutes(5);
         private Duration jwksMinRefreshInterval = Duration.ofSeconds(30);
         private Duration jwksOutageTolerance = Duration.ofHours(6);
@@ -292,6 +306,19 @@ public final class JwtTokenVerifier implements TokenVerifier {
                 result.add(requireText(each, "group claim"));
             }
             this.groupClaims = List.copyOf(result);
+            return this;
+        }
+
+        /**
+         * How many actors an RFC 8693 {@code act} chain may hold (default 5, at most 32); a token nesting
+         * deeper is refused. Set it to the longest agent-to-agent hand-off your deployment expects.
+         */
+        public Builder maxDelegationDepth(int depth) {
+            if (depth < 1 || depth > ActClaim.MAX_DEPTH_LIMIT) {
+                throw new IllegalArgumentException(MAX_DELEGATION_DEPTH_SETTING + " must be a whole number from 1 to "
+                        + ActClaim.MAX_DEPTH_LIMIT + ", was " + depth);
+            }
+            this.maxDelegationDepth = depth;
             return this;
         }
 

@@ -61,8 +61,12 @@ final class PolicyCacheFile {
     private Path fileFor(PolicyKey key) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update((scope + "|" + key.subject() + "|" + String.join(",", new java.util.TreeSet<>(key.groups())))
-                    .getBytes(StandardCharsets.UTF_8));
+            String caller = scope + "|" + key.subject() + "|" + String.join(",", new java.util.TreeSet<>(key.groups()));
+            if (key.onBehalfOf() != null) {
+                // only delegated keys get the suffix, so files written before delegation keep their names
+                caller += "|onBehalfOf:" + key.onBehalfOf().length() + ":" + key.onBehalfOf();
+            }
+            digest.update(caller.getBytes(StandardCharsets.UTF_8));
             return directory.resolve("policy-" + HexFormat.of().formatHex(digest.digest(), 0, 16) + ".cache");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);

@@ -75,9 +75,10 @@ class JwtTokenVerifierTest {
     }
 
     @Test
-    void actClaimBecomesOnBehalfOf() throws Exception {
-        Identity identity = verifier.verify(idp.token().subject("agent:billing").actor("alice").sign());
+    void actClaimMakesTheActorTheSubjectAndTheTokenSubjectWhomItActsFor() throws Exception {
+        Identity identity = verifier.verify(idp.token().subject("alice").actor("agent:billing").sign());
 
+        assertThat(identity.subject()).isEqualTo("agent:billing");
         assertThat(identity.onBehalfOf()).isEqualTo("alice");
     }
 
@@ -85,7 +86,7 @@ class JwtTokenVerifierTest {
     void actClaimWithoutSubjectIsRefused() {
         String token = idp.token().claim("act", Map.of("client_id", "x")).sign();
 
-        assertRefused(token).hasMessageContaining("act claim must be a JSON object with a string sub");
+        assertRefused(token).hasMessageContaining("token claim act has no sub");
     }
 
     @Test

@@ -236,4 +236,16 @@ class RemotePoliciesTest {
         assertThat(requests.get()).isEqualTo(2);
         assertThat(lastAuthorization.get()).isEqualTo("Bearer tb");
     }
+
+    @Test
+    void sameAgentActingForDifferentUsersGetsSeparatePolicies() throws Exception {
+        policies = builder().build();
+        Identity forAlice = new Identity("agent:a", Set.of("support"), "https://idp", "j3", "alice", Instant.now().plusSeconds(3600));
+        Identity forBob = new Identity("agent:a", Set.of("support"), "https://idp", "j4", "bob", Instant.now().plusSeconds(3600));
+        policies.policyFor(agent, "t0");
+        policies.policyFor(forAlice, "ta");
+        policies.policyFor(forBob, "tb");
+        policies.policyFor(forAlice, "ta");
+        assertThat(requests.get()).isEqualTo(3);
+    }
 }
