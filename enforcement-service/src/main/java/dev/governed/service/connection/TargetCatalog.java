@@ -63,13 +63,14 @@ record TargetCatalog(List<Relation> relations, Map<String, List<String>> sequenc
         columns.forEach((table, names) -> relations.add(new Relation(table.get(0), table.get(1), kinds.get(table), names)));
         Map<String, List<String>> sequences = new LinkedHashMap<>();
         try (Statement statement = target.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT quote_ident(tn.nspname) || '.' || quote_ident(t.relname), quote_ident(sn.nspname) || '.' || quote_ident(s.relname) "
+             ResultSet rows = statement.executeQuery("SELECT tn.nspname, t.relname, quote_ident(sn.nspname) || '.' || quote_ident(s.relname) "
                      + "FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S' "
                      + "JOIN pg_namespace sn ON sn.oid = s.relnamespace "
                      + "JOIN pg_class t ON t.oid = d.refobjid JOIN pg_namespace tn ON tn.oid = t.relnamespace "
                      + "WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'")) {
             while (rows.next()) {
-                sequences.computeIfAbsent(rows.getString(1), t -> new ArrayList<>()).add(rows.getString(2));
+                String table = Sql.identifier(rows.getString(1)) + "." + Sql.identifier(rows.getString(2));
+                sequences.computeIfAbsent(table, t -> new ArrayList<>()).add(rows.getString(3));
             }
         }
         return new TargetCatalog(List.copyOf(relations), Map.copyOf(sequences));
