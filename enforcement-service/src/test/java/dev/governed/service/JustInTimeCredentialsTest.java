@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.governed.service.web.Json;
-import dev.governed.testsupport.PostgresFixture;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,9 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,68 +28,17 @@ import org.junit.jupiter.api.TestInstance;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JustInTimeCredentialsTest {
-    private static final String MINTER_PASSWORD = "minter-Pa55-" + UUID.randomUUID();
-    private static final String POLICY = """
-            version: %d
-            defaults: { effect: deny }
-            rules:
-              - id: support-read
-                when: { groups: [support-agents], resources: [jit] }
-                sql: { operations: [select], tables: [%s] }
-                effect: allow
-              - id: notes-write
-                when: { groups: [support-agents], resources: [jit] }
-                sql: { operations: [select, insert], tables: [public.notes] }
-                effect: allow
-              - id: order-updates-need-approval
-                when: { groups: [support-agents] }
-                sql: { operations: [update, delete], tables: [public.orders] }
-                effect: approve
-                approval: { approvers: { groups: [dba] }, mode: once }
-            masks:
-              - columns: [public.customers.ssn]
-                strategy: keep-last
-                keep: 4
-              - columns: ["*.email"]
-                strategy: email
-            """;
-
     private final MutableClock clock = new MutableClock();
-    private final String suffix = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
-    private final String minter = "jit_minter_" + suffix;
-    private final String plain = "jit_plain_" + suffix;
-    private final String database = "jit_target_" + suffix;
-    private PostgresFixture postgres;
+    private MintingTarget target;
     private ServiceFixture service;
     private int policyVersion;
 
     @BeforeAll
     void start() throws SQLException {
-        postgres = PostgresFixture.shared();
-        DataSource superuser = postgres.newDatabase(database);
-        try (Connection connection = superuser.getConnection(); Statement sql = connection.createStatement()) {
-            sql.execute("CREATE ROLE " + minter + " LOGIN CREATEROLE PASSWORD '" + MINTER_PASSWORD + "'");
-            sql.execute("CREATE ROLE " + plain + " LOGIN PASSWORD 'plain-pw'");
-            sql.execute("GRANT CREATE ON DATABASE " + database + " TO " + minter);
-            sql.execute("CREATE TABLE public.orders (id serial PRIMARY KEY, customer_id int, amount numeric, status text)");
-            sql.execute("CREATE TABLE public.customers (id int PRIMARY KEY, name text, ssn text, email text)");
-            sql.execute("CREATE TABLE public.payroll (id int PRIMARY KEY, salary int)");
-            sql.execute("CREATE TABLE public.notes (id serial PRIMARY KEY, note text)");
-            sql.execute("CREATE SCHEMA hr");
-            sql.execute("CREATE TABLE hr.reviews (id int, verdict text)");
-            for (String table : List.of("public.orders", "public.customers", "public.payroll", "public.notes", "hr.reviews")) {
-                sql.execute("ALTER TABLE " + table + " OWNER TO " + minter);
-            }
-            sql.execute("ALTER SCHEMA hr OWNER TO " + minter);
-            sql.execute("INSERT INTO public.customers VALUES (1, 'Ada', '123-45-6789', 'ada@example.com')");
-            sql.execute("INSERT INTO public.orders (customer_id, amount, status) VALUES (1, 10, 'open'), (1, 20, 'shipped')");
-            sql.execute("INSERT INTO public.payroll VALUES (1, 100000)");
-        }
-        service = ServiceFixture.onPostgres("svc_jit_" + suffix, b -> b.clock(clock));
+        target = new MintingTarget();
+        service = ServiceFixture.onPostgres("svc_jit_" + target.suffix, b -> b.clock(clock));
         activatePolicy("public.orders, public.customers");
-        HttpResponse<String> put = service.putJson("/v1/connections/jit", service.admin(), """
-                {"url": "%s", "user": "%s", "password": "%s", "allowed": {"groups": ["support-agents"]}}"""
-                .formatted(postgres.jdbcUrl(database), minter, MINTER_PASSWORD));
+        HttpResponse<String> put = service.putJson("/v1/connections/jit", service.admin(), target.profile("\"support-agents\""));
         assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
         assertThat(json(put).get("credentials").asText()).isEqualTo("minted");
         assertThat(json(put).get("ttl").asText()).isEqualTo("PT15M");
@@ -108,7 +54,7 @@ class JustInTimeCredentialsTest {
     private void activatePolicy(String readable) {
         policyVersion++;
         HttpResponse<String> response = service.post("/v1/policies?activate=true", service.admin(), "application/yaml",
-                POLICY.formatted(policyVersion, readable));
+                MintingTarget.policy(policyVersion, "jit", readable));
         assertThat(response.statusCode()).as(response.body()).isIn(200, 201);
     }
 
@@ -135,15 +81,6 @@ class JustInTimeCredentialsTest {
         }
     }
 
-    private boolean roleExists(String login) {
-        try (Connection connection = postgres.dataSource(database).getConnection();
-             ResultSet rows = connection.createStatement().executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + login + "'")) {
-            return rows.next();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.getAsBoolean()) {
@@ -164,13 +101,13 @@ class JustInTimeCredentialsTest {
         Instant before = clock.instant();
         JsonNode resolved = resolve();
         String login = resolved.get("user").asText();
-        assertThat(resolved.toString()).doesNotContain(MINTER_PASSWORD).doesNotContain(minter);
+        assertThat(resolved.toString()).doesNotContain(target.minterPassword).doesNotContain(target.minter);
         assertThat(login).startsWith("gv_agent_support_bot_").hasSizeLessThanOrEqualTo(63);
         assertThat(resolved.get("password").asText()).hasSizeGreaterThanOrEqualTo(40);
         assertThat(resolved.get("credentials").asText()).isEqualTo("minted");
         assertThat(Instant.parse(resolved.get("expiresAt").asText())).isEqualTo(before.plus(Duration.ofMinutes(15)));
         assertThat(resolve().get("user").asText()).as("each session its own login").isNotEqualTo(login);
-        try (Connection connection = postgres.dataSource(database).getConnection();
+        try (Connection connection = target.superuser();
              ResultSet rows = connection.createStatement().executeQuery("SELECT rolinherit, rolcreaterole, rolcreatedb, rolsuper, "
                      + "rolvaliduntil IS NOT NULL, rolconnlimit, (SELECT count(*) FROM pg_auth_members m WHERE m.member = r.oid) "
                      + "FROM pg_roles r WHERE rolname = '" + login + "'")) {
@@ -199,7 +136,7 @@ class JustInTimeCredentialsTest {
             assertThat(sqlState(connection, "CREATE TABLE public.mine (x int)")).as("no CREATE").isEqualTo("42501");
             assertThat(sqlState(connection, "CREATE SCHEMA mine")).isEqualTo("42501");
             assertThat(sqlState(connection, "TRUNCATE notes")).isEqualTo("42501");
-            assertThat(sqlState(connection, "SET ROLE " + minter)).as("no membership to escalate through").isEqualTo("42501");
+            assertThat(sqlState(connection, "SET ROLE " + target.minter)).as("no membership to escalate through").isEqualTo("42501");
         }
     }
 
@@ -233,16 +170,16 @@ class JustInTimeCredentialsTest {
     void staticProfilesReleaseTheStoredCredentialsOnlyWhenMarked() {
         HttpResponse<String> put = service.putJson("/v1/connections/jit-static", service.admin(), """
                 {"url": "%s", "user": "%s", "password": "plain-pw", "credentials": "static", "allowed": {"groups": ["support-agents"]}}"""
-                .formatted(postgres.jdbcUrl(database), plain));
+                .formatted(target.url(), target.plain));
         assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
         JsonNode resolved = json(service.get("/v1/connections/jit-static", service.agent("agent:support-bot", "support-agents")));
         assertThat(resolved.get("credentials").asText()).isEqualTo("static");
-        assertThat(resolved.get("user").asText()).isEqualTo(plain);
+        assertThat(resolved.get("user").asText()).isEqualTo(target.plain);
         assertThat(resolved.get("password").asText()).isEqualTo("plain-pw");
         assertThat(resolved.get("expiresAt").isNull()).isTrue();
         HttpResponse<String> minting = service.putJson("/v1/connections/jit-plain", service.admin(), """
                 {"url": "%s", "user": "%s", "password": "plain-pw", "allowed": {"groups": ["support-agents"]}}"""
-                .formatted(postgres.jdbcUrl(database), plain));
+                .formatted(target.url(), target.plain));
         assertThat(minting.statusCode()).isEqualTo(400);
         assertThat(minting.body()).contains("has no CREATEROLE").contains("static").doesNotContain("plain-pw");
     }
@@ -254,7 +191,7 @@ class JustInTimeCredentialsTest {
         try (Connection connection = bypass(resolved)) {
             assertThat(sqlState(connection, "SELECT * FROM orders")).isEqualTo("ok");
             clock.advance(Duration.ofMinutes(16));
-            await("the expired login is dropped", () -> !roleExists(login));
+            await("the expired login is dropped", () -> !target.roleExists(login));
             assertThat(sqlState(connection, "SELECT * FROM orders")).as("its open session was terminated").isNotEqualTo("ok");
         }
         assertThatThrownBy(() -> bypass(resolved)).isInstanceOf(SQLException.class);
@@ -287,7 +224,7 @@ class JustInTimeCredentialsTest {
         assertThat(service.delete(path, service.agent("agent:other", "support-agents")).statusCode()).isEqualTo(404);
         try (Connection connection = bypass(resolved)) {
             assertThat(service.delete(path, service.agent("agent:support-bot", "support-agents")).statusCode()).isEqualTo(204);
-            assertThat(roleExists(login)).isFalse();
+            assertThat(target.roleExists(login)).isFalse();
             assertThat(sqlState(connection, "SELECT * FROM orders")).isNotEqualTo("ok");
         }
         assertThat(service.post(path + "/renew", service.agent("agent:support-bot", "support-agents"), "application/json", "")
@@ -304,7 +241,7 @@ class JustInTimeCredentialsTest {
         assertThat(renewed.statusCode()).as(renewed.body()).isEqualTo(200);
         Instant expiresAt = Instant.parse(json(renewed).get("expiresAt").asText());
         assertThat(expiresAt).isEqualTo(clock.instant().plus(Duration.ofMinutes(15)));
-        try (Connection connection = postgres.dataSource(database).getConnection();
+        try (Connection connection = target.superuser();
              ResultSet rows = connection.createStatement().executeQuery(
                      "SELECT extract(epoch FROM rolvaliduntil)::bigint FROM pg_roles WHERE rolname = '" + login + "'")) {
             assertThat(rows.next()).isTrue();
