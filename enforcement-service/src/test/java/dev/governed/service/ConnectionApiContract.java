@@ -64,6 +64,8 @@ abstract class ConnectionApiContract {
         assertThat(json(bySubject).get("password").asText()).isEqualTo(PASSWORD);
         assertThat(json(bySubject).get("url").asText()).isEqualTo("jdbc:postgresql://db:5432/orders");
         assertThat(bySubject.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(json(bySubject).get("credentials").asText()).isEqualTo("static");
+        assertThat(json(bySubject).get("expiresAt").isNull()).as("static credentials do not expire").isTrue();
         assertThat(json(fixture.get("/v1/connections/orders", fixture.agent("agent:x", "order-agents"))).get("password").asText()).isEqualTo(PASSWORD);
     }
 
@@ -127,7 +129,7 @@ abstract class ConnectionApiContract {
         assertThat(fixture.putJson("/v1/connections/pg", admin, "{\"url\":\"jdbc:postgresql://127.0.0.1:1/x\",\"user\":\"u\","
                 + "\"password\":\"p\",\"ttl\":\"13h\",\"allowed\":{\"groups\":[\"a\"]}}").body()).contains("between 1 minute and 12 hours");
         assertThat(fixture.putJson("/v1/connections/pg", admin, "{\"url\":\"jdbc:postgresql://127.0.0.1:1/x\",\"user\":\"u\","
-                + "\"password\":\"p\",\"ttl\":\"soon\",\"allowed\":{\"groups\":[\"a\"]}}").body()).contains("\"15m\"");
+                + "\"password\":\"p\",\"ttl\":\"soon\",\"allowed\":{\"groups\":[\"a\"]}}").body()).contains("must be a duration such as");
         HttpResponse<String> explicit = fixture.putJson("/v1/connections/h2", admin,
                 "{\"url\":\"jdbc:h2:mem:x\",\"credentials\":\"static\",\"allowed\":{\"groups\":[\"a\"]}}");
         assertThat(explicit.statusCode()).isEqualTo(201);

@@ -69,16 +69,19 @@ final class Logins implements AutoCloseable {
         char[] password = LoginNames.password();
         Instant now = clock.instant();
         Instant expiresAt = now.plus(profile.ttlDuration());
+        // Recorded before it exists, so the sweeper can always find a role this service created.
+        logins.insert(new MintedLogin(login, profile.name(), caller.subject(), caller.groups(), version, "pending", now, expiresAt,
+                null, null));
         GrantPlan plan;
         try {
             plan = LoginMinter.create(target(profile), login, password, expiresAt,
                     catalog -> GrantPlan.derive(policy(version), caller.identity().caller(), profile.policyResource(), profile.environment(), catalog));
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             Arrays.fill(password, '\0');
-            throw targetFailure(profile, "mint a login on", e);
+            logins.claimDrop(login, clock.instant());
+            throw e instanceof SQLException failure ? targetFailure(profile, "mint a login on", failure) : (RuntimeException) e;
         }
-        logins.insert(new MintedLogin(login, profile.name(), caller.subject(), caller.groups(), version, plan.summary(), now, expiresAt,
-                null, null));
+        logins.regranted(login, version, plan.summary());
         audit.allowed(caller, "connection.mint", "connection:" + profile.name(), "login " + login + " until " + expiresAt
                 + " (policy version " + version + "): " + plan.summary());
         return new Minted(login, password, expiresAt, plan);
@@ -131,7 +134,8 @@ final class Logins implements AutoCloseable {
         }
     }
 
-    private void regrantQuietly(ConnectionProfile profile, MintedLogin login) {
+    /** Serialised: two re-grants of one login at once would collide in the target's catalog and revoke it needlessly. */
+    private synchronized void regrantQuietly(ConnectionProfile profile, MintedLogin login) {
         long version = activeVersion();
         Caller caller = new Caller(login.subject(), login.groups());
         try {
