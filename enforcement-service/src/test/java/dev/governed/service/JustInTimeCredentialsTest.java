@@ -141,6 +141,31 @@ class JustInTimeCredentialsTest {
     }
 
     @Test
+    void aTablePatternExpandsAgainstTheLiveCatalog() throws SQLException {
+        HttpResponse<String> put = service.putJson("/v1/connections/jit-audit", service.admin(), """
+                {"url": "%s", "user": "%s", "password": "%s", "resource": "jit", "ttl": "5m", "allowed": {"groups": ["data-auditors"]}}"""
+                .formatted(target.url(), target.minter, target.minterPassword));
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(201);
+        try (Connection connection = target.superuser(); Statement sql = connection.createStatement()) {
+            sql.execute("CREATE TABLE public.created_later (id int)");
+            sql.execute("ALTER TABLE public.created_later OWNER TO " + target.minter);
+        }
+        HttpResponse<String> response = service.get("/v1/connections/jit-audit", service.agent("agent:auditor-bot", "data-auditors"));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode resolved = json(response);
+        assertThat(resolved.get("ttl").asText()).isEqualTo("PT5M");
+        try (Connection connection = bypass(resolved)) {
+            for (String read : List.of("SELECT * FROM payroll", "SELECT * FROM orders", "SELECT * FROM notes", "SELECT * FROM created_later",
+                    "SELECT id, name FROM customers")) {
+                assertThat(sqlState(connection, read)).as(read).isEqualTo("ok");
+            }
+            assertThat(sqlState(connection, "SELECT * FROM hr.reviews")).as("outside public.*").isEqualTo("42501");
+            assertThat(sqlState(connection, "SELECT ssn FROM customers")).as("still masked").isEqualTo("42501");
+            assertThat(sqlState(connection, "INSERT INTO notes (note) VALUES ('x')")).as("read-only").isEqualTo("42501");
+        }
+    }
+
+    @Test
     void aMaskedColumnCannotBeReadInTheClear() throws SQLException {
         JsonNode resolved = resolve();
         String view = resolved.get("maskedViews").get("public.customers").asText();

@@ -26,6 +26,10 @@ public final class MintingTarget {
                 when: { groups: [support-agents], resources: [%s] }
                 sql: { operations: [select, insert], tables: [public.notes] }
                 effect: allow
+              - id: data-auditors-read-everything-public
+                when: { groups: [data-auditors], resources: [%s] }
+                sql: { operations: [select], tables: ["public.*"] }
+                effect: allow
               - id: order-updates-need-approval
                 when: { groups: [support-agents] }
                 sql: { operations: [update, delete], tables: [public.orders] }
@@ -74,7 +78,7 @@ public final class MintingTarget {
 
     /** The policy document of {@code version} for resource {@code resource}, letting support agents read {@code readable}. */
     public static String policy(int version, String resource, String readable) {
-        return POLICY.formatted(version, resource, readable, resource);
+        return POLICY.formatted(version, resource, readable, resource, resource);
     }
 
     /** The body of a minting profile for this target. */
