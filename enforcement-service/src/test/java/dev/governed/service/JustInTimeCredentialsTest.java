@@ -118,6 +118,8 @@ class JustInTimeCredentialsTest {
             assertThat(rows.getInt(7)).as("member of no role").isZero();
         }
         assertThat(adminOperations()).anyMatch(each -> each.startsWith("connection.mint login " + login));
+        assertThat(service.get("/v1/audit/events?kind=admin&limit=1000", service.auditor()).body()).as("no secret in the audit trail")
+                .doesNotContain(resolved.get("password").asText()).doesNotContain(target.minterPassword);
     }
 
     @Test
