@@ -114,6 +114,8 @@ final class ServiceMode {
         private final URI uri;
         private final String token;
         private volatile Instant expiresAt;
+        /** {@link #expiresAt} in epoch milliseconds: what the per-statement check compares, without allocating. */
+        private volatile long expiresAtMillis;
         private volatile String problem;
         private volatile boolean gone;
         private volatile boolean closed;
@@ -125,6 +127,7 @@ final class ServiceMode {
             this.uri = null;
             this.token = null;
             this.expiresAt = Instant.MAX;
+            this.expiresAtMillis = Long.MAX_VALUE;
         }
 
         Lease(String connection, String login, URI uri, String token, Instant expiresAt) {
@@ -133,6 +136,7 @@ final class ServiceMode {
             this.uri = uri;
             this.token = token;
             this.expiresAt = expiresAt;
+            this.expiresAtMillis = expiresAt.toEpochMilli();
             schedule(Duration.between(Instant.now(), expiresAt).dividedBy(2));
         }
 
@@ -146,15 +150,11 @@ final class ServiceMode {
                         + connection + "' was revoked by the enforcement service" + (problem == null ? "" : " (" + problem + ")")
                         + "; open a new connection", null);
             }
-            if (!Instant.now().isBefore(expiresAt)) {
+            if (System.currentTimeMillis() >= expiresAtMillis) {
                 throw new PolicyUnavailableException("Governed refused the statement: the database login " + login + " of connection '"
                         + connection + "' expired at " + expiresAt + " and could not be renewed" + (problem == null ? "" : " (" + problem + ")")
                         + "; open a new connection once the enforcement service is reachable", null);
             }
-        }
-
-        Instant expiresAt() {
-            return expiresAt;
         }
 
         /** Stops renewing and asks the service to drop the login now (best effort: otherwise it expires). */
@@ -208,7 +208,9 @@ final class ServiceMode {
 
         private void renewed(String body) {
             try {
-                expiresAt = Instant.parse(JSON.readTree(body).path("expiresAt").asText());
+                Instant renewed = Instant.parse(JSON.readTree(body).path("expiresAt").asText());
+                expiresAt = renewed;
+                expiresAtMillis = renewed.toEpochMilli();
                 problem = null;
                 schedule(Duration.between(Instant.now(), expiresAt).dividedBy(2));
             } catch (IOException | DateTimeParseException e) {
