@@ -12,7 +12,6 @@ import dev.governed.service.audit.AuditStore;
 import dev.governed.service.auth.Authenticator;
 import dev.governed.service.auth.Principal;
 import dev.governed.service.connection.ConnectionRoutes;
-import dev.governed.service.connection.ConnectionStore;
 import dev.governed.service.policy.PolicyRoutes;
 import dev.governed.service.policy.PolicySigner;
 import dev.governed.service.policy.PolicyStore;
@@ -56,6 +55,7 @@ public final class GovernedService implements AutoCloseable {
     private final RouteTable routes;
     private final AdminAudit adminAudit;
     private final ApprovalWaiters waiters;
+    private final ConnectionRoutes connections;
 
     private GovernedService(ServiceConfig config, Database database) {
         this.database = database;
@@ -95,7 +95,8 @@ public final class GovernedService implements AutoCloseable {
         ApprovalStore approvals = new ApprovalStore(database);
         this.waiters = new ApprovalWaiters(approvals, config.clock());
         new ApprovalRoutes(approvals, waiters, policies, auth, adminAudit, config).register(routes);
-        new ConnectionRoutes(new ConnectionStore(database), cipher, auth, adminAudit, config).register(routes);
+        this.connections = new ConnectionRoutes(database, policies, cipher, auth, adminAudit, config);
+        connections.register(routes);
     }
 
     private static boolean isLoopback(String host) {
@@ -203,6 +204,7 @@ public final class GovernedService implements AutoCloseable {
     @Override
     public void close() {
         waiters.close();
+        connections.close();
         app.stop();
         database.close();
     }

@@ -38,8 +38,9 @@ abstract class ConnectionApiContract {
         return Json.readTree(response.body(), "response");
     }
 
+    /** A profile that releases its stored credentials (these tests' targets do not exist, so nothing could mint on them). */
     static String profile(String url, String password, String groups) {
-        return "{\"url\":\"" + url + "\",\"user\":\"app\",\"password\":" + (password == null ? "null" : "\"" + password + "\"")
+        return "{\"url\":\"" + url + "\",\"credentials\":\"static\",\"user\":\"app\",\"password\":" + (password == null ? "null" : "\"" + password + "\"")
                 + ",\"allowed\":{\"subjects\":[\"agent:billing\"],\"groups\":[" + groups + "]}}";
     }
 
@@ -63,6 +64,8 @@ abstract class ConnectionApiContract {
         assertThat(json(bySubject).get("password").asText()).isEqualTo(PASSWORD);
         assertThat(json(bySubject).get("url").asText()).isEqualTo("jdbc:postgresql://db:5432/orders");
         assertThat(bySubject.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(json(bySubject).get("credentials").asText()).isEqualTo("static");
+        assertThat(json(bySubject).get("expiresAt").isNull()).as("static credentials do not expire").isTrue();
         assertThat(json(fixture.get("/v1/connections/orders", fixture.agent("agent:x", "order-agents"))).get("password").asText()).isEqualTo(PASSWORD);
     }
 
@@ -103,6 +106,34 @@ abstract class ConnectionApiContract {
         assertThat(fixture.putJson("/v1/connections/bad", admin, "{\"url\":\"jdbc:h2:mem:x\",\"pwd\":\"x\"}").body()).contains("unknown field 'pwd'");
         assertThat(fixture.putJson("/v1/connections/b%20ad", admin, profile("jdbc:h2:mem:x", null, "\"a\"")).statusCode()).isEqualTo(400);
         assertThat(fixture.get("/v1/connections/bad", admin).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aProfileThatCannotMintMustSayStatic() {
+        String admin = fixture.admin();
+        HttpResponse<String> h2 = fixture.putJson("/v1/connections/h2", admin,
+                "{\"url\":\"jdbc:h2:mem:x\",\"user\":\"sa\",\"password\":\"pw\",\"allowed\":{\"groups\":[\"a\"]}}");
+        assertThat(h2.statusCode()).isEqualTo(400);
+        assertThat(h2.body()).contains("cannot mint").contains("H2").contains("\\\"credentials\\\": \\\"static\\\"");
+        HttpResponse<String> unreachable = fixture.putJson("/v1/connections/pg", admin,
+                "{\"url\":\"jdbc:postgresql://127.0.0.1:1/x\",\"user\":\"u\",\"password\":\"pw\",\"allowed\":{\"groups\":[\"a\"]}}");
+        assertThat(unreachable.statusCode()).isEqualTo(400);
+        assertThat(unreachable.body()).contains("could not connect as 'u'");
+        HttpResponse<String> noPassword = fixture.putJson("/v1/connections/pg", admin,
+                "{\"url\":\"jdbc:postgresql://127.0.0.1:1/x\",\"allowed\":{\"groups\":[\"a\"]}}");
+        assertThat(noPassword.body()).contains("fields 'user' and 'password'");
+        assertThat(fixture.putJson("/v1/connections/pg", admin, "{\"url\":\"jdbc:h2:mem:x\",\"credentials\":\"borrowed\","
+                + "\"allowed\":{\"groups\":[\"a\"]}}").body()).contains("field 'credentials' must be");
+        assertThat(fixture.putJson("/v1/connections/pg", admin, "{\"url\":\"jdbc:h2:mem:x\",\"credentials\":\"static\",\"ttl\":\"5m\","
+                + "\"allowed\":{\"groups\":[\"a\"]}}").body()).contains("field 'ttl' applies to minted logins only");
+        assertThat(fixture.putJson("/v1/connections/pg", admin, "{\"url\":\"jdbc:postgresql://127.0.0.1:1/x\",\"user\":\"u\","
+                + "\"password\":\"p\",\"ttl\":\"13h\",\"allowed\":{\"groups\":[\"a\"]}}").body()).contains("between 1 minute and 12 hours");
+        assertThat(fixture.putJson("/v1/connections/pg", admin, "{\"url\":\"jdbc:postgresql://127.0.0.1:1/x\",\"user\":\"u\","
+                + "\"password\":\"p\",\"ttl\":\"soon\",\"allowed\":{\"groups\":[\"a\"]}}").body()).contains("must be a duration such as");
+        HttpResponse<String> explicit = fixture.putJson("/v1/connections/h2", admin,
+                "{\"url\":\"jdbc:h2:mem:x\",\"credentials\":\"static\",\"allowed\":{\"groups\":[\"a\"]}}");
+        assertThat(explicit.statusCode()).isEqualTo(201);
+        assertThat(json(explicit).get("credentials").asText()).isEqualTo("static");
     }
 
     @Test

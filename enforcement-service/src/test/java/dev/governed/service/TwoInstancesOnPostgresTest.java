@@ -138,7 +138,7 @@ class TwoInstancesOnPostgresTest {
     @Test
     void connectionProfileStoredThroughOneInstanceResolvesOnTheOther() {
         HttpResponse<String> put = a.putJson("/v1/connections/shared", a.admin(),
-                "{\"url\":\"jdbc:postgresql://db/shared\",\"user\":\"app\",\"password\":\"pw-123\",\"allowed\":{\"groups\":[\"order-writers\"]}}");
+                "{\"url\":\"jdbc:postgresql://db/shared\",\"user\":\"app\",\"password\":\"pw-123\",\"credentials\":\"static\",\"allowed\":{\"groups\":[\"order-writers\"]}}");
         assertThat(put.statusCode()).isIn(200, 201);
         HttpResponse<String> resolved = b.get("/v1/connections/shared", b.agent("agent:writer", "order-writers"));
         assertThat(json(resolved).get("password").asText()).isEqualTo("pw-123");

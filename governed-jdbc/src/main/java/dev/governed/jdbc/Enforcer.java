@@ -44,6 +44,12 @@ final class Enforcer {
     Admission admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, GovernedConnection connection)
             throws SQLException {
         long start = System.nanoTime();
+        try {
+            connection.checkLease();
+        } catch (PolicyUnavailableException e) {
+            refuse(sql, analysis, facts, identityOrNull(connection), connection, start, "deny", "login-expired", e.getMessage(), null);
+            throw e;
+        }
         if (!analysis.isAnalysable()) {
             Identity identity = identityOrNull(connection);
             String message = "Governed denied this statement: it could not be analysed: "

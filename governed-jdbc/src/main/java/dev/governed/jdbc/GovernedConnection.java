@@ -20,11 +20,24 @@ final class GovernedConnection extends ConnectionWrapper {
     private final SchemaTracker schema;
     private volatile boolean sessionChangedInTransaction;
 
+    private final ServiceMode.Lease lease;
+
     GovernedConnection(Connection connection, Governance governance, IdentitySource identities) throws SQLException {
+        this(connection, governance, identities, ServiceMode.Lease.NONE);
+    }
+
+    GovernedConnection(Connection connection, Governance governance, IdentitySource identities, ServiceMode.Lease lease)
+            throws SQLException {
         super(connection);
         this.governance = governance;
         this.identities = identities;
+        this.lease = lease;
         this.schema = new SchemaTracker(connection);
+    }
+
+    /** Fails closed (08G01) once the service-minted login this connection runs on has expired or been revoked. */
+    void checkLease() throws SQLException {
+        lease.check();
     }
 
     /** Who runs the current statement: resolved per statement, as a pooled connection serves many callers. */
@@ -154,7 +167,11 @@ final class GovernedConnection extends ConnectionWrapper {
 
     @Override
     public void close() throws SQLException {
-        connection.close();
+        try {
+            connection.close();
+        } finally {
+            lease.release();
+        }
     }
 
     /** The vendor's array leads to the raw connection through its getResultSet(). */

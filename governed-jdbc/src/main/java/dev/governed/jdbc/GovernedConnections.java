@@ -11,11 +11,17 @@ final class GovernedConnections {
 
     static GovernedConnection open(Connection raw, Governance governance, GovernedSettings settings)
             throws SQLException {
+        return open(raw, governance, settings, ServiceMode.Lease.NONE);
+    }
+
+    /** {@code lease}: the service-minted login the connection runs on, checked before every statement. */
+    static GovernedConnection open(Connection raw, Governance governance, GovernedSettings settings, ServiceMode.Lease lease)
+            throws SQLException {
         try {
             DialectGuard.check(raw);
             CallerIdentity identities = CallerIdentity.from(settings, governance.verifier, governance.provider);
             failFastOnConfiguredToken(identities);
-            return new GovernedConnection(raw, governance, identities);
+            return new GovernedConnection(raw, governance, identities, lease);
         } catch (SQLException | RuntimeException e) {
             try {
                 raw.close();

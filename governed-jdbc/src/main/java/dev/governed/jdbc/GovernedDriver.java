@@ -35,22 +35,29 @@ public final class GovernedDriver implements Driver {
         }
         String targetUrl;
         Properties properties;
+        ServiceMode.Lease lease = ServiceMode.Lease.NONE;
         if (url.startsWith(ServiceMode.PREFIX)) {
             ServiceMode.Resolved resolved = ServiceMode.resolve(url, info);
             targetUrl = resolved.targetUrl();
             properties = resolved.properties();
+            lease = resolved.lease();
         } else {
             targetUrl = "jdbc:" + url.substring(URL_PREFIX.length());
             properties = info == null ? new Properties() : info;
         }
-        GovernedSettings settings = GovernedSettings.from(properties);
-        Governance governance = GovernanceRegistry.shared().governanceFor(targetUrl, settings);
-        Connection raw = TargetDrivers.find(targetUrl).connect(targetUrl, GovernedSettings.withoutGovernedKeys(properties));
-        if (raw == null) {
-            throw new SQLException("The driver for " + Target.describe(targetUrl) + " did not accept the URL;"
-                    + " check the part after jdbc:governed:.", "08001");
+        try {
+            GovernedSettings settings = GovernedSettings.from(properties);
+            Governance governance = GovernanceRegistry.shared().governanceFor(targetUrl, settings);
+            Connection raw = TargetDrivers.find(targetUrl).connect(targetUrl, GovernedSettings.withoutGovernedKeys(properties));
+            if (raw == null) {
+                throw new SQLException("The driver for " + Target.describe(targetUrl) + " did not accept the URL;"
+                        + " check the part after jdbc:governed:.", "08001");
+            }
+            return GovernedConnections.open(raw, governance, settings, lease);
+        } catch (SQLException | RuntimeException e) {
+            lease.release();
+            throw e;
         }
-        return GovernedConnections.open(raw, governance, settings);
     }
 
     /**

@@ -70,8 +70,9 @@ final class Demo {
             String admin = idp.mint("alice-admin", List.of("governed-admins"), Duration.ofMinutes(10));
             send(service.baseUri(), "POST", "/v1/policies?activate=true", "application/yaml", resource("demo-policy.yaml"),
                     admin);
+            // H2 cannot mint per-agent logins (docs/credentials.md), so the demo's profile releases its stored credentials.
             send(service.baseUri(), "PUT", "/v1/connections/demo", "application/json", """
-                    {"url": "%s", "user": "sa", "password": "%s", "allowed": {"groups": ["support-agents"]}}"""
+                    {"url": "%s", "user": "sa", "password": "%s", "credentials": "static", "allowed": {"groups": ["support-agents"]}}"""
                     .formatted(DATABASE, DATABASE_PASSWORD), admin);
             String agent = idp.mint("agent:support-bot", List.of("support-agents"), Duration.ofMinutes(10));
 
@@ -87,6 +88,8 @@ final class Demo {
 
             say("Governed demo: an AI support agent on " + url);
             say("(policy and database credentials come from the enforcement service at " + service.baseUri() + ")");
+            say("(the demo runs on H2, which cannot mint per-agent logins, so its profile is \"static\": on PostgreSQL each agent"
+                    + " gets its own short-lived login with policy-derived grants; see docs/credentials.md)");
             say("");
             try (Connection connection = DriverManager.getConnection(url, properties);
                     Statement statement = connection.createStatement()) {

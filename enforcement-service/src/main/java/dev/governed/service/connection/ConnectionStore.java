@@ -9,6 +9,7 @@ import dev.governed.service.web.Json;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -24,16 +25,20 @@ public final class ConnectionStore {
         this.database = database;
     }
 
+    /** How a profile releases credentials, and what policies call its target. */
+    public record Settings(ConnectionProfile.Credentials credentials, Duration ttl, String resource, String environment) {}
+
     /** Creates or replaces {@code name}; {@code sealedPassword} is already encrypted (or null). */
-    public void put(String name, String url, String user, String sealedPassword, Set<String> subjects, Set<String> groups, String by,
-                    Instant at) {
+    public void put(String name, String url, String user, String sealedPassword, Settings settings, Set<String> subjects,
+                    Set<String> groups, String by, Instant at) {
         database.transaction(connection -> {
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM connection_profiles WHERE name = ?")) {
                 delete.setString(1, name);
                 delete.executeUpdate();
             }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO connection_profiles (name, jdbc_url, username, secret, "
-                    + "allowed_subjects, allowed_groups, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?)")) {
+                    + "allowed_subjects, allowed_groups, updated_by, updated_at, credentials, ttl_seconds, policy_resource, environment) "
+                    + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 insert.setString(1, name);
                 insert.setString(2, url);
                 insert.setString(3, user);
@@ -42,6 +47,10 @@ public final class ConnectionStore {
                 insert.setString(6, Json.write(groups.stream().sorted().toList()));
                 insert.setString(7, by);
                 insert.setLong(8, Times.micros(at));
+                insert.setString(9, settings.credentials().key());
+                insert.setLong(10, settings.ttl().toSeconds());
+                insert.setString(11, settings.resource());
+                insert.setString(12, settings.environment());
                 insert.executeUpdate();
             }
             return null;
@@ -94,14 +103,15 @@ public final class ConnectionStore {
     }
 
     private static final String SELECT = "SELECT name, jdbc_url, username, secret IS NOT NULL, allowed_subjects, allowed_groups, updated_by, "
-            + "updated_at FROM connection_profiles";
+            + "updated_at, credentials, ttl_seconds, policy_resource, environment FROM connection_profiles";
 
     private static ConnectionProfile row(ResultSet rows) throws SQLException {
-        return new ConnectionProfile(rows.getString(1), rows.getString(2), rows.getString(3), rows.getBoolean(4), strings(rows.getString(5)),
+        return new ConnectionProfile(rows.getString(1), rows.getString(2), rows.getString(3), rows.getBoolean(4), rows.getString(9),
+                Duration.ofSeconds(rows.getLong(10)).toString(), rows.getString(11), rows.getString(12), strings(rows.getString(5)),
                 strings(rows.getString(6)), rows.getString(7), Times.instant(rows.getLong(8)));
     }
 
-    private static Set<String> strings(String json) {
+    static Set<String> strings(String json) {
         try {
             return new LinkedHashSet<>(Json.mapper().readValue(json, new TypeReference<List<String>>() {}));
         } catch (JsonProcessingException e) {

@@ -226,7 +226,7 @@ class LibraryAgainstServiceTest {
     @Test
     void serviceModeConnectsWithCredentialsTheAgentNeverHeld() throws Exception {
         HttpResponse<String> created = service.putJson("/v1/connections/orders-db", service.admin(), """
-                {"url": "%s", "user": "sa", "password": "db-secret", "allowed": {"groups": ["support-agents"]}}"""
+                {"url": "%s", "user": "sa", "password": "db-secret", "credentials": "static", "allowed": {"groups": ["support-agents"]}}"""
                 .formatted(rawUrl));
         assertThat(created.statusCode()).as(created.body()).isIn(200, 201);
         Properties agent = properties(support());
