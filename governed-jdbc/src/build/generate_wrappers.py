@@ -11,6 +11,11 @@ It also generates MaskingResultSetWrapper: every ResultSet method that names a c
 through the masking plan, so no getter (or updater) of a masked column can reach the driver's
 clear value by construction: getters answer the MaskedValue method of the same name,
 updaters are refused.
+
+Prepared and callable statement setters record what they bind (bound/unbound/batched), so the
+parameters of a statement that needs approval can be digested and compared with the approved ones.
+The method dump can be written with reflection over java.sql (Class.getDeclaredMethods, simple
+parameter type names).
 """
 import re
 import sys
@@ -150,6 +155,14 @@ def main(src_dir, dump_file, out_dir):
                 if hands_out:
                     wrapped.add(ret)
                     call = f"wrap({field}.{name}({args}));"
+                records = iface in ("PreparedStatement", "CallableStatement")
+                if records and name.startswith("set") and params \
+                        and params[0].split()[-1] in ("parameterIndex", "parameterName"):
+                    # what is bound is recorded, so a statement released by an approval runs with its parameters only
+                    value = params[1].split()[-1] if len(params) > 1 and not name.startswith("setNull") else "null"
+                    call = f"bound({params[0].split()[-1]}, {value});\n        {call}"
+                elif records and name in ("clearParameters", "addBatch") and not params:
+                    call = f"{'unbound' if name == 'clearParameters' else 'batched'}();\n        {call}"
                 body = call if ret == "void" else f"return {call}"
                 lines.append(f"    @Override\n    public {sig} {{\n        {body}\n    }}\n")
         extends = f" extends {superclass}" if superclass else ""
@@ -162,6 +175,15 @@ def main(src_dir, dump_file, out_dir):
         if iface == "CallableStatement":
             wraps_extra = ("    /** Throws when OUT parameter values may not be read: they cannot be traced to masked columns. */\n"
                            "    abstract void outParameter() throws SQLException;\n\n")
+        elif iface == "PreparedStatement":
+            wraps_extra = ("    /** Records a parameter value as bound (null for SQL NULL); streams and LOBs are recorded as such. */\n"
+                           "    abstract void bound(int parameterIndex, Object value);\n\n"
+                           "    /** Records a named parameter value as bound. */\n"
+                           "    abstract void bound(String parameterName, Object value);\n\n"
+                           "    /** Forgets the bound parameters. */\n"
+                           "    abstract void unbound();\n\n"
+                           "    /** Keeps the bound parameters as one set of the batch. */\n"
+                           "    abstract void batched();\n\n")
         else:
             wraps_extra = ""
         wraps = wraps_extra + "".join(f"    /** Returns the governed form of {t} objects this wrapper hands out. */\n"

@@ -199,126 +199,151 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public void setURL(String parameterName, java.net.URL val) throws SQLException {
+        bound(parameterName, val);
         callable.setURL(parameterName, val);
     }
 
     @Override
     public void setNull(String parameterName, int sqlType) throws SQLException {
+        bound(parameterName, null);
         callable.setNull(parameterName, sqlType);
     }
 
     @Override
     public void setBoolean(String parameterName, boolean x) throws SQLException {
+        bound(parameterName, x);
         callable.setBoolean(parameterName, x);
     }
 
     @Override
     public void setByte(String parameterName, byte x) throws SQLException {
+        bound(parameterName, x);
         callable.setByte(parameterName, x);
     }
 
     @Override
     public void setShort(String parameterName, short x) throws SQLException {
+        bound(parameterName, x);
         callable.setShort(parameterName, x);
     }
 
     @Override
     public void setInt(String parameterName, int x) throws SQLException {
+        bound(parameterName, x);
         callable.setInt(parameterName, x);
     }
 
     @Override
     public void setLong(String parameterName, long x) throws SQLException {
+        bound(parameterName, x);
         callable.setLong(parameterName, x);
     }
 
     @Override
     public void setFloat(String parameterName, float x) throws SQLException {
+        bound(parameterName, x);
         callable.setFloat(parameterName, x);
     }
 
     @Override
     public void setDouble(String parameterName, double x) throws SQLException {
+        bound(parameterName, x);
         callable.setDouble(parameterName, x);
     }
 
     @Override
     public void setBigDecimal(String parameterName, BigDecimal x) throws SQLException {
+        bound(parameterName, x);
         callable.setBigDecimal(parameterName, x);
     }
 
     @Override
     public void setString(String parameterName, String x) throws SQLException {
+        bound(parameterName, x);
         callable.setString(parameterName, x);
     }
 
     @Override
     public void setBytes(String parameterName, byte[] x) throws SQLException {
+        bound(parameterName, x);
         callable.setBytes(parameterName, x);
     }
 
     @Override
     public void setDate(String parameterName, java.sql.Date x) throws SQLException {
+        bound(parameterName, x);
         callable.setDate(parameterName, x);
     }
 
     @Override
     public void setTime(String parameterName, java.sql.Time x) throws SQLException {
+        bound(parameterName, x);
         callable.setTime(parameterName, x);
     }
 
     @Override
     public void setTimestamp(String parameterName, java.sql.Timestamp x) throws SQLException {
+        bound(parameterName, x);
         callable.setTimestamp(parameterName, x);
     }
 
     @Override
     public void setAsciiStream(String parameterName, java.io.InputStream x, int length) throws SQLException {
+        bound(parameterName, x);
         callable.setAsciiStream(parameterName, x, length);
     }
 
     @Override
     public void setBinaryStream(String parameterName, java.io.InputStream x, int length) throws SQLException {
+        bound(parameterName, x);
         callable.setBinaryStream(parameterName, x, length);
     }
 
     @Override
     public void setObject(String parameterName, Object x, int targetSqlType, int scale) throws SQLException {
+        bound(parameterName, x);
         callable.setObject(parameterName, x, targetSqlType, scale);
     }
 
     @Override
     public void setObject(String parameterName, Object x, int targetSqlType) throws SQLException {
+        bound(parameterName, x);
         callable.setObject(parameterName, x, targetSqlType);
     }
 
     @Override
     public void setObject(String parameterName, Object x) throws SQLException {
+        bound(parameterName, x);
         callable.setObject(parameterName, x);
     }
 
     @Override
     public void setCharacterStream(String parameterName, java.io.Reader reader, int length) throws SQLException {
+        bound(parameterName, reader);
         callable.setCharacterStream(parameterName, reader, length);
     }
 
     @Override
     public void setDate(String parameterName, java.sql.Date x, Calendar cal) throws SQLException {
+        bound(parameterName, x);
         callable.setDate(parameterName, x, cal);
     }
 
     @Override
     public void setTime(String parameterName, java.sql.Time x, Calendar cal) throws SQLException {
+        bound(parameterName, x);
         callable.setTime(parameterName, x, cal);
     }
 
     @Override
     public void setTimestamp(String parameterName, java.sql.Timestamp x, Calendar cal) throws SQLException {
+        bound(parameterName, x);
         callable.setTimestamp(parameterName, x, cal);
     }
 
     @Override
     public void setNull(String parameterName, int sqlType, String typeName) throws SQLException {
+        bound(parameterName, null);
         callable.setNull(parameterName, sqlType, typeName);
     }
 
@@ -468,36 +493,43 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public void setRowId(String parameterName, RowId x) throws SQLException {
+        bound(parameterName, x);
         callable.setRowId(parameterName, x);
     }
 
     @Override
     public void setNString(String parameterName, String value) throws SQLException {
+        bound(parameterName, value);
         callable.setNString(parameterName, value);
     }
 
     @Override
     public void setNCharacterStream(String parameterName, Reader value, long length) throws SQLException {
+        bound(parameterName, value);
         callable.setNCharacterStream(parameterName, value, length);
     }
 
     @Override
     public void setNClob(String parameterName, NClob value) throws SQLException {
+        bound(parameterName, value);
         callable.setNClob(parameterName, value);
     }
 
     @Override
     public void setClob(String parameterName, Reader reader, long length) throws SQLException {
+        bound(parameterName, reader);
         callable.setClob(parameterName, reader, length);
     }
 
     @Override
     public void setBlob(String parameterName, InputStream inputStream, long length) throws SQLException {
+        bound(parameterName, inputStream);
         callable.setBlob(parameterName, inputStream, length);
     }
 
     @Override
     public void setNClob(String parameterName, Reader reader, long length) throws SQLException {
+        bound(parameterName, reader);
         callable.setNClob(parameterName, reader, length);
     }
 
@@ -515,6 +547,7 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public void setSQLXML(String parameterName, SQLXML xmlObject) throws SQLException {
+        bound(parameterName, xmlObject);
         callable.setSQLXML(parameterName, xmlObject);
     }
 
@@ -568,61 +601,73 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public void setBlob(String parameterName, Blob x) throws SQLException {
+        bound(parameterName, x);
         callable.setBlob(parameterName, x);
     }
 
     @Override
     public void setClob(String parameterName, Clob x) throws SQLException {
+        bound(parameterName, x);
         callable.setClob(parameterName, x);
     }
 
     @Override
     public void setAsciiStream(String parameterName, java.io.InputStream x, long length) throws SQLException {
+        bound(parameterName, x);
         callable.setAsciiStream(parameterName, x, length);
     }
 
     @Override
     public void setBinaryStream(String parameterName, java.io.InputStream x, long length) throws SQLException {
+        bound(parameterName, x);
         callable.setBinaryStream(parameterName, x, length);
     }
 
     @Override
     public void setCharacterStream(String parameterName, java.io.Reader reader, long length) throws SQLException {
+        bound(parameterName, reader);
         callable.setCharacterStream(parameterName, reader, length);
     }
 
     @Override
     public void setAsciiStream(String parameterName, java.io.InputStream x) throws SQLException {
+        bound(parameterName, x);
         callable.setAsciiStream(parameterName, x);
     }
 
     @Override
     public void setBinaryStream(String parameterName, java.io.InputStream x) throws SQLException {
+        bound(parameterName, x);
         callable.setBinaryStream(parameterName, x);
     }
 
     @Override
     public void setCharacterStream(String parameterName, java.io.Reader reader) throws SQLException {
+        bound(parameterName, reader);
         callable.setCharacterStream(parameterName, reader);
     }
 
     @Override
     public void setNCharacterStream(String parameterName, Reader value) throws SQLException {
+        bound(parameterName, value);
         callable.setNCharacterStream(parameterName, value);
     }
 
     @Override
     public void setClob(String parameterName, Reader reader) throws SQLException {
+        bound(parameterName, reader);
         callable.setClob(parameterName, reader);
     }
 
     @Override
     public void setBlob(String parameterName, InputStream inputStream) throws SQLException {
+        bound(parameterName, inputStream);
         callable.setBlob(parameterName, inputStream);
     }
 
     @Override
     public void setNClob(String parameterName, Reader reader) throws SQLException {
+        bound(parameterName, reader);
         callable.setNClob(parameterName, reader);
     }
 
@@ -634,11 +679,13 @@ abstract class CallableStatementWrapper extends GovernedPreparedStatement implem
 
     @Override
     public void setObject(String parameterName, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+        bound(parameterName, x);
         callable.setObject(parameterName, x, targetSqlType, scaleOrLength);
     }
 
     @Override
     public void setObject(String parameterName, Object x, SQLType targetSqlType) throws SQLException {
+        bound(parameterName, x);
         callable.setObject(parameterName, x, targetSqlType);
     }
 

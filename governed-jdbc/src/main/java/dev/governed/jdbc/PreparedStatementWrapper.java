@@ -21,6 +21,18 @@ abstract class PreparedStatementWrapper extends GovernedStatement implements Pre
         this.prepared = prepared;
     }
 
+    /** Records a parameter value as bound (null for SQL NULL); streams and LOBs are recorded as such. */
+    abstract void bound(int parameterIndex, Object value);
+
+    /** Records a named parameter value as bound. */
+    abstract void bound(String parameterName, Object value);
+
+    /** Forgets the bound parameters. */
+    abstract void unbound();
+
+    /** Keeps the bound parameters as one set of the batch. */
+    abstract void batched();
+
     @Override
     public abstract ResultSet executeQuery() throws SQLException;
 
@@ -29,101 +41,121 @@ abstract class PreparedStatementWrapper extends GovernedStatement implements Pre
 
     @Override
     public void setNull(int parameterIndex, int sqlType) throws SQLException {
+        bound(parameterIndex, null);
         prepared.setNull(parameterIndex, sqlType);
     }
 
     @Override
     public void setBoolean(int parameterIndex, boolean x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setBoolean(parameterIndex, x);
     }
 
     @Override
     public void setByte(int parameterIndex, byte x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setByte(parameterIndex, x);
     }
 
     @Override
     public void setShort(int parameterIndex, short x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setShort(parameterIndex, x);
     }
 
     @Override
     public void setInt(int parameterIndex, int x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setInt(parameterIndex, x);
     }
 
     @Override
     public void setLong(int parameterIndex, long x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setLong(parameterIndex, x);
     }
 
     @Override
     public void setFloat(int parameterIndex, float x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setFloat(parameterIndex, x);
     }
 
     @Override
     public void setDouble(int parameterIndex, double x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setDouble(parameterIndex, x);
     }
 
     @Override
     public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setBigDecimal(parameterIndex, x);
     }
 
     @Override
     public void setString(int parameterIndex, String x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setString(parameterIndex, x);
     }
 
     @Override
     public void setBytes(int parameterIndex, byte[] x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setBytes(parameterIndex, x);
     }
 
     @Override
     public void setDate(int parameterIndex, java.sql.Date x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setDate(parameterIndex, x);
     }
 
     @Override
     public void setTime(int parameterIndex, java.sql.Time x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setTime(parameterIndex, x);
     }
 
     @Override
     public void setTimestamp(int parameterIndex, java.sql.Timestamp x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setTimestamp(parameterIndex, x);
     }
 
     @Override
     public void setAsciiStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setAsciiStream(parameterIndex, x, length);
     }
 
     @Override
     public void setUnicodeStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setUnicodeStream(parameterIndex, x, length);
     }
 
     @Override
     public void setBinaryStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setBinaryStream(parameterIndex, x, length);
     }
 
     @Override
     public void clearParameters() throws SQLException {
+        unbound();
         prepared.clearParameters();
     }
 
     @Override
     public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setObject(parameterIndex, x, targetSqlType);
     }
 
     @Override
     public void setObject(int parameterIndex, Object x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setObject(parameterIndex, x);
     }
 
@@ -132,31 +164,37 @@ abstract class PreparedStatementWrapper extends GovernedStatement implements Pre
 
     @Override
     public void addBatch() throws SQLException {
+        batched();
         prepared.addBatch();
     }
 
     @Override
     public void setCharacterStream(int parameterIndex, java.io.Reader reader, int length) throws SQLException {
+        bound(parameterIndex, reader);
         prepared.setCharacterStream(parameterIndex, reader, length);
     }
 
     @Override
     public void setRef(int parameterIndex, Ref x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setRef(parameterIndex, x);
     }
 
     @Override
     public void setBlob(int parameterIndex, Blob x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setBlob(parameterIndex, x);
     }
 
     @Override
     public void setClob(int parameterIndex, Clob x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setClob(parameterIndex, x);
     }
 
     @Override
     public void setArray(int parameterIndex, Array x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setArray(parameterIndex, x);
     }
 
@@ -167,26 +205,31 @@ abstract class PreparedStatementWrapper extends GovernedStatement implements Pre
 
     @Override
     public void setDate(int parameterIndex, java.sql.Date x, Calendar cal) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setDate(parameterIndex, x, cal);
     }
 
     @Override
     public void setTime(int parameterIndex, java.sql.Time x, Calendar cal) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setTime(parameterIndex, x, cal);
     }
 
     @Override
     public void setTimestamp(int parameterIndex, java.sql.Timestamp x, Calendar cal) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setTimestamp(parameterIndex, x, cal);
     }
 
     @Override
     public void setNull(int parameterIndex, int sqlType, String typeName) throws SQLException {
+        bound(parameterIndex, null);
         prepared.setNull(parameterIndex, sqlType, typeName);
     }
 
     @Override
     public void setURL(int parameterIndex, java.net.URL x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setURL(parameterIndex, x);
     }
 
@@ -197,106 +240,127 @@ abstract class PreparedStatementWrapper extends GovernedStatement implements Pre
 
     @Override
     public void setRowId(int parameterIndex, RowId x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setRowId(parameterIndex, x);
     }
 
     @Override
     public void setNString(int parameterIndex, String value) throws SQLException {
+        bound(parameterIndex, value);
         prepared.setNString(parameterIndex, value);
     }
 
     @Override
     public void setNCharacterStream(int parameterIndex, Reader value, long length) throws SQLException {
+        bound(parameterIndex, value);
         prepared.setNCharacterStream(parameterIndex, value, length);
     }
 
     @Override
     public void setNClob(int parameterIndex, NClob value) throws SQLException {
+        bound(parameterIndex, value);
         prepared.setNClob(parameterIndex, value);
     }
 
     @Override
     public void setClob(int parameterIndex, Reader reader, long length) throws SQLException {
+        bound(parameterIndex, reader);
         prepared.setClob(parameterIndex, reader, length);
     }
 
     @Override
     public void setBlob(int parameterIndex, InputStream inputStream, long length) throws SQLException {
+        bound(parameterIndex, inputStream);
         prepared.setBlob(parameterIndex, inputStream, length);
     }
 
     @Override
     public void setNClob(int parameterIndex, Reader reader, long length) throws SQLException {
+        bound(parameterIndex, reader);
         prepared.setNClob(parameterIndex, reader, length);
     }
 
     @Override
     public void setSQLXML(int parameterIndex, SQLXML xmlObject) throws SQLException {
+        bound(parameterIndex, xmlObject);
         prepared.setSQLXML(parameterIndex, xmlObject);
     }
 
     @Override
     public void setObject(int parameterIndex, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setObject(parameterIndex, x, targetSqlType, scaleOrLength);
     }
 
     @Override
     public void setAsciiStream(int parameterIndex, java.io.InputStream x, long length) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setAsciiStream(parameterIndex, x, length);
     }
 
     @Override
     public void setBinaryStream(int parameterIndex, java.io.InputStream x, long length) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setBinaryStream(parameterIndex, x, length);
     }
 
     @Override
     public void setCharacterStream(int parameterIndex, java.io.Reader reader, long length) throws SQLException {
+        bound(parameterIndex, reader);
         prepared.setCharacterStream(parameterIndex, reader, length);
     }
 
     @Override
     public void setAsciiStream(int parameterIndex, java.io.InputStream x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setAsciiStream(parameterIndex, x);
     }
 
     @Override
     public void setBinaryStream(int parameterIndex, java.io.InputStream x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setBinaryStream(parameterIndex, x);
     }
 
     @Override
     public void setCharacterStream(int parameterIndex, java.io.Reader reader) throws SQLException {
+        bound(parameterIndex, reader);
         prepared.setCharacterStream(parameterIndex, reader);
     }
 
     @Override
     public void setNCharacterStream(int parameterIndex, Reader value) throws SQLException {
+        bound(parameterIndex, value);
         prepared.setNCharacterStream(parameterIndex, value);
     }
 
     @Override
     public void setClob(int parameterIndex, Reader reader) throws SQLException {
+        bound(parameterIndex, reader);
         prepared.setClob(parameterIndex, reader);
     }
 
     @Override
     public void setBlob(int parameterIndex, InputStream inputStream) throws SQLException {
+        bound(parameterIndex, inputStream);
         prepared.setBlob(parameterIndex, inputStream);
     }
 
     @Override
     public void setNClob(int parameterIndex, Reader reader) throws SQLException {
+        bound(parameterIndex, reader);
         prepared.setNClob(parameterIndex, reader);
     }
 
     @Override
     public void setObject(int parameterIndex, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setObject(parameterIndex, x, targetSqlType, scaleOrLength);
     }
 
     @Override
     public void setObject(int parameterIndex, Object x, SQLType targetSqlType) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setObject(parameterIndex, x, targetSqlType);
     }
 
