@@ -113,6 +113,10 @@ final class ApprovalStep {
     /** The digest of what an execution binds: the text alone for plain statements. */
     interface ParameterDigests {
         ParameterDigests NONE = sql -> dev.governed.core.approval.ParameterDigest.of(sql, java.util.List.of());
+        /** At prepare time nothing is bound yet: the approval is asked for at execution. */
+        ParameterDigests SCREENING = sql -> {
+            throw new IllegalStateException("a statement is not asked for approval before it executes");
+        };
 
         String digest(String sql);
     }

@@ -79,6 +79,11 @@ final class Enforcer {
             MaskPlan masks = masks(sql, analysis, caller, connection, start, facts, decision);
             return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks, null);
         }
+        if (decision instanceof Decision.Approve && governance.approvals != null
+                && parameters == ApprovalStep.ParameterDigests.SCREENING) {
+            // asked at execution, when the parameters are bound
+            return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, MaskPlan.NONE, null);
+        }
         if (decision instanceof Decision.Approve approve && governance.approvals != null) {
             String approval;
             try {
@@ -110,7 +115,8 @@ final class Enforcer {
         if (analysis.isAnalysable() && identityOrNull(connection) == null) {
             return;
         }
-        admit(sql, analysis, facts(analysis, connection.currentSchema(), connection.catalogFirst()), connection);
+        admit(sql, analysis, facts(analysis, connection.currentSchema(), connection.catalogFirst()), connection,
+                ApprovalStep.ParameterDigests.SCREENING);
     }
 
     /**

@@ -72,6 +72,7 @@ public final class ApprovalRoutes {
                 .post("/v1/approvals/{id}/deny", ctx -> decide(ctx, false))
                 .post("/v1/approvals/{id}/revoke", this::revoke)
                 .post("/v1/approvals/{id}/consume", this::consume);
+        new ApprovalPage().register(routes);
     }
 
     private void create(Context ctx) {
