@@ -98,7 +98,8 @@ final class Enforcer {
         }
         String message = decision instanceof Decision.Approve
                 ? "Governed denied this statement: rule '" + decision.ruleId() + "' requires approval ("
-                        + decision.reason() + "), and approvals are not enabled for this datasource."
+                        + decision.reason() + "), and approvals are not enabled for this datasource: they are asked"
+                        + " of the enforcement service, so set governed.policy to its URL or governed.approval.service."
                 : "Governed denied this statement: rule '" + decision.ruleId() + "': " + decision.reason()
                         + " (policy version " + decision.policyVersion() + ")."
                         + " Ask a policy administrator if this access is needed.";

@@ -57,8 +57,9 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
     /** A batch of parameter sets is one execution of one statement: one decision, one event. */
     @Override
     public int[] executeBatch() throws SQLException {
+        Admission admission = admitBatch();
         try {
-            return run(admit(true), prepared::executeBatch, GovernedPreparedStatement::total);
+            return run(admission, prepared::executeBatch, GovernedPreparedStatement::total);
         } finally {
             parameters.clearBatch();
         }
@@ -66,10 +67,22 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
+        Admission admission = admitBatch();
         try {
-            return run(admit(true), prepared::executeLargeBatch, GovernedPreparedStatement::total);
+            return run(admission, prepared::executeLargeBatch, GovernedPreparedStatement::total);
         } finally {
             parameters.clearBatch();
+        }
+    }
+
+    /** A refused batch is dropped whole, so the next one is exactly what is added next (and what an approval covers). */
+    private Admission admitBatch() throws SQLException {
+        try {
+            return admit(true);
+        } catch (SQLException refused) {
+            prepared.clearBatch();
+            parameters.clearBatch();
+            throw refused;
         }
     }
 

@@ -76,6 +76,51 @@ class ApprovalFlowTest extends ApprovalScenario {
     }
 
     @Test
+    void aStreamParameterCannotBeApprovedAndNothingIsAsked() throws Exception {
+        try (Connection connection = connect();
+                PreparedStatement update = connection.prepareStatement("UPDATE orders SET status = ? WHERE id = ?")) {
+            update.setCharacterStream(1, new java.io.StringReader("shipped"));
+            update.setInt(2, 1);
+            assertThatThrownBy(update::executeUpdate)
+                    .isInstanceOf(PolicyDeniedException.class)
+                    .hasMessageContaining("parameter 1 is a StringReader")
+                    .hasMessageContaining("bind it as a string");
+            assertThat(Json.readTree(service.get("/v1/approvals", service.admin()).body(), "list").get("approvals").size())
+                    .isZero();
+        }
+    }
+
+    @Test
+    void aBatchIsApprovedAsAWhole() throws Exception {
+        try (Connection connection = connect();
+                PreparedStatement update = connection.prepareStatement("UPDATE orders SET status = ? WHERE id = ?")) {
+            update.setString(1, "shipped");
+            update.setInt(2, 1);
+            update.addBatch();
+            update.setString(1, "shipped");
+            update.setInt(2, 2);
+            update.addBatch();
+            String id = pending(update::executeBatch);
+            approve(id, dave());
+            update.setString(1, "shipped");
+            update.setInt(2, 1);
+            update.addBatch();
+            update.setString(1, "cancelled");
+            update.setInt(2, 2);
+            update.addBatch();
+            assertThat(pending(update::executeBatch)).as("another batch").isNotEqualTo(id);
+            update.setString(1, "shipped");
+            update.setInt(2, 1);
+            update.addBatch();
+            update.setString(1, "shipped");
+            update.setInt(2, 2);
+            update.addBatch();
+            assertThat(update.executeBatch()).containsExactly(1, 1);
+            assertThat(status("orders", 2)).isEqualTo("shipped");
+        }
+    }
+
+    @Test
     void literalsOfAPlainStatementArePartOfWhatIsApproved() throws Exception {
         try (Connection connection = connect(); Statement statement = connection.createStatement()) {
             String approved = pending(() -> statement.executeUpdate("UPDATE orders SET status = 'shipped' WHERE id = 1"));

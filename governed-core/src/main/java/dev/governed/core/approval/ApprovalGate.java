@@ -43,8 +43,14 @@ public final class ApprovalGate {
                 + request.parameterDigest();
         String remembered = asked.getIfPresent(key);
         if (remembered != null) {
-            ApprovalState earlier = client.get(remembered, token);
-            if (earlier.is("denied") || earlier.is("revoked") && !"window".equals(earlier.mode())) {
+            ApprovalState earlier;
+            try {
+                earlier = client.get(remembered, token);
+            } catch (ApprovalClient.Refused gone) {
+                earlier = null; // e.g. the service's database was replaced: ask afresh
+                asked.invalidate(key);
+            }
+            if (earlier != null && (earlier.is("denied") || earlier.is("revoked") && !"window".equals(earlier.mode()))) {
                 asked.invalidate(key);
                 return new ApprovalOutcome.Denied(earlier.id(), earlier);
             }
