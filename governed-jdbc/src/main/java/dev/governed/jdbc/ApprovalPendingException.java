@@ -8,6 +8,8 @@ import java.sql.SQLTransientException;
  * it is approved the retry runs. SQLState {@value #SQL_STATE}.
  */
 public final class ApprovalPendingException extends SQLTransientException {
+    private static final long serialVersionUID = 1L;
+
     public static final String SQL_STATE = "G0A01";
 
     private final String approvalId;

@@ -25,7 +25,7 @@ class ApprovalPageBrowserTest extends ApprovalScenario {
         Optional<List<Path>> binaries = WebDriver.find();
         Assumptions.assumeTrue(binaries.isPresent(), "no chromium and chromedriver on this machine; install them with "
                 + "`apt-get install -y chromium chromium-driver` to run the approval page's browser test");
-        Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
+        Path profile = Files.createTempDirectory("governed-chromium-profile"); // removed by WebDriver.close, not by @TempDir
         return new WebDriver(binaries.get().get(0), binaries.get().get(1), profile);
     }
 

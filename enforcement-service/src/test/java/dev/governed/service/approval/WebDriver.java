@@ -56,7 +56,7 @@ final class WebDriver implements AutoCloseable {
         }
         this.profile = profile;
         this.chromedriver = new ProcessBuilder(driver.toString(), "--port=" + port).redirectErrorStream(true)
-                .redirectOutput(profile.resolveSibling("chromedriver.log").toFile()).start();
+                .redirectOutput(profile.resolve("chromedriver.log").toFile()).start();
         URI base = URI.create("http://127.0.0.1:" + port);
         waitUntilReady(base);
         ObjectNode capabilities = JSON.createObjectNode();
@@ -174,6 +174,7 @@ final class WebDriver implements AutoCloseable {
         }
     }
 
+    /** Ends the session, then chromedriver and every browser process it started, then removes the profile. */
     @Override
     public void close() {
         try {
@@ -181,12 +182,22 @@ final class WebDriver implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // the browser may be gone already
         } finally {
-            chromedriver.destroy();
-            try {
-                chromedriver.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            List<ProcessHandle> started = chromedriver.descendants().toList();
+            started.forEach(ProcessHandle::destroyForcibly);
+            chromedriver.destroyForcibly();
+            for (ProcessHandle each : started) {
+                each.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(timeout -> each).join();
             }
+            chromedriver.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).exceptionally(timeout -> chromedriver).join();
+            deleteQuietly(profile);
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(each -> each.toFile().delete());
+        } catch (IOException | java.io.UncheckedIOException ignored) {
+            // a file the browser wrote while exiting; the temporary directory's own cleanup retries
         }
     }
 }
