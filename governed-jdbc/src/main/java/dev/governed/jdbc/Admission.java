@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * An allowed statement on its way to the database, with what its audit event needs.
  *
- * @param masks how its result set is masked for this caller; {@link MaskPlan#NONE} when no mask applies
+ * @param masks    how its result set is masked for this caller; {@link MaskPlan#NONE} when no mask applies
+ * @param approval the id of the approval that released it, or null
  */
 record Admission(
         String sql,
@@ -20,4 +21,5 @@ record Admission(
         Decision decision,
         String connectionId,
         long startNanos,
-        MaskPlan masks) {}
+        MaskPlan masks,
+        String approval) {}

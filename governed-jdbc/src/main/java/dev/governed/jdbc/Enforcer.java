@@ -43,6 +43,12 @@ final class Enforcer {
     /** Admits the statement or throws the contract's exception after auditing the refusal. */
     Admission admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, GovernedConnection connection)
             throws SQLException {
+        return admit(sql, analysis, facts, connection, ApprovalStep.ParameterDigests.NONE);
+    }
+
+    /** The same, for a statement whose bound parameters an approval must match. */
+    Admission admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, GovernedConnection connection,
+                    ApprovalStep.ParameterDigests parameters) throws SQLException {
         long start = System.nanoTime();
         try {
             connection.checkLease();
@@ -77,11 +83,29 @@ final class Enforcer {
         }
         if (decision instanceof Decision.Allow) {
             MaskPlan masks = masks(sql, analysis, caller, connection, start, facts, decision);
-            return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks);
+            return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks, null);
+        }
+        if (decision instanceof Decision.Approve && governance.approvals != null
+                && parameters == ApprovalStep.ParameterDigests.SCREENING) {
+            // asked at execution, when the parameters are bound
+            return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, MaskPlan.NONE, null);
+        }
+        if (decision instanceof Decision.Approve approve && governance.approvals != null) {
+            String approval;
+            try {
+                approval = governance.approvals.pass(sql, analysis, approve, caller, governance.target, parameters);
+            } catch (ApprovalStep.Refusal refusal) {
+                refuse(sql, analysis, facts, identity, connection, start, refusal.effect, decision.ruleId(), refusal.getMessage(),
+                        decision.policyVersion(), refusal.approvalId);
+                throw refusal.thrown;
+            }
+            MaskPlan masks = masks(sql, analysis, caller, connection, start, facts, decision);
+            return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks, approval);
         }
         String message = decision instanceof Decision.Approve
                 ? "Governed denied this statement: rule '" + decision.ruleId() + "' requires approval ("
-                        + decision.reason() + "), and approvals are not enabled for this datasource."
+                        + decision.reason() + "), and approvals are not enabled for this datasource: they are asked"
+                        + " of the enforcement service, so set governed.policy to its URL or governed.approval.service."
                 : "Governed denied this statement: rule '" + decision.ruleId() + "': " + decision.reason()
                         + " (policy version " + decision.policyVersion() + ")."
                         + " Ask a policy administrator if this access is needed.";
@@ -98,7 +122,8 @@ final class Enforcer {
         if (analysis.isAnalysable() && identityOrNull(connection) == null) {
             return;
         }
-        admit(sql, analysis, facts(analysis, connection.currentSchema(), connection.catalogFirst()), connection);
+        admit(sql, analysis, facts(analysis, connection.currentSchema(), connection.catalogFirst()), connection,
+                ApprovalStep.ParameterDigests.SCREENING);
     }
 
     /**
@@ -239,7 +264,13 @@ final class Enforcer {
             String reason,
             Long policyVersion)
             throws SQLException {
-        AuditEvent.DecisionInfo decision = new AuditEvent.DecisionInfo(effect, rule, reason, policyVersion, null);
+        refuse(sql, analysis, facts, identity, connection, start, effect, rule, reason, policyVersion, null);
+    }
+
+    private void refuse(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, Identity identity,
+                        GovernedConnection connection, long start, String effect, String rule, String reason, Long policyVersion,
+                        String approval) throws SQLException {
+        AuditEvent.DecisionInfo decision = new AuditEvent.DecisionInfo(effect, rule, reason, policyVersion, approval);
         record(event(sql, analysis, facts, identity, connection.id(), decision, start, "denied", null, reason,
                 List.of()));
     }
@@ -259,7 +290,7 @@ final class Enforcer {
                              List<AuditEvent.Masking> masking) {
         Decision decision = admission.decision();
         AuditEvent.DecisionInfo info = new AuditEvent.DecisionInfo(
-                decision.effect().key(), decision.ruleId(), decision.reason(), decision.policyVersion(), null);
+                decision.effect().key(), decision.ruleId(), decision.reason(), decision.policyVersion(), admission.approval());
         return event(admission.sql(), admission.analysis(), admission.facts(), admission.identity(),
                 admission.connectionId(), info, admission.startNanos(), status, rows, error, masking);
     }

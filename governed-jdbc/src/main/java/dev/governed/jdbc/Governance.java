@@ -28,6 +28,8 @@ final class Governance implements AutoCloseable {
     final String sessionId = UUID.randomUUID().toString();
     final Enforcer enforcer;
     final Masking masking;
+    /** Asks the enforcement service about statements that need approval; null when none is configured (they are denied). */
+    final ApprovalStep approvals;
     private final AutoCloseable resources;
 
     Governance(
@@ -40,6 +42,7 @@ final class Governance implements AutoCloseable {
             Target target,
             boolean allowUnwrap,
             MaskConfiguration maskConfiguration,
+            ApprovalStep approvals,
             AutoCloseable resources) {
         this.analyzer = analyzer;
         this.auditedText = auditedText;
@@ -50,6 +53,7 @@ final class Governance implements AutoCloseable {
         this.target = target;
         this.allowUnwrap = allowUnwrap;
         this.resources = resources;
+        this.approvals = approvals;
         this.enforcer = new Enforcer(this);
         this.masking = new Masking(maskConfiguration, target.resource(), target.environment());
     }

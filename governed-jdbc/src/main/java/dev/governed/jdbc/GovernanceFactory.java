@@ -78,7 +78,8 @@ final class GovernanceFactory {
             return new Governance(ANALYZER::analyze, auditedText, verifier,
                     provider == null ? null : TokenProviders.asSource(provider), decider, audit, target,
                     settings.flag(GovernedSettings.ALLOW_UNWRAP),
-                    MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)), resources);
+                    MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)),
+                    ApprovalStep.from(settings).orElse(null), resources);
         } catch (PolicyException | AuditException | IllegalArgumentException | IllegalStateException e) {
             closeQuietly(policySource);
             throw new SQLNonTransientConnectionException(

@@ -21,6 +21,7 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
     final StatementAnalysis analysis;
     private List<SqlStatementFacts> facts;
     private String factsSchema;
+    private final BoundParameters parameters = new BoundParameters();
 
     GovernedPreparedStatement(
             PreparedStatement prepared,
@@ -56,53 +57,110 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
     /** A batch of parameter sets is one execution of one statement: one decision, one event. */
     @Override
     public int[] executeBatch() throws SQLException {
-        return run(admit(), prepared::executeBatch, GovernedPreparedStatement::total);
+        Admission admission = admitBatch();
+        try {
+            return run(admission, prepared::executeBatch, GovernedPreparedStatement::total);
+        } finally {
+            parameters.clearBatch();
+        }
     }
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        return run(admit(), prepared::executeLargeBatch, GovernedPreparedStatement::total);
+        Admission admission = admitBatch();
+        try {
+            return run(admission, prepared::executeLargeBatch, GovernedPreparedStatement::total);
+        } finally {
+            parameters.clearBatch();
+        }
+    }
+
+    /** A refused batch is dropped whole, so the next one is exactly what is added next (and what an approval covers). */
+    private Admission admitBatch() throws SQLException {
+        try {
+            return admit(true);
+        } catch (SQLException refused) {
+            prepared.clearBatch();
+            parameters.clearBatch();
+            throw refused;
+        }
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        parameters.clearBatch();
+        super.clearBatch();
+    }
+
+    @Override
+    final void bound(int parameterIndex, Object value) {
+        parameters.bind(parameterIndex, value);
+    }
+
+    @Override
+    final void bound(String parameterName, Object value) {
+        parameters.bind(parameterName, value);
+    }
+
+    @Override
+    final void unbound() {
+        parameters.clear();
+    }
+
+    @Override
+    final void batched() {
+        parameters.batched();
     }
 
     /* Arrays from this driver come back as GovernedArray: the driver gets its own object again. */
     @Override
     public void setArray(int parameterIndex, Array x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setArray(parameterIndex, (Array) GovernedArray.forDriver(x));
     }
 
     @Override
     public void setObject(int parameterIndex, Object x) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setObject(parameterIndex, GovernedArray.forDriver(x));
     }
 
     @Override
     public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setObject(parameterIndex, GovernedArray.forDriver(x), targetSqlType);
     }
 
     @Override
     public void setObject(int parameterIndex, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setObject(parameterIndex, GovernedArray.forDriver(x), targetSqlType, scaleOrLength);
     }
 
     @Override
     public void setObject(int parameterIndex, Object x, SQLType targetSqlType) throws SQLException {
+        bound(parameterIndex, x);
         prepared.setObject(parameterIndex, GovernedArray.forDriver(x), targetSqlType);
     }
 
     @Override
     public void setObject(int parameterIndex, Object x, SQLType targetSqlType, int scaleOrLength)
             throws SQLException {
+        bound(parameterIndex, x);
         prepared.setObject(parameterIndex, GovernedArray.forDriver(x), targetSqlType, scaleOrLength);
     }
 
     final Admission admit() throws SQLException {
+        return admit(false);
+    }
+
+    private Admission admit(boolean batch) throws SQLException {
         String schema = owner.currentSchema();
         if (facts == null || !Objects.equals(schema, factsSchema)) {
             facts = Enforcer.facts(analysis, schema, owner.catalogFirst());
             factsSchema = schema;
         }
-        return governance.enforcer.admit(sql, analysis, facts, owner);
+        return governance.enforcer.admit(sql, analysis, facts, owner, text -> parameters.digest(text, batch));
     }
 
     private static Long total(int[] counts) {

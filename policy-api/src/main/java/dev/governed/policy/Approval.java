@@ -11,8 +11,9 @@ import java.util.Set;
  * @param mode           {@code once}: each request needs its own approval; {@code window}: one
  *                       approval covers the same rule for the same caller during {@code ttl}
  * @param ttl            the window's length; null for {@code once}
+ * @param minApprovals   how many different approvers must approve (default 1); one denial denies
  */
-public record Approval(Set<String> approverGroups, Mode mode, Duration ttl) {
+public record Approval(Set<String> approverGroups, Mode mode, Duration ttl, int minApprovals) {
 
     public enum Mode {
         ONCE, WINDOW;
@@ -34,6 +35,14 @@ public record Approval(Set<String> approverGroups, Mode mode, Duration ttl) {
         if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
             throw new IllegalArgumentException("ttl must be positive");
         }
+        if (minApprovals < 1) {
+            throw new IllegalArgumentException("minApprovals must be at least 1");
+        }
+    }
+
+    /** One approver suffices. */
+    public Approval(Set<String> approverGroups, Mode mode, Duration ttl) {
+        this(approverGroups, mode, ttl, 1);
     }
 
     public static Approval once(Set<String> approverGroups) {

@@ -28,7 +28,7 @@ final class PolicyReader {
             List.of("subjects", "groups", "resources", "environments", "actors", "onBehalfOf");
     private static final List<String> SQL_KEYS = List.of("operations", "tables", "where");
     private static final List<String> REQUEST_KEYS = List.of("methods", "paths");
-    private static final List<String> APPROVAL_KEYS = List.of("approvers", "mode", "ttl");
+    private static final List<String> APPROVAL_KEYS = List.of("approvers", "mode", "ttl", "minApprovals");
     private static final List<String> APPROVERS_KEYS = List.of("groups");
     private static final List<String> MASK_KEYS =
             List.of("columns", "resources", "strategy", "exempt", "onDerived", "allowEquality");
@@ -215,7 +215,16 @@ final class PolicyReader {
             throw new PolicyProblem(section.path("ttl"), "ttl is only allowed with mode: window; remove it or set"
                     + " mode: window");
         }
-        return new Approval(groups, mode, ttl);
+        JsonNode minimum = section.value("minApprovals");
+        int minApprovals = 1;
+        if (minimum != null) {
+            if (!minimum.canConvertToInt() || !minimum.isIntegralNumber() || minimum.intValue() < 1) {
+                throw new PolicyProblem(section.path("minApprovals"), "minApprovals must be a whole number of at least 1,"
+                        + " how many different approvers must approve, e.g. minApprovals: 2");
+            }
+            minApprovals = minimum.intValue();
+        }
+        return new Approval(groups, mode, ttl, minApprovals);
     }
 
     private static Duration duration(JsonNode node, String path) {

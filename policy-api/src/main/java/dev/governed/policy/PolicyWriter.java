@@ -68,6 +68,9 @@ final class PolicyWriter {
             if (approval.ttl() != null) {
                 block.put("ttl", approval.ttl().toString());
             }
+            if (approval.minApprovals() > 1) {
+                block.put("minApprovals", approval.minApprovals());
+            }
             result.put("approval", block);
         }
     }

@@ -54,6 +54,23 @@ class PolicyDocumentsTest {
     }
 
     @Test
+    void minApprovalsIsReadWrittenAndChecked() {
+        String text = """
+                version: 1
+                rules:
+                  - id: two-dbas
+                    sql: { operations: [update] }
+                    effect: approve
+                    approval: { approvers: { groups: [dba] }, mode: once, minApprovals: 2 }
+                """;
+        PolicyDocument document = PolicyDocuments.parse(text, "inline");
+        assertThat(document.rule("two-dbas").orElseThrow().approval().minApprovals()).isEqualTo(2);
+        assertThat(PolicyDocuments.parse(PolicyDocuments.toYaml(document), "yaml")).isEqualTo(document);
+        assertThatThrownBy(() -> PolicyDocuments.parse(text.replace("minApprovals: 2", "minApprovals: 0"), "inline"))
+                .hasMessageContaining("minApprovals must be a whole number of at least 1");
+    }
+
+    @Test
     void jsonDocumentWithEveryOptionalFeatureParses() {
         PolicyDocument document = PolicyFixtures.document("everything.json");
 

@@ -8,8 +8,10 @@ import java.util.Set;
  * An approval request and what became of it. {@code status}: pending, approved, denied, expired (the request
  * or its grant ran out), revoked, consumed (a once-approval that was used).
  *
- * @param grantUntil when an approval stops covering statements; {@code mode} once covers one execution of the
- *                   statement, window covers the rule for the requester until then
+ * @param grantUntil    when an approval stops covering statements; {@code mode} once covers one execution of the
+ *                      statement, window covers the rule for the requester until then
+ * @param requestReason why the rule sends the statement to approval, as the requester's policy said
+ * @param minApprovals  how many different approvers must approve; {@code approvals} lists those who did
  */
 public record ApprovalRecord(
         String id,
@@ -34,7 +36,10 @@ public record ApprovalRecord(
         Instant consumedAt,
         Instant revokedAt,
         String revokedBy,
-        String revokeReason) {
+        String revokeReason,
+        String requestReason,
+        int minApprovals,
+        List<Vote> approvals) {
 
     public static final String PENDING = "pending";
     public static final String APPROVED = "approved";
@@ -46,8 +51,18 @@ public record ApprovalRecord(
     /** Who asked, from the verified token of the create call, never from the request body. */
     public record Requester(String subject, List<String> groups, String issuer, String onBehalfOf) {}
 
+    /** One approver's approval of a request that needs several. */
+    public record Vote(String approver, Instant at, String reason) {}
+
     public ApprovalRecord {
         approverGroups = Set.copyOf(approverGroups);
+        approvals = List.copyOf(approvals);
+    }
+
+    public ApprovalRecord withApprovals(List<Vote> votes) {
+        return new ApprovalRecord(id, status, statement, fingerprint, parameterDigest, requester, resource, environment, rule,
+                policyVersion, approverGroups, mode, windowSeconds, createdAt, expiresAt, decidedAt, decidedBy, reason, grantUntil,
+                consumedAt, revokedAt, revokedBy, revokeReason, requestReason, minApprovals, votes);
     }
 
     /** The status as of {@code now}: a pending request or a grant past its time has expired even before the row says so. */
@@ -68,7 +83,7 @@ public record ApprovalRecord(
         }
         return new ApprovalRecord(id, current, statement, fingerprint, parameterDigest, requester, resource, environment, rule,
                 policyVersion, approverGroups, mode, windowSeconds, createdAt, expiresAt, decidedAt, decidedBy, reason, grantUntil,
-                consumedAt, revokedAt, revokedBy, revokeReason);
+                consumedAt, revokedAt, revokedBy, revokeReason, requestReason, minApprovals, approvals);
     }
 
     public boolean isFinal(Instant now) {

@@ -58,7 +58,7 @@ public final class ApprovalRoutes {
 
     /** The body of {@code POST /v1/approvals}; the requester comes from the token. */
     record CreateRequest(String statement, String fingerprint, String parameterDigest, String resource, String environment, String rule,
-                         Long policyVersion) {}
+                         Long policyVersion, String reason) {}
 
     /** The body of approve, deny and revoke; {@code ttlSeconds} shortens an approval's grant. */
     record DecisionRequest(String reason, Long ttlSeconds) {}
@@ -72,6 +72,7 @@ public final class ApprovalRoutes {
                 .post("/v1/approvals/{id}/deny", ctx -> decide(ctx, false))
                 .post("/v1/approvals/{id}/revoke", this::revoke)
                 .post("/v1/approvals/{id}/consume", this::consume);
+        new ApprovalPage().register(routes);
     }
 
     private void create(Context ctx) {
@@ -83,6 +84,7 @@ public final class ApprovalRoutes {
         required(request.rule(), "rule", MAX_FIELD);
         optional(request.parameterDigest(), "parameterDigest");
         optional(request.environment(), "environment");
+        optional(request.reason(), "reason");
         long version = request.policyVersion() != null ? request.policyVersion() : policies.activeVersion().orElseThrow(
                 () -> ApiException.conflict("no policy is active, so no rule can require approval"));
         PolicyDocument document = policies.document(version).orElseThrow(
@@ -109,8 +111,10 @@ public final class ApprovalRoutes {
                         caller.identity().onBehalfOf()),
                 request.resource(), request.environment(), request.rule(), version, approval.approverGroups(), approval.mode().key(),
                 approval.ttl() == null ? null : approval.ttl().toSeconds(), now, now.plus(config.approvalTimeout()),
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, request.reason(), approval.minApprovals(), List.of());
         store.insert(record);
+        audit.approval(caller, "approval.request", record.id(), "rule " + record.rule() + " on " + record.resource() + ": "
+                + record.statement());
         ctx.header("Location", "/v1/approvals/" + record.id());
         Responses.json(ctx, 201, record);
     }
@@ -186,6 +190,20 @@ public final class ApprovalRoutes {
         }
         optional(request.reason(), "reason");
         Instant now = clock.instant();
+        if (approve && record.minApprovals() > 1 && ApprovalRecord.PENDING.equals(record.statusAt(now))) {
+            if (!store.vote(record.id(), approver.subject(), request.reason(), now)) {
+                throw ApiException.conflict("'" + approver.subject() + "' already approved " + record.id() + "; it needs "
+                        + record.minApprovals() + " different approvers");
+            }
+            int votes = store.votes(record.id()).size();
+            if (votes < record.minApprovals()) {
+                audit.approval(approver, "approval.approve", record.id(), "approval " + votes + " of " + record.minApprovals()
+                        + " for rule " + record.rule() + " requested by " + record.requester().subject()
+                        + (request.reason() == null ? "" : ": " + request.reason()));
+                Responses.json(ctx, find(record.id()).asOf(now));
+                return;
+            }
+        }
         Instant grantUntil = approve ? now.plus(grantDuration(record, request.ttlSeconds())) : null;
         boolean decided = store.decide(record.id(), approve ? ApprovalRecord.APPROVED : ApprovalRecord.DENIED, approver.subject(),
                 request.reason(), now, grantUntil);
@@ -195,7 +213,7 @@ public final class ApprovalRoutes {
                     + (approve ? "approved" : "denied") + " any more");
         }
         waiters.changed(latest);
-        audit.allowed(approver, operation, "approval:" + record.id(), "rule " + record.rule() + " for " + record.requester().subject()
+        audit.approval(approver, operation, record.id(), "rule " + record.rule() + " requested by " + record.requester().subject()
                 + (request.reason() == null ? "" : ": " + request.reason()));
         Responses.json(ctx, latest);
     }
@@ -230,7 +248,7 @@ public final class ApprovalRoutes {
         }
         ApprovalRecord latest = find(record.id());
         waiters.changed(latest);
-        audit.allowed(caller, "approval.revoke", "approval:" + record.id(), request.reason());
+        audit.approval(caller, "approval.revoke", record.id(), request.reason());
         Responses.json(ctx, latest.asOf(now));
     }
 
@@ -251,6 +269,7 @@ public final class ApprovalRoutes {
         if (!store.consume(record.id(), now)) {
             throw ApiException.conflict("approval " + record.id() + " is " + current.status() + " and cannot be used");
         }
+        audit.approval(caller, "approval.use", record.id(), "the once-approval of rule " + record.rule() + " was used");
         Responses.json(ctx, find(record.id()).asOf(now));
     }
 
@@ -288,7 +307,11 @@ public final class ApprovalRoutes {
                 || (caller.has(Role.APPROVER) && !ApprovalStore.overlap(caller.groups(), record.approverGroups()).isEmpty());
     }
 
-    /** The requester, or the user the requesting agent acted for, is never their own approver. */
+    /**
+     * The requester, or the user the requesting agent acted for, is never their own approver. With a delegation
+     * chain (RFC 8693 {@code act}), every party of the chain should be refused here too, once the requester record
+     * carries the chain.
+     */
     private static boolean isRequester(Principal caller, ApprovalRecord record) {
         return caller.subject().equals(record.requester().subject()) || caller.subject().equals(record.requester().onBehalfOf());
     }

@@ -22,7 +22,8 @@ import java.util.Set;
 public final class ApprovalStore {
     private static final String COLUMNS = "id, status, statement, fingerprint, parameter_digest, subject, groups_json, issuer, "
             + "on_behalf_of, resource_name, environment, rule_id, policy_version, approver_groups, mode, window_seconds, created_at, "
-            + "expires_at, decided_at, decided_by, reason, grant_until, consumed_at, revoked_at, revoked_by, revoke_reason";
+            + "expires_at, decided_at, decided_by, reason, grant_until, consumed_at, revoked_at, revoked_by, revoke_reason, request_reason, "
+            + "min_approvals";
 
     private final Database database;
 
@@ -33,7 +34,7 @@ public final class ApprovalStore {
     public void insert(ApprovalRecord r) {
         database.read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("INSERT INTO approvals (" + COLUMNS
-                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 statement.setString(1, r.id());
                 statement.setString(2, r.status());
                 statement.setString(3, r.statement());
@@ -55,6 +56,8 @@ public final class ApprovalStore {
                 for (int i = 19; i <= 26; i++) {
                     statement.setNull(i, java.sql.Types.NULL);
                 }
+                statement.setString(27, r.requestReason());
+                statement.setInt(28, r.minApprovals());
                 statement.executeUpdate();
                 return null;
             }
@@ -62,12 +65,49 @@ public final class ApprovalStore {
     }
 
     public Optional<ApprovalRecord> find(String id) {
-        return database.read(connection -> {
+        Optional<ApprovalRecord> found = database.read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM approvals WHERE id = ?")) {
                 statement.setString(1, id);
                 try (ResultSet rows = statement.executeQuery()) {
                     return rows.next() ? Optional.of(row(rows)) : Optional.empty();
                 }
+            }
+        });
+        return found.map(record -> record.minApprovals() > 1 ? record.withApprovals(votes(record.id())) : record);
+    }
+
+    /** Records one approver's approval; false when this approver already approved it. */
+    public boolean vote(String id, String approver, String reason, Instant now) {
+        return database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "INSERT INTO approval_votes (approval_id, approver, voted_at, reason) VALUES (?, ?, ?, ?)")) {
+                statement.setString(1, id);
+                statement.setString(2, approver);
+                statement.setLong(3, Times.micros(now));
+                statement.setString(4, reason);
+                return statement.executeUpdate() == 1;
+            } catch (SQLException e) {
+                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                    return false; // the primary key: this approver already approved
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The approvals given so far, oldest first. */
+    public List<ApprovalRecord.Vote> votes(String id) {
+        return database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT approver, voted_at, reason FROM approval_votes WHERE approval_id = ? ORDER BY voted_at, approver")) {
+                statement.setString(1, id);
+                List<ApprovalRecord.Vote> result = new ArrayList<>();
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        result.add(new ApprovalRecord.Vote(rows.getString(1), Times.instant(rows.getLong(2)), rows.getString(3)));
+                    }
+                }
+                return result;
             }
         });
     }
@@ -178,7 +218,8 @@ public final class ApprovalStore {
                 new LinkedHashSet<>(strings(rows.getString("approver_groups"))), rows.getString("mode"), nullableLong(rows, "window_seconds"),
                 instant(rows, "created_at"), instant(rows, "expires_at"), instant(rows, "decided_at"), rows.getString("decided_by"),
                 rows.getString("reason"), instant(rows, "grant_until"), instant(rows, "consumed_at"), instant(rows, "revoked_at"),
-                rows.getString("revoked_by"), rows.getString("revoke_reason"));
+                rows.getString("revoked_by"), rows.getString("revoke_reason"), rows.getString("request_reason"), rows.getInt("min_approvals"),
+                List.of());
     }
 
     private static List<String> strings(String json) {

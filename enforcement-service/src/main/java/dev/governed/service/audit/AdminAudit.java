@@ -43,16 +43,21 @@ public final class AdminAudit {
 
     /** Records an action that was carried out. */
     public void allowed(Principal who, String operation, String target, String detail) {
-        record(who, operation, target, detail, "allow", null, "ok", null);
+        record(who, operation, target, detail, "allow", null, "ok", null, null);
+    }
+
+    /** Records a step of approval {@code approvalId} (request, approve, deny, revoke, use), linked to it by {@code decision.approval}. */
+    public void approval(Principal who, String operation, String approvalId, String detail) {
+        record(who, operation, "approval:" + approvalId, detail, "allow", null, "ok", null, approvalId);
     }
 
     /** Records an attempt that was refused, with why. */
     public void refused(Principal who, String operation, String target, String reason) {
-        record(who, operation, target, null, "deny", reason, "denied", reason);
+        record(who, operation, target, null, "deny", reason, "denied", reason, null);
     }
 
     private synchronized void record(Principal who, String operation, String target, String detail, String effect, String reason,
-                                     String status, String error) {
+                                     String status, String error, String approvalId) {
         Identity identity = who.identity();
         AuditEvent event = new AuditEvent(
                 AuditIds.newId(),
@@ -63,7 +68,7 @@ public final class AdminAudit {
                 new AuditEvent.Session(instance, null),
                 new AuditEvent.Resource(RESOURCE, "service", target, null),
                 new AuditEvent.Action("admin", operation, detail, null, List.of()),
-                new AuditEvent.DecisionInfo(effect, "roles", reason, null, null),
+                new AuditEvent.DecisionInfo(effect, "roles", reason, null, approvalId),
                 List.of(),
                 new AuditEvent.Outcome(status, null, 0, error));
         HashChain.Linked linked = chain.append(event);

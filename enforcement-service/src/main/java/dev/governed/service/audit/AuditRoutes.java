@@ -142,9 +142,18 @@ public final class AuditRoutes {
                 && f.from() == null && f.to() == null;
     }
 
+    private static String approvalParam(Context ctx) {
+        String value = ctx.queryParam("approval");
+        if (value != null && !value.matches("[0-9A-Za-z-]{1,64}")) {
+            throw ApiException.badRequest("query parameter approval='" + value + "' is not an approval id");
+        }
+        return value;
+    }
+
     private static AuditFilter filter(Context ctx) {
         return new AuditFilter(ctx.queryParam("subject"), ctx.queryParam("resource"), ctx.queryParam("decision"),
-                ctx.queryParam("stream"), ctx.queryParam("kind"), ctx.queryParam("session"), time(ctx, "from"), time(ctx, "to"));
+                ctx.queryParam("stream"), ctx.queryParam("kind"), ctx.queryParam("session"), time(ctx, "from"), time(ctx, "to"),
+                approvalParam(ctx));
     }
 
     private static Instant time(Context ctx, String name) {

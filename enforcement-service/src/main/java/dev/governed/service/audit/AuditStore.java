@@ -329,6 +329,8 @@ public final class AuditStore {
         condition(result, parameters, "session_id = ?", filter.session());
         condition(result, parameters, "event_time >= ?", filter.from() == null ? null : Times.micros(filter.from()));
         condition(result, parameters, "event_time < ?", filter.to() == null ? null : Times.micros(filter.to()));
+        // the id is letters, digits and dashes (checked by AuditFilter), so it cannot act as a LIKE wildcard
+        condition(result, parameters, "body LIKE ?", filter.approval() == null ? null : "%\"approval\":\"" + filter.approval() + "\"%");
         return result.toString();
     }
 

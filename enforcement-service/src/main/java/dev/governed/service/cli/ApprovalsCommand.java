@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code governed approvals list|approve|deny}. */
+/** {@code governed approvals list|show|approve|deny|revoke}. */
 @Command(name = "approvals", mixinStandardHelpOptions = true, description = "Review approval requests.",
-        subcommands = {ApprovalsCommand.ListRequests.class, ApprovalsCommand.Approve.class, ApprovalsCommand.Deny.class})
+        subcommands = {ApprovalsCommand.ListRequests.class, ApprovalsCommand.Show.class, ApprovalsCommand.Approve.class,
+                ApprovalsCommand.Deny.class, ApprovalsCommand.Revoke.class})
 final class ApprovalsCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List requests you may see (default: pending).")
@@ -44,6 +45,62 @@ final class ApprovalsCommand {
         private static String requester(JsonNode requester) {
             JsonNode onBehalfOf = requester.path("onBehalfOf");
             return requester.get("subject").asText() + (onBehalfOf.isTextual() ? " for " + onBehalfOf.asText() : "");
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show one request: statement, digest, requester, rule, decisions.")
+    static final class Show implements Callable<Integer> {
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+        @Mixin ClientOptions client;
+        @Parameters(paramLabel = "ID") String id;
+
+        @Override
+        public Integer call() {
+            JsonNode a = Json.readTree(client.client().get("/v1/approvals/" + id, Map.of()), "response");
+            PrintWriter out = spec.commandLine().getOut();
+            JsonNode requester = a.get("requester");
+            out.printf("id:          %s%n", a.get("id").asText());
+            out.printf("status:      %s%n", a.get("status").asText());
+            out.printf("statement:   %s%n", a.get("statement").asText());
+            out.printf("digest:      %s%n", text(a, "parameterDigest"));
+            out.printf("requester:   %s%s, groups %s%n", requester.get("subject").asText(),
+                    requester.hasNonNull("onBehalfOf") ? " on behalf of " + requester.get("onBehalfOf").asText() : "", requester.get("groups"));
+            out.printf("rule:        %s (policy version %s, mode %s%s)%n", a.get("rule").asText(), a.get("policyVersion").asText(),
+                    a.get("mode").asText(), a.hasNonNull("windowSeconds") ? ", window " + a.get("windowSeconds").asText() + " s" : "");
+            out.printf("why:         %s%n", text(a, "requestReason"));
+            out.printf("context:     resource %s, environment %s%n", a.get("resource").asText(), text(a, "environment"));
+            out.printf("approvers:   %s, %s of %s approvals%n", a.get("approverGroups"), a.path("approvals").size(),
+                    a.path("minApprovals").asInt(1));
+            a.path("approvals").forEach(v -> out.printf("  approved by %s at %s: %s%n", v.get("approver").asText(), v.get("at").asText(),
+                    text(v, "reason")));
+            out.printf("created:     %s, expires %s%n", a.get("createdAt").asText(), a.get("expiresAt").asText());
+            if (a.hasNonNull("decidedBy")) {
+                out.printf("decided:     by %s at %s: %s%n", a.get("decidedBy").asText(), a.get("decidedAt").asText(), text(a, "reason"));
+            }
+            if (a.hasNonNull("grantUntil")) {
+                out.printf("grant until: %s%n", a.get("grantUntil").asText());
+            }
+            if (a.hasNonNull("revokedBy")) {
+                out.printf("revoked:     by %s at %s: %s%n", a.get("revokedBy").asText(), a.get("revokedAt").asText(), text(a, "revokeReason"));
+            }
+            return 0;
+        }
+
+        private static String text(JsonNode node, String field) {
+            return node.hasNonNull(field) ? node.get(field).asText() : "-";
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revoke a pending request or a live grant.")
+    static final class Revoke implements Callable<Integer> {
+        @Spec picocli.CommandLine.Model.CommandSpec spec;
+        @Mixin ClientOptions client;
+        @Parameters(paramLabel = "ID") String id;
+        @Option(names = "--reason") String reason;
+
+        @Override
+        public Integer call() {
+            return decide(spec, client, id, "revoke", reason, null);
         }
     }
 
@@ -84,7 +141,10 @@ final class ApprovalsCommand {
         }
         JsonNode result = Json.readTree(client.client().post("/v1/approvals/" + id + "/" + action, Map.of(), "application/json",
                 Json.write(body)), "response");
-        spec.commandLine().getOut().println("approval " + id + " is " + result.get("status").asText()
+        String status = result.get("status").asText();
+        spec.commandLine().getOut().println("approval " + id + " is " + status
+                + ("pending".equals(status) && result.path("minApprovals").asInt(1) > 1 ? " (" + result.path("approvals").size() + " of "
+                        + result.get("minApprovals").asInt() + " approvals)" : "")
                 + (result.hasNonNull("grantUntil") ? " until " + result.get("grantUntil").asText() : ""));
         return 0;
     }

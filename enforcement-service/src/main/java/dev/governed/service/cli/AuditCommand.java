@@ -31,6 +31,7 @@ final class AuditCommand {
         @Option(names = "--session", description = "session.id") String session;
         @Option(names = "--from", description = "ISO-8601 time, inclusive") String from;
         @Option(names = "--to", description = "ISO-8601 time, exclusive") String to;
+        @Option(names = "--approval", description = "an approval id: its request, decisions and the executions it released") String approval;
 
         Map<String, String> query() {
             Map<String, String> result = new LinkedHashMap<>();
@@ -42,6 +43,7 @@ final class AuditCommand {
             result.put("session", session);
             result.put("from", from);
             result.put("to", to);
+            result.put("approval", approval);
             return result;
         }
     }

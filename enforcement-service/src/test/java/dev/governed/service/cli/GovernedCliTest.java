@@ -88,6 +88,11 @@ class GovernedCliTest {
         Run list = governed(as(approver, "approvals", "list"));
         assertThat(list.out()).contains(first).contains(second).contains("agent:cli-writer");
         assertThat(governed(as(approver, "approvals", "approve", first, "--reason", "ok")).out()).contains("is approved until");
+        assertThat(governed(as(approver, "approvals", "show", first)).out()).contains("DELETE FROM public.orders WHERE id = ?")
+                .contains("agent:cli-writer").contains("order-writes-need-approval").contains("decided:     by dave-dba at");
+        assertThat(governed(as(approver, "approvals", "revoke", first, "--reason", "done")).out()).contains("is revoked");
+        assertThat(governed(as(fixture.auditor(), "audit", "query", "--approval", first)).out()).contains("approval.request")
+                .contains("approval.approve").contains("approval.revoke").doesNotContain(second);
         Run noReason = governed(as(approver, "approvals", "deny", second));
         assertThat(noReason.code()).isEqualTo(2);
         assertThat(governed(as(approver, "approvals", "deny", second, "--reason", "no")).out()).contains("is denied");
