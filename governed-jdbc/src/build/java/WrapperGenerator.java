@@ -32,6 +32,10 @@ import java.util.stream.Collectors;
  * left abstract, so a governed subclass that forgets one does not compile: no escape
  * route by construction. Everything else delegates.
  *
+ * <p>Prepared and callable statement setters record what they bind ({@code bound}, {@code unbound},
+ * {@code batched}), so the parameters of a statement that needs approval can be digested and
+ * compared with the approved ones.
+ *
  * <p>{@code MaskingResultSetWrapper} routes every {@code ResultSet} method that names a
  * column through the masking plan: getters answer the {@code MaskedValue} method of the
  * same name, updaters are refused. A column-taking method of an unknown kind stops the
@@ -123,6 +127,14 @@ public final class WrapperGenerator {
                     && signature.leadingColumnOrParameter()) {
                 // OUT values cannot be traced to columns: masking decides whether they may be read
                 bodies.add(signature.body("outParameter();\n        return " + call + ";"));
+            } else if (recordsParameters(wrapper) && name.startsWith("set") && signature.leadingColumnOrParameter()) {
+                // what is bound is recorded, so a statement released by an approval runs with its parameters only
+                String value = method.getParameterCount() > 1 && !name.equals("setNull") ? "p1" : "null";
+                bodies.add(signature.body("bound(" + signature.first() + ", " + value + ");\n        " + call + ";"));
+            } else if (recordsParameters(wrapper) && method.getParameterCount() == 0
+                    && (name.equals("clearParameters") || name.equals("addBatch"))) {
+                String hook = name.equals("clearParameters") ? "unbound" : "batched";
+                bodies.add(signature.body(hook + "();\n        " + call + ";"));
             } else if (GOVERNED_TYPES.contains(method.getReturnType())) {
                 wrapped.add(method.getReturnType().getSimpleName());
                 bodies.add(signature.body("return wrap(" + call + ");"));
@@ -142,6 +154,22 @@ public final class WrapperGenerator {
         if (wrapper.type() == CallableStatement.class) {
             text.append("    /** Throws when OUT parameter values may not be read: they cannot be traced to masked columns. */\n"
                     + "    abstract void outParameter() throws SQLException;\n\n");
+        }
+        if (wrapper.type() == PreparedStatement.class) {
+            text.append("""
+                        /** Records a parameter value as bound (null for SQL NULL); streams and LOBs are recorded as such. */
+                        abstract void bound(int parameterIndex, Object value);
+
+                        /** Records a named parameter value as bound. */
+                        abstract void bound(String parameterName, Object value);
+
+                        /** Forgets the bound parameters. */
+                        abstract void unbound();
+
+                        /** Keeps the bound parameters as one set of the batch. */
+                        abstract void batched();
+
+                    """);
         }
         if (routesText) {
             text.append("    /** Analyses, decides and audits {@code sql}, then makes the driver call. */\n"
@@ -168,6 +196,10 @@ public final class WrapperGenerator {
         }
         text.append(String.join("\n", bodies)).append("}\n");
         return text.toString();
+    }
+
+    private static boolean recordsParameters(Wrapper wrapper) {
+        return wrapper.type() == PreparedStatement.class || wrapper.type() == CallableStatement.class;
     }
 
     /** The driver call of an {@code execute*(sql, …)}: a result set is handed out governed. */
@@ -319,7 +351,8 @@ public final class WrapperGenerator {
                 return "sql";
             }
             boolean column = owner == ResultSet.class && !NOT_COLUMN_METHODS.contains(methodName);
-            boolean parameter = owner == CallableStatement.class;
+            boolean parameter = owner == CallableStatement.class
+                    || (owner == PreparedStatement.class && methodName.startsWith("set"));
             if (position == 0 && (column || parameter) && (type == int.class || type == String.class)) {
                 if (column) {
                     return type == int.class ? "columnIndex" : "columnLabel";
@@ -342,6 +375,10 @@ public final class WrapperGenerator {
 
         String arguments() {
             return String.join(", ", names);
+        }
+
+        String first() {
+            return names.get(0);
         }
 
         String argumentsAfterFirst() {
