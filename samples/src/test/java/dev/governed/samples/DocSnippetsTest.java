@@ -1,0 +1,100 @@
+package dev.governed.samples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every {@code ```java} block of the README, the module READMEs and {@code docs/} compiles against the project's
+ * classes. A block that declares a type is a compilation unit; any other block is the body of a method that may throw.
+ * Both get the imports below, so a snippet shows only what a reader needs; a snippet must declare the variables it uses.
+ */
+class DocSnippetsTest {
+    private static final Pattern BLOCK = Pattern.compile("(?m)^```java[^\\n]*\\n(.*?)^```", Pattern.DOTALL);
+    private static final Pattern TYPE = Pattern.compile("(?m)^(?:public |final |abstract )*(?:class|interface|record|enum) (\\w+)");
+    private static final List<String> IMPORTS = List.of("java.io.*", "java.net.*", "java.nio.file.*", "java.sql.*", "java.time.*",
+            "java.util.*", "javax.sql.DataSource", "com.zaxxer.hikari.*", "dev.governed.core.*", "dev.governed.jdbc.*",
+            "dev.governed.policy.*", "dev.governed.audit.*", "dev.governed.audit.sink.*", "dev.governed.audit.verify.*",
+            "dev.governed.audit.export.*");
+
+    @Test
+    void everyJavaSnippetInTheDocumentationCompiles(@TempDir Path work) throws IOException {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        List<Path> sources = new ArrayList<>();
+        List<String> origins = new ArrayList<>();
+        for (Path document : documents(root)) {
+            String text = Files.readString(document);
+            Matcher block = BLOCK.matcher(text);
+            while (block.find()) {
+                String name = "s" + sources.size();
+                String origin = root.relativize(document) + ":" + lineOf(text, block.start());
+                Path source = Files.createDirectories(work.resolve("src/docs/" + name)).resolve(typeName(block.group(1)) + ".java");
+                Files.writeString(source, unit(name, origin, block.group(1)));
+                sources.add(source);
+                origins.add(origin);
+            }
+        }
+        assertThat(sources).as("java snippets found in the documentation").hasSizeGreaterThan(5);
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        StringWriter diagnostics = new StringWriter();
+        List<String> arguments = new ArrayList<>(List.of("-proc:none", "-Xlint:none", "-nowarn", "-d", work.resolve("classes").toString(),
+                "-classpath", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))));
+        sources.forEach(each -> arguments.add(each.toString()));
+        boolean compiled = compiler.getTask(diagnostics, null, null, arguments, null, null).call();
+        assertThat(compiled).as("snippets (from %s) failed to compile:%n%s", origins, diagnostics).isTrue();
+    }
+
+    static List<Path> documents(Path root) throws IOException {
+        List<Path> result = new ArrayList<>();
+        result.add(root.resolve("README.md"));
+        try (Stream<Path> modules = Files.list(root)) {
+            modules.map(each -> each.resolve("README.md")).filter(Files::isRegularFile).sorted().forEach(result::add);
+        }
+        if (Files.isDirectory(root.resolve("docs"))) {
+            try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
+                docs.filter(each -> each.toString().endsWith(".md")).sorted().forEach(result::add);
+            }
+        }
+        return result;
+    }
+
+    private static String typeName(String code) {
+        Matcher type = TYPE.matcher(code);
+        return type.find() ? type.group(1) : "Snippet";
+    }
+
+    private static String unit(String name, String origin, String code) {
+        StringBuilder result = new StringBuilder("package docs." + name + "; // " + origin + "\n");
+        IMPORTS.forEach(each -> result.append("import ").append(each).append(";\n"));
+        if (TYPE.matcher(code).find()) {
+            return result.append(code.replaceAll("(?m)^import [^;]+;", "").strip()).append('\n')
+                    .insert(result.indexOf("\n") + 1, importsOf(code)).toString();
+        }
+        return result.append("class Snippet {\n    void run() throws Exception {\n").append(code).append("    }\n}\n").toString();
+    }
+
+    private static String importsOf(String code) {
+        StringBuilder result = new StringBuilder();
+        Matcher each = Pattern.compile("(?m)^import [^;]+;").matcher(code);
+        while (each.find()) {
+            result.append(each.group()).append('\n');
+        }
+        return result.toString();
+    }
+
+    private static long lineOf(String text, int offset) {
+        return text.substring(0, offset).chars().filter(c -> c == '\n').count() + 1;
+    }
+}
