@@ -56,6 +56,53 @@ class DocSnippetsTest {
         assertThat(compiled).as("snippets (from %s) failed to compile:%n%s", origins, diagnostics).isTrue();
     }
 
+    @Test
+    void everyWholePolicyDocumentInTheDocumentationLoads() throws IOException {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        Pattern yaml = Pattern.compile("(?m)^```yaml[^\\n]*\\n(.*?)^```", Pattern.DOTALL);
+        int loaded = 0;
+        for (Path document : documents(root)) {
+            String text = Files.readString(document);
+            Matcher block = yaml.matcher(text);
+            while (block.find()) {
+                String code = block.group(1).replaceAll("(?m)^#.*\\n", "");
+                String origin = root.relativize(document) + ":" + lineOf(text, block.start());
+                if (code.startsWith("version:")) {
+                    dev.governed.policy.PolicyDocuments.parse(code, origin);
+                    loaded++;
+                } else if (code.startsWith("masks:")) {
+                    dev.governed.policy.PolicyDocuments.parse("version: 1\n" + code, origin);
+                    loaded++;
+                }
+            }
+        }
+        assertThat(loaded).as("policy documents found in the documentation").isGreaterThan(2);
+    }
+
+    /** The worked examples of docs/policy.md, "Strategies", row by row. */
+    @Test
+    void theMaskStrategiesDoWhatThePolicyReferenceShows() {
+        var registry = dev.governed.jdbc.mask.MaskStrategyRegistry.load();
+        var configuration = dev.governed.jdbc.mask.MaskConfiguration.withKey("docs");
+        java.util.function.BiFunction<String, java.util.Map<String, Object>, dev.governed.jdbc.mask.MaskStrategy> strategy =
+                (type, options) -> registry.create(type, options, configuration);
+        assertThat(strategy.apply("redact", java.util.Map.of()).mask("123-45-6789")).isEqualTo("****");
+        assertThat(strategy.apply("redact", java.util.Map.of("replacement", "[hidden]")).mask("123-45-6789")).isEqualTo("[hidden]");
+        assertThat(strategy.apply("keep-last", java.util.Map.of("keep", 4)).mask("123-45-6789")).isEqualTo("*******6789");
+        assertThat(strategy.apply("keep-last", java.util.Map.of("keep", 4, "maskChar", "#")).mask("4111111111111111"))
+                .isEqualTo("############1111");
+        assertThat(strategy.apply("keep-first", java.util.Map.of("keep", 1)).mask("Ada Lovelace")).isEqualTo("A***********");
+        assertThat((String) strategy.apply("hash", java.util.Map.of("length", 12)).mask("ada@example.com")).matches("[0-9a-f]{12}");
+        assertThat(strategy.apply("null", java.util.Map.of()).mask("123-45-6789")).isNull();
+        assertThat(strategy.apply("email", java.util.Map.of()).mask("jane@example.com")).isEqualTo("j***@example.com");
+        assertThat(strategy.apply("email", java.util.Map.of()).mask("not an address")).isEqualTo("****");
+        assertThat(strategy.apply("regex", java.util.Map.of("pattern", "\\d(?=\\d{4})", "replacement", "#")).mask("4111111111111111"))
+                .isEqualTo("############1111");
+        assertThat(strategy.apply("year-only", java.util.Map.of()).mask(java.time.LocalDate.of(1984, 6, 2)))
+                .isEqualTo(java.time.LocalDate.of(1984, 1, 1));
+        assertThat(strategy.apply("year-only", java.util.Map.of()).mask("1984-06-02")).isEqualTo("1984");
+    }
+
     static List<Path> documents(Path root) throws IOException {
         List<Path> result = new ArrayList<>();
         result.add(root.resolve("README.md"));

@@ -216,7 +216,10 @@ class GovernedCliTest {
     }
 
     @Test
-    void demoRunsAnAgentThroughTheDriverAndVerifiesItsAuditTrail(@TempDir Path folder) {
+    void demoRunsAnAgentThroughTheDriverAndVerifiesItsAuditTrail(@TempDir Path folder) throws Exception {
+        // what a previous run left: replaced (a stale trail would fail verification); what is not the demo's stays
+        Files.writeString(folder.resolve("audit.jsonl"), "{\"stale\": true}\n");
+        Files.writeString(folder.resolve("notes.txt"), "mine");
         java.io.StringWriter out = new java.io.StringWriter();
         int code = GovernedCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()), "demo",
                 "--data", folder.toString());
@@ -231,7 +234,6 @@ class GovernedCliTest {
                 .doesNotContain("not covered")
                 .contains("The demo's files are in " + folder)
                 .doesNotContain("123-45-6789").doesNotContain("ada@example.com").doesNotContain("987-65-4321");
-        assertThat(GovernedCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()), "demo",
-                "--data", folder.toString())).as("a second run reuses the folder").isZero();
+        assertThat(folder.resolve("notes.txt")).hasContent("mine");
     }
 }
