@@ -7,7 +7,7 @@ import dev.governed.audit.sink.SinkSpec;
 import java.util.List;
 import java.util.Set;
 
-/** {@code governed.audit=console?prefix=audit:} — each audit line on standard output. Listed in META-INF/services. */
+/** {@code governed.audit=console?prefix=AUDIT>} — each audit line on standard output. Listed in META-INF/services. */
 public final class ConsoleSinkProvider implements AuditSinkProvider {
     @Override public String type() { return "console"; }
     @Override public Set<String> options() { return Set.of("prefix"); }  // any other option is refused for you

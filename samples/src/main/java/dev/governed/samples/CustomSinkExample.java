@@ -23,7 +23,7 @@ public final class CustomSinkExample {
         settings.setProperty("governed.issuer", LocalIssuer.ISSUER);
         settings.setProperty("governed.jwks", idp.jwks());
         settings.setProperty("governed.audience", LocalIssuer.AUDIENCE);
-        settings.setProperty("governed.audit", "console?prefix=AUDIT ");
+        settings.setProperty("governed.audit", "console?prefix=AUDIT>");
         settings.setProperty("governed.token", idp.token("agent:support", "support-agents"));
         try (Connection connection = DriverManager.getConnection("jdbc:governed:h2:mem:samples;DB_CLOSE_DELAY=-1", settings);
                 Statement statement = connection.createStatement()) {

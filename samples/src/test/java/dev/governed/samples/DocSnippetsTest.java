@@ -49,10 +49,12 @@ class DocSnippetsTest {
         assertThat(sources).as("java snippets found in the documentation").hasSizeGreaterThan(5);
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         StringWriter diagnostics = new StringWriter();
-        List<String> arguments = new ArrayList<>(List.of("-proc:none", "-Xlint:none", "-nowarn", "-d", work.resolve("classes").toString(),
-                "-classpath", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"))));
-        sources.forEach(each -> arguments.add(each.toString()));
-        boolean compiled = compiler.getTask(diagnostics, null, null, arguments, null, null).call();
+        List<String> options = List.of("-proc:none", "-Xlint:none", "-nowarn", "-d", Files.createDirectories(work.resolve("classes")).toString(),
+                "-classpath", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        boolean compiled;
+        try (var files = compiler.getStandardFileManager(null, null, java.nio.charset.StandardCharsets.UTF_8)) {
+            compiled = compiler.getTask(diagnostics, files, null, options, null, files.getJavaFileObjectsFromPaths(sources)).call();
+        }
         assertThat(compiled).as("snippets (from %s) failed to compile:%n%s", origins, diagnostics).isTrue();
     }
 

@@ -49,7 +49,7 @@ class SamplesTest {
                     System.setOut(original);
                 }
             });
-            assertThat(out).contains("AUDIT {\"id\":").contains("\"operation\":\"select\"").contains("AUDIT {\"type\":\"checkpoint\"");
+            assertThat(out).contains("AUDIT>{\"id\":").contains("\"operation\":\"select\"");
         } finally {
             System.setProperty("user.home", home);
             SampleFolder.fresh(fakeHome);
