@@ -149,9 +149,9 @@ final class Demo {
                     }
                 }
             }
-            say(String.format("  ALLOWED  %-38s %s", what, rows ? count + " rows" : statement.getUpdateCount() + " updated"));
+            say(String.format("  ALLOWED  %-42s %s", what, rows ? count + " rows" : statement.getUpdateCount() + " updated"));
         } catch (SQLException e) {
-            say(String.format("  BLOCKED  %-38s [%s] %s", what, e.getSQLState(), e.getMessage()));
+            say(String.format("  BLOCKED  %-42s [%s] %s", what, e.getSQLState(), e.getMessage()));
         }
         return null;
     }
@@ -165,9 +165,9 @@ final class Demo {
                     row.append(i > 1 ? ", " : "").append(result.getString(i));
                 }
             }
-            say(String.format("  ALLOWED  %-38s %s", what, row));
+            say(String.format("  ALLOWED  %-42s %s", what, row));
         } catch (SQLException e) {
-            say(String.format("  BLOCKED  %-38s [%s] %s", what, e.getSQLState(), e.getMessage()));
+            say(String.format("  BLOCKED  %-42s [%s] %s", what, e.getSQLState(), e.getMessage()));
         }
         return null;
     }
@@ -218,8 +218,9 @@ final class Demo {
         say("");
         say("The demo's files are in " + work + " (the audit trail, its keys, the service's H2 database and dev issuer);");
         say("the next run replaces them, and `rm -r " + work + "` removes them. `governed` is bin/governed in the checkout.");
-        say("Your own database: start `governed serve --dev`, register it as a connection profile (docs/cli.md), or use");
-        say("jdbc:governed:postgresql://host:5432/db in your application with the settings of docs/configuration.md.");
+        say("Your own database: in your application, turn jdbc:postgresql://… into jdbc:governed:postgresql://… and add the");
+        say("settings of docs/configuration.md (samples/README.md has runnable examples); or start `governed serve --dev`");
+        say("and register the database as a connection profile, so agents never hold its password (docs/credentials.md).");
         return verified.intact() && verified.warnings().isEmpty(); // strict: every event under a signed checkpoint
     }
 

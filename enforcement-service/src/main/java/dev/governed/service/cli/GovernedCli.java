@@ -66,11 +66,16 @@ public final class GovernedCli {
         if (cause instanceof CliException cli) {
             return cli;
         }
-        if (cause instanceof NoSuchFileException || cause instanceof AccessDeniedException) {
-            String file = ((java.nio.file.FileSystemException) cause).getFile();
-            return CliException.unreadable("the file", Path.of(file == null ? "?" : file), (IOException) cause);
+        for (Throwable each = cause; each != null; each = each.getCause()) {
+            if (each instanceof NoSuchFileException || each instanceof AccessDeniedException) {
+                String file = ((java.nio.file.FileSystemException) each).getFile();
+                return CliException.unreadable("the file", Path.of(file == null ? "?" : file), (IOException) each);
+            }
         }
-        if (cause instanceof IOException || cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
+        // the library's own refusals (a bad key file, a policy it cannot load) carry messages written for the user
+        boolean explained = cause instanceof IOException || cause instanceof IllegalArgumentException || cause instanceof IllegalStateException
+                || cause instanceof dev.governed.audit.AuditException || cause instanceof dev.governed.policy.PolicyException;
+        if (explained) {
             String message = cause.getMessage();
             if (message != null && !message.isBlank()) {
                 return new CliException(CliException.FAILED, message);

@@ -93,6 +93,17 @@ class CliMistakesTest {
         assertThat(empty).isEmptyDirectory();
     }
 
+    @Test
+    void aMissingOrWrongKeysFileForAuditVerifyIsNotAnInternalError(@TempDir Path dir) throws Exception {
+        Path trail = Files.writeString(dir.resolve("audit.jsonl"), "");
+        Run missing = governed("audit", "verify", trail.toString(), "--keys", dir.resolve("keys.jwk").toString());
+        assertThat(missing.code()).isEqualTo(CliException.NO_FILE);
+        assertOneLine(missing, "keys.jwk", "does not exist");
+        Run wrong = governed("audit", "verify", trail.toString(), "--keys", trail.toString());
+        assertThat(wrong.code()).isEqualTo(CliException.FAILED);
+        assertOneLine(wrong, "not a JWK");
+    }
+
     private static void assertOneLine(Run run, String... fragments) {
         String err = run.err().strip();
         assertThat(err).as("stderr").startsWith("governed: ").doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
