@@ -168,13 +168,18 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    /** A port someone else listens on is the user's to fix; anything else is passed on as it came. */
+    /** A port someone else listens on, or a database that does not answer, is the user's to fix; anything else passes as it came. */
     private static RuntimeException portInUse(RuntimeException e, Map<String, String> settings) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof java.net.BindException) {
                 String port = settings.getOrDefault("governed.service.port", String.valueOf(ServiceConfig.DEFAULT_PORT));
                 return new CliException(CliException.FAILED, "port " + port + " is already in use (another `governed serve`?);"
                         + " stop it, or pick another port with --port");
+            }
+            if (cause instanceof java.sql.SQLException sql) {
+                String url = settings.getOrDefault("governed.service.db.url", "the H2 database in the data folder");
+                return new CliException(CliException.FAILED, "cannot open the service database " + url + " (" + sql.getMessage()
+                        + "); check --db-url, --db-user and --db-password, and that the database is running");
             }
         }
         return e;

@@ -104,6 +104,18 @@ class CliMistakesTest {
         assertOneLine(wrong, "not a JWK");
     }
 
+    @Test
+    void serveNamesAMissingConfigFileAndABusyPort(@TempDir Path dir) throws Exception {
+        Run config = governed("serve", "--config", dir.resolve("governed.properties").toString(), "--data", dir.toString());
+        assertThat(config.code()).isEqualTo(CliException.NO_FILE);
+        assertOneLine(config, "governed.properties", "does not exist");
+        try (ServerSocket busy = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Run port = governed("serve", "--dev", "--port", String.valueOf(busy.getLocalPort()), "--data", dir.resolve("data").toString());
+            assertThat(port.code()).isEqualTo(CliException.FAILED);
+            assertOneLine(port, "already in use", "--port");
+        }
+    }
+
     private static void assertOneLine(Run run, String... fragments) {
         String err = run.err().strip();
         assertThat(err).as("stderr").startsWith("governed: ").doesNotContain("\n").doesNotContain("Exception").doesNotContain("\tat ");
