@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Where a sample keeps its files: {@code ~/.governed/samples/<name>}, emptied at each run, so nothing piles up. */
+/** Where a sample keeps its files: {@code ~/.governed/samples/<name>}, emptied at each run, so nothing piles up; owner-only. */
 final class SampleFolder {
     private SampleFolder() {}
 
@@ -23,6 +23,13 @@ final class SampleFolder {
                 }
             }
         }
-        return Files.createDirectories(folder);
+        if (!java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            return Files.createDirectories(folder);
+        }
+        // owner-only: the samples write signing keys here
+        Files.createDirectories(folder, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        return folder;
     }
 }
