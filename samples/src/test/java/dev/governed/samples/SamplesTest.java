@@ -50,6 +50,8 @@ class SamplesTest {
                 }
             });
             assertThat(out).contains("AUDIT>{\"id\":").contains("\"operation\":\"select\"");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(
+                    fakeHome.resolve(".governed/samples/custom-sink")))).isEqualTo("rwx------");
         } finally {
             System.setProperty("user.home", home);
             SampleFolder.fresh(fakeHome);
