@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * One audited action, in the shape of the audit event contract
- * (ARCHITECTURE.md, "Audit event"). Values that were masked never appear here.
+ * (docs/audit.md). Values that were masked never appear here.
  *
  * <p>{@code chain} is null until the dispatcher places the event in its stream.
  */

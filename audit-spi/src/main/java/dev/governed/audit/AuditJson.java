@@ -22,7 +22,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The one JSON form of audit events: the contract shape of ARCHITECTURE.md "Audit event",
+ * The one JSON form of audit events: the shape documented in docs/audit.md,
  * fields in contract order, nulls written as {@code null}, {@code time} as ISO-8601 UTC with
  * exactly six fraction digits ({@code 2026-11-22T01:02:03.123456Z}). Thread-safe.
  *

@@ -12,7 +12,7 @@ public final class AuditFixtures {
 
     private AuditFixtures() {}
 
-    /** The audit event example of ARCHITECTURE.md, copied verbatim. */
+    /** The documented audit event example (docs/audit.md), copied verbatim. */
     public static String contractExample() {
         try (InputStream in = AuditFixtures.class.getResourceAsStream("/contract-audit-event.json")) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -29,9 +29,12 @@ final class GovernedFixture implements AutoCloseable {
     final Path jwks;
     final Path audit;
 
+    /** One folder per test JVM for every fixture's files, removed when the JVM exits (fixtures held in statics never close). */
+    private static final Path ROOT = createRoot();
+
     GovernedFixture() {
         try {
-            directory = Files.createTempDirectory("governed-jdbc-test");
+            directory = Files.createTempDirectory(ROOT, "fixture");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -123,5 +126,27 @@ final class GovernedFixture implements AutoCloseable {
     @Override
     public void close() {
         idp.close();
+        deleteTree(directory);
+    }
+
+    private static Path createRoot() {
+        try {
+            Path root = Files.createTempDirectory("governed-jdbc-test");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(root), "governed-jdbc-test-cleanup"));
+            return root;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Best effort: a datasource of this JVM may still hold a file open, which Linux lets us unlink anyway. */
+    private static void deleteTree(Path root) {
+        try (java.util.stream.Stream<Path> walk = Files.walk(root)) {
+            for (Path each : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(each);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // nothing left, or a file appeared while deleting: the next run's temp folder is a fresh one anyway
+        }
     }
 }

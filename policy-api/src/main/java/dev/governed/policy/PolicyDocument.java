@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A parsed and validated policy document (see ARCHITECTURE.md, "Policy document").
+ * A parsed and validated policy document (see docs/policy.md).
  * Build one with {@link PolicyDocuments#parse(String, String)}; evaluate it with
  * {@link CompiledPolicy#compile(PolicyDocument)}.
  *

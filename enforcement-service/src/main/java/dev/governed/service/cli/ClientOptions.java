@@ -30,7 +30,7 @@ final class ClientOptions {
             try {
                 return Files.readString(tokenFile).trim();
             } catch (IOException e) {
-                throw new CliException("cannot read the token file " + tokenFile + ": " + e.getMessage());
+                throw CliException.unreadable("the --token-file", tokenFile, e);
             }
         }
         return System.getenv("GOVERNED_TOKEN");

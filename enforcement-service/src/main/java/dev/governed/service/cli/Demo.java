@@ -45,16 +45,29 @@ final class Demo {
     private static final String DATABASE = "jdbc:h2:mem:governed-demo;DB_CLOSE_DELAY=-1";
     private static final String DATABASE_PASSWORD = "only-the-service-knows";
 
+    /** What the demo writes in its folder; a new run removes exactly these, nothing else the folder may hold. */
+    private static final List<String> FILES = List.of("audit.jsonl", "audit-signing-key.jwk", "audit-public-key.jwk", "idp", "service");
+
     private final PrintWriter out;
+    private final Path work;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    Demo(PrintWriter out) {
+    Demo(PrintWriter out, Path work) {
         this.out = out;
+        this.work = work;
+    }
+
+    /** Where the demo keeps its files unless told otherwise: one per-user folder, reused by every run. */
+    static Path defaultFolder() {
+        return Path.of(System.getProperty("user.home"), ".governed", "demo");
     }
 
     /** Runs the demo; true when the database stayed intact and the audit trail verifies. */
     boolean run() throws Exception {
-        Path work = Files.createTempDirectory("governed-demo");
+        PrivateFiles.directory(work);
+        for (String each : FILES) {
+            deleteRecursively(work.resolve(each));
+        }
         Path audit = work.resolve("audit.jsonl");
         Path signingKey = work.resolve("audit-signing-key.jwk");
         Path verificationKey = work.resolve("audit-public-key.jwk");
@@ -83,7 +96,9 @@ final class Demo {
             properties.setProperty("governed.audience", DevIdentity.AUDIENCE);
             properties.setProperty("governed.audit", "jsonl:" + audit);
             properties.setProperty("governed.audit.key", signingKey.toString()); // signs chain checkpoints
-            properties.setProperty("governed.audit.checkpoint.every", "3");
+            // a signed checkpoint after every event, so the trail verifies strictly while the demo runs (the default
+            // cadence is 1000 events or 10 s, plus a final checkpoint when the JVM exits)
+            properties.setProperty("governed.audit.checkpoint.every", "1");
             String url = "jdbc:governed://127.0.0.1:" + service.port() + "/demo";
 
             say("Governed demo: an AI support agent on " + url);
@@ -96,6 +111,11 @@ final class Demo {
                 attempt("read open orders", statement,
                         "SELECT o.id, c.name, o.amount FROM orders o JOIN customers c ON c.id = o.customer_id"
                                 + " WHERE o.status = 'open'");
+                show("look up a customer (ssn and email masked)", statement,
+                        "SELECT name, email, ssn FROM customers WHERE id = 1");
+                show("unmask through an alias and a function", statement,
+                        "SELECT c.name, upper(c.email) AS contact, s.id_number FROM customers c"
+                                + " JOIN (SELECT id, ssn AS id_number FROM customers) s ON s.id = c.id WHERE c.id = 2");
                 attempt("mark one order shipped", statement, "UPDATE orders SET status = 'shipped' WHERE id = 10");
                 attempt("drop the orders table", statement, "DROP TABLE orders");
                 attempt("hide a DROP behind a SELECT", statement, "SELECT 1; DROP TABLE orders");
@@ -132,11 +152,38 @@ final class Demo {
                     }
                 }
             }
-            say(String.format("  ALLOWED  %-38s %s", what, rows ? count + " rows" : statement.getUpdateCount() + " updated"));
+            say(String.format("  ALLOWED  %-42s %s", what, rows ? count + " rows" : statement.getUpdateCount() + " updated"));
         } catch (SQLException e) {
-            say(String.format("  BLOCKED  %-38s [%s] %s", what, e.getSQLState(), e.getMessage()));
+            say(String.format("  BLOCKED  %-42s [%s] %s", what, e.getSQLState(), e.getMessage()));
         }
         return null;
+    }
+
+    /** Like {@link #attempt}, printing the first row as the agent receives it. */
+    private Void show(String what, Statement statement, String sql) {
+        try (ResultSet result = statement.executeQuery(sql)) {
+            StringBuilder row = new StringBuilder();
+            if (result.next()) {
+                for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
+                    row.append(i > 1 ? ", " : "").append(result.getString(i));
+                }
+            }
+            say(String.format("  ALLOWED  %-42s %s", what, row));
+        } catch (SQLException e) {
+            say(String.format("  BLOCKED  %-42s [%s] %s", what, e.getSQLState(), e.getMessage()));
+        }
+        return null;
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path each : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(each);
+            }
+        }
     }
 
     private boolean ordersIntact() throws SQLException {
@@ -152,7 +199,7 @@ final class Demo {
     /** An Ed25519 key pair for signing the audit chain's checkpoints; auditors get the public half. */
     private static void writeCheckpointKeys(Path signingKey, Path verificationKey) throws Exception {
         OctetKeyPair key = new OctetKeyPairGenerator(Curve.Ed25519).keyID("demo-audit-1").generate();
-        Files.writeString(signingKey, key.toJSONString());
+        PrivateFiles.write(signingKey, key.toJSONString());
         Files.writeString(verificationKey, key.toPublicJWK().toJSONString());
     }
 
@@ -170,8 +217,14 @@ final class Demo {
         say("  first event: " + first.at("/actor/subject").asText() + " " + first.at("/action/operation").asText()
                 + " " + first.at("/action/tables") + " -> " + first.at("/decision/effect").asText() + " by rule "
                 + first.at("/decision/rule").asText() + ", chain seq " + first.at("/chain/seq").asLong());
-        say("  verify it yourself: governed audit verify " + audit + " --keys " + verificationKey);
-        return verified.intact();
+        say("  verify it yourself (signatures required): governed audit verify " + audit + " --keys " + verificationKey);
+        say("");
+        say("The demo's files are in " + work + " (the audit trail, its keys, the service's H2 database and dev issuer);");
+        say("the next run replaces them, and `rm -r " + work + "` removes them. `governed` is bin/governed in the checkout.");
+        say("Your own database: in your application, turn jdbc:postgresql://… into jdbc:governed:postgresql://… and add the");
+        say("settings of docs/configuration.md (samples/README.md has runnable examples); or start `governed serve --dev`");
+        say("and register the database as a connection profile, so agents never hold its password (docs/credentials.md).");
+        return verified.intact() && verified.warnings().isEmpty(); // strict: every event under a signed checkpoint
     }
 
     private void createDatabase() throws SQLException {

@@ -30,7 +30,12 @@ final class PoliciesCommand {
 
         @Override
         public Integer call() throws IOException {
-            String text = Files.readString(file);
+            String text;
+            try {
+                text = Files.readString(file);
+            } catch (IOException e) {
+                throw CliException.unreadable("the policy file", file, e);
+            }
             String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
             String type = name.endsWith(".json") ? "application/json" : "application/yaml";
             JsonNode version = Json.readTree(client.client().post("/v1/policies", Map.of("activate", String.valueOf(activate)), type, text),

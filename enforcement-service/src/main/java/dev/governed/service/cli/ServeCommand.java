@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -23,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code governed serve}: one command, sensible defaults (loopback port 8080, H2 under ./governed-data, a secret
- * key generated there on first start). Settings come from, weakest first: {@code --config} properties file,
+ * key generated there on first start; {@code --dev}:
+ * ~/.governed/dev). Settings come from, weakest first: {@code --config} properties file,
  * {@code GOVERNED_*} environment variables, {@code governed.*} system properties, then flags.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the enforcement service.")
@@ -43,7 +43,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", description = "Port (default 8080; 0 picks a free one)")
     Integer port;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Data directory for the default H2 database and secret key (default ./governed-data)")
+    @Option(names = "--data", paramLabel = "DIR", description = "Data directory for the default H2 database and secret key (default ./governed-data; with --dev ~/.governed/dev)")
     Path data;
 
     @Option(names = "--db-url", paramLabel = "JDBC_URL", description = "Service database, e.g. jdbc:postgresql://db:5432/governed (default H2 file)")
@@ -74,24 +74,35 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Map<String, String> settings = settings();
         ServiceConfig.Builder builder = ServiceConfig.fromProperties(settings);
-        Path dataDir = data != null ? data : Path.of(settings.getOrDefault("governed.service.dataDir", "governed-data"));
+        Path dataDir = data != null ? data : settings.containsKey("governed.service.dataDir")
+                ? Path.of(settings.get("governed.service.dataDir")) : dev ? DevIdentity.defaultDataDir() : ServiceConfig.DEFAULT_DATA_DIR;
         builder.dataDir(dataDir);
         if (dev) {
             String listenOn = settings.getOrDefault("governed.service.host", ServiceConfig.DEFAULT_HOST);
             if (!listenOn.equals("127.0.0.1") && !listenOn.equals("localhost") && !listenOn.equals("::1")) {
-                throw new CliException("--dev trusts a token issuer whose key sits in " + dataDir + "; it only listens on loopback, not " + listenOn);
+                throw new CliException(CliException.USAGE, "--dev trusts a token issuer whose key sits in " + dataDir
+                        + "; it only listens on loopback, not " + listenOn + "; drop --host or --dev");
             }
+            PrivateFiles.directory(dataDir);
             DevIdentity identity = DevIdentity.open(dataDir);
             builder.issuer(DevIdentity.ISSUER).jwks(identity.jwksLocation()).audience(DevIdentity.AUDIENCE);
-            spec.commandLine().getOut().println("DEVELOPMENT MODE: tokens from `governed token --dev --data " + dataDir
-                    + " --subject <you> --groups governed-admins` are trusted; never use --dev in production");
+            boolean defaultData = data == null && !settings.containsKey("governed.service.dataDir");
+            spec.commandLine().getOut().println("DEVELOPMENT MODE (never in production): data in " + dataDir.toAbsolutePath()
+                    + "; tokens from `governed token --dev" + (defaultData ? "" : " --data " + dataDir)
+                    + "` (issuer " + DevIdentity.ISSUER + ", audience " + DevIdentity.AUDIENCE + ") are trusted");
         }
         builder.build(); // refuse an incomplete configuration before writing anything to disk
         if (!settings.containsKey("governed.service.secretKey")) {
             builder.secretKey(ServiceConfig.decodeKey(secretKey(secretKeyFile != null ? secretKeyFile : dataDir.resolve("secret.key"),
                     secretKeyFile == null)));
         }
-        GovernedService service = GovernedService.start(builder.build());
+        PrivateFiles.directory(dataDir);
+        GovernedService service;
+        try {
+            service = GovernedService.start(builder.build());
+        } catch (RuntimeException e) {
+            throw portInUse(e, settings);
+        }
         CountDownLatch whenStopped = new CountDownLatch(1);
         stopped = whenStopped;
         running = service;
@@ -127,6 +138,8 @@ final class ServeCommand implements Callable<Integer> {
             Properties file = new Properties();
             try (InputStream in = Files.newInputStream(config)) {
                 file.load(in);
+            } catch (IOException e) {
+                throw CliException.unreadable("the --config file", config, e);
             }
             file.stringPropertyNames().forEach(k -> result.put(k, file.getProperty(k)));
         }
@@ -155,25 +168,41 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /** A port someone else listens on, or a database that does not answer, is the user's to fix; anything else passes as it came. */
+    private static RuntimeException portInUse(RuntimeException e, Map<String, String> settings) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.net.BindException) {
+                String port = settings.getOrDefault("governed.service.port", String.valueOf(ServiceConfig.DEFAULT_PORT));
+                return new CliException(CliException.FAILED, "port " + port + " is already in use (another `governed serve`?);"
+                        + " stop it, or pick another port with --port");
+            }
+            if (cause instanceof java.sql.SQLException sql) {
+                String url = settings.getOrDefault("governed.service.db.url", "the H2 database in the data folder");
+                return new CliException(CliException.FAILED, "cannot open the service database " + url + " (" + sql.getMessage()
+                        + "); check --db-url, --db-user and --db-password, and that the database is running");
+            }
+        }
+        return e;
+    }
+
     /** Reads the key file, creating it (owner-only) with a fresh random key on first start when allowed. */
     private String secretKey(Path file, boolean createIfMissing) throws IOException {
         if (Files.exists(file)) {
-            return Files.readString(file, StandardCharsets.UTF_8).trim();
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8).trim();
+            } catch (IOException e) {
+                throw CliException.unreadable("the secret key file", file, e);
+            }
         }
         if (!createIfMissing) {
-            throw new IllegalArgumentException("secret key file " + file + " does not exist; create one with `openssl rand -base64 32 > "
-                    + file + "`");
+            throw new CliException(CliException.NO_FILE, "the secret key file " + file + " does not exist; create one with"
+                    + " `(umask 077; openssl rand -base64 32 > " + file + ")`");
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.writeString(file, Base64.getEncoder().encodeToString(key) + "\n", StandardCharsets.UTF_8);
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // Not a POSIX file system: the directory's own protection has to do.
-        }
-        spec.commandLine().getOut().println("Generated a secret key for credentials at rest in " + file + "; keep it, and back it up");
+        PrivateFiles.write(file, Base64.getEncoder().encodeToString(key) + "\n");
+        spec.commandLine().getOut().println("Generated a secret key for credentials at rest in " + file + " (owner-only); keep it,"
+                + " and back it up");
         return Base64.getEncoder().encodeToString(key);
     }
 }

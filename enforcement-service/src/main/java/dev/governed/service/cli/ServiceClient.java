@@ -64,20 +64,41 @@ final class ServiceClient {
         HttpResponse<T> response;
         try {
             response = HTTP.send(request, handler);
+        } catch (java.net.ConnectException | java.net.http.HttpConnectTimeoutException e) {
+            throw new CliException(CliException.UNREACHABLE, "cannot reach the Governed service at " + base + " (nothing answers there);"
+                    + " start it with `governed serve --dev`, or point --server (or GOVERNED_SERVER) at it");
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new CliException(CliException.UNREACHABLE, "the Governed service at " + base + " did not answer in time; check that it is"
+                    + " healthy, or point --server (or GOVERNED_SERVER) at another instance");
         } catch (IOException e) {
-            throw new CliException("cannot reach the Governed service at " + base + " (" + e.getMessage() + "); is `governed serve` running, "
-                    + "and is --server right?");
+            throw new CliException(CliException.UNREACHABLE, "cannot talk to the Governed service at " + base + " (" + describe(e)
+                    + "); is --server (or GOVERNED_SERVER) the service's base URL, e.g. http://127.0.0.1:8080?");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted");
+        } catch (IllegalArgumentException e) {
+            throw new CliException(CliException.USAGE, base + " is not a usable service URL; write it as http://host:port");
         }
-        if (response.statusCode() >= 400) {
+        int status = response.statusCode();
+        if (status >= 400) {
             Object body = response.body();
-            String text = body instanceof Path file ? read(file) : String.valueOf(body);
-            throw new CliException(request.method() + " " + request.uri().getPath() + " failed with HTTP " + response.statusCode() + ": "
-                    + message(text));
+            String text = message(body instanceof Path file ? read(file) : String.valueOf(body));
+            String call = request.method() + " " + request.uri().getPath();
+            throw switch (status) {
+                case 401 -> new CliException(CliException.REFUSED, call + " was refused with HTTP 401, no valid token (" + text + "); pass --token,"
+                        + " --token-file or GOVERNED_TOKEN, e.g. GOVERNED_TOKEN=$(governed token --dev) with `serve --dev`");
+                case 403 -> new CliException(CliException.REFUSED, call + " was refused with HTTP 403, the token lacks the role (" + text
+                        + "); use a token whose groups grant it, e.g. `governed token --dev --groups governed-admins`");
+                case 404 -> new CliException(CliException.SERVICE_ERROR, call + " was not found (HTTP 404) at " + base + " (" + text
+                        + "); check --server is the service's base URL (e.g. http://127.0.0.1:8080) and the name or id you gave");
+                default -> new CliException(CliException.SERVICE_ERROR, call + " failed with HTTP " + status + ": " + text);
+            };
         }
         return response;
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() != null && !e.getMessage().isBlank() ? e.getMessage() : "the connection failed";
     }
 
     private static String read(Path file) {
@@ -85,15 +106,26 @@ final class ServiceClient {
             return java.nio.file.Files.readString(file);
         } catch (IOException e) {
             return "";
+        } finally {
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // an error body in a download target is useless; removing it is best effort
+            }
         }
     }
 
+    /** The service's error shape is {@code {"error": code, "message": text}}; anything else is shown as it came, shortened. */
     private static String message(String body) {
-        int at = body.indexOf("\"message\":\"");
-        if (at < 0) {
-            return body;
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            if (node != null && node.hasNonNull("message")) {
+                return node.get("message").asText();
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON: fall through
         }
-        int end = body.lastIndexOf('"');
-        return body.substring(at + 11, Math.max(at + 11, end)).replace("\\\"", "\"");
+        String text = body.strip().replaceAll("\\s+", " ");
+        return text.isEmpty() ? "no details" : text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
 }

@@ -68,11 +68,11 @@ class GovernedCliTest {
         assertThat(list.out()).containsPattern("\\*\\s+8\\s").containsPattern("\\n\\s+7\\s");
         assertThat(governed(as(admin, "policies", "rollback")).out()).contains("policy version 7 is active");
         Run refused = governed(as(fixture.agent("agent:x"), "policies", "push", v7.toString()));
-        assertThat(refused.code()).isEqualTo(1);
-        assertThat(refused.err()).contains("HTTP 403");
+        assertThat(refused.code()).isEqualTo(6);
+        assertThat(refused.err()).contains("HTTP 403").doesNotContain("Exception");
         Path broken = Files.writeString(dir.resolve("broken.yaml"), "version: 9\ndefaults: { effect: maybe }\n");
         Run invalid = governed(as(admin, "policies", "push", broken.toString()));
-        assertThat(invalid.code()).isEqualTo(1);
+        assertThat(invalid.code()).isEqualTo(7);
         assertThat(invalid.err()).contains("HTTP 400").contains("effect");
     }
 
@@ -97,7 +97,7 @@ class GovernedCliTest {
         assertThat(noReason.code()).isEqualTo(2);
         assertThat(governed(as(approver, "approvals", "deny", second, "--reason", "no")).out()).contains("is denied");
         Run agent = governed(as(writer, "approvals", "approve", second));
-        assertThat(agent.code()).isEqualTo(1);
+        assertThat(agent.code()).isEqualTo(6);
         assertThat(agent.err()).contains("HTTP");
     }
 
@@ -206,7 +206,7 @@ class GovernedCliTest {
             Run push = governed("policies", "push", policy.toString(), "--server", server, "--token", token.out().trim());
             assertThat(push.code()).as(push.err()).isZero();
             Run stranger = governed("policies", "list", "--server", server, "--token", fixture.admin());
-            assertThat(stranger.code()).isEqualTo(1);
+            assertThat(stranger.code()).isEqualTo(6);
             assertThat(stranger.err()).contains("401");
         } finally {
             ServeCommand.stop();
@@ -221,15 +221,24 @@ class GovernedCliTest {
     }
 
     @Test
-    void demoRunsAnAgentThroughTheDriverAndVerifiesItsAuditTrail() {
+    void demoRunsAnAgentThroughTheDriverAndVerifiesItsAuditTrail(@TempDir Path folder) throws Exception {
+        // what a previous run left: replaced (a stale trail would fail verification); what is not the demo's stays
+        Files.writeString(folder.resolve("audit.jsonl"), "{\"stale\": true}\n");
+        Files.writeString(folder.resolve("notes.txt"), "mine");
         java.io.StringWriter out = new java.io.StringWriter();
-        int code = GovernedCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()), "demo");
+        int code = GovernedCli.run(new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()), "demo",
+                "--data", folder.toString());
         assertThat(code).as(out.toString()).isZero();
         assertThat(out.toString())
                 .contains("ALLOWED  read open orders")
                 .contains("BLOCKED  drop the orders table")
                 .contains("[28000]")
                 .contains("The orders table is intact: 3 rows.")
-                .contains("INTACT: 9 events");
+                .contains("Ada Lovelace, a***@example.com, *******6789")
+                .contains("INTACT: 13 events")
+                .doesNotContain("not covered")
+                .contains("The demo's files are in " + folder)
+                .doesNotContain("123-45-6789").doesNotContain("ada@example.com").doesNotContain("987-65-4321");
+        assertThat(folder.resolve("notes.txt")).hasContent("mine");
     }
 }

@@ -1,5 +1,5 @@
 /**
- * Result-set masking that follows the data (invariant 3 of ARCHITECTURE.md).
+ * Result-set masking that follows the data through aliases, expressions and subqueries (docs/limits.md).
  *
  * <p><b>Flow.</b> After the policy allows a statement, {@link dev.governed.jdbc.mask.Masking} finds
  * the masks that apply to the caller on this datasource (per resource, minus {@code exempt}
