@@ -1,14 +1,12 @@
 package dev.governed.audit.verify;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.governed.audit.AuditException;
 import dev.governed.audit.AuditJson;
 import dev.governed.audit.chain.Checkpoint;
 import dev.governed.audit.chain.HashChain;
-import dev.governed.audit.chain.Jcs;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,8 +14,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,6 +44,8 @@ public final class AuditVerifier {
     private static final int MAX_PROBLEMS = 1000;
     private static final HexFormat HEX = HexFormat.of();
     private static final int READ_BUFFER = 1 << 20;
+    private static final int BATCH_LINES = 512;
+    private static final int IN_FLIGHT = 8;
 
     private final TrustedKeys trusted;
     private final Set<Unproven.Allowance> allowances;
@@ -123,19 +121,23 @@ public final class AuditVerifier {
             throw new IOException("no audit file or directory at " + fileOrDirectory);
         }
         Run run = new Run(files.stream().map(Path::toString).toList());
-        for (int i = 0; i < files.size(); i++) {
-            try (BufferedReader reader = open(files.get(i))) {
-                run.read(i, reader);
-            }
-        }
-        if (!run.deferred.isEmpty()) {
+        try {
             for (int i = 0; i < files.size(); i++) {
                 try (BufferedReader reader = open(files.get(i))) {
-                    run.resolveDeferred(reader);
+                    run.read(i, reader);
                 }
             }
+            if (!run.deferred.isEmpty()) {
+                for (int i = 0; i < files.size(); i++) {
+                    try (BufferedReader reader = open(files.get(i))) {
+                        run.resolveDeferred(reader);
+                    }
+                }
+            }
+            return run.finish();
+        } finally {
+            run.close();
         }
-        return run.finish();
     }
 
     private static BufferedReader open(Path file) throws IOException {
@@ -148,8 +150,12 @@ public final class AuditVerifier {
      */
     public VerificationResult verify(String sourceName, Reader lines) throws IOException {
         Run run = new Run(List.of(sourceName));
-        run.read(0, lines instanceof BufferedReader buffered ? buffered : new BufferedReader(lines, READ_BUFFER));
-        return run.finish();
+        try {
+            run.read(0, lines instanceof BufferedReader buffered ? buffered : new BufferedReader(lines, READ_BUFFER));
+            return run.finish();
+        } finally {
+            run.close();
+        }
     }
 
     /** A checkpoint whose event had left the window when it arrived: checked in a second pass. */
@@ -165,7 +171,9 @@ public final class AuditVerifier {
         /** Heads a later stream may resume from; the checkpoint heads are capped, the streams' ends are not needed here. */
         private final Set<String> checkpointHeads = new HashSet<>();
         private final Map<String, Map<Long, List<Deferred>>> deferred = new HashMap<>();
-        private final MessageDigest digest = sha256();
+        private final LineParser localParser = new LineParser(trusted);
+        private final ThreadLocal<LineParser> parsers = ThreadLocal.withInitial(() -> new LineParser(trusted));
+        private final java.util.concurrent.ExecutorService workers;
         private long problemsLeftOut;
         private long duplicates;
         private long checkpointCount;
@@ -173,6 +181,12 @@ public final class AuditVerifier {
 
         Run(List<String> files) {
             this.files = files;
+            int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
+            this.workers = threads < 2 ? null : java.util.concurrent.Executors.newFixedThreadPool(threads, task -> {
+                Thread thread = new Thread(task, "governed-audit-verify");
+                thread.setDaemon(true);
+                return thread;
+            });
             witness.values().forEach(each -> {
                 StreamState state = new StreamState(each.checkpoint().stream());
                 state.witnessed = each.checkpoint();
@@ -180,49 +194,85 @@ public final class AuditVerifier {
             });
         }
 
+        /**
+         * Reads lines in batches that worker threads parse and hash while this thread applies the results in file
+         * order; at most {@code IN_FLIGHT} batches are in memory at once.
+         */
+        void close() {
+            if (workers != null) {
+                workers.shutdownNow();
+            }
+        }
+
         void read(int file, BufferedReader reader) throws IOException {
+            java.util.ArrayDeque<java.util.concurrent.Future<LineParser.Parsed[]>> inFlight = new java.util.ArrayDeque<>();
+            java.util.ArrayDeque<Long> firstLines = new java.util.ArrayDeque<>();
             long number = 0;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                number++;
-                if (!line.isBlank()) {
-                    readLine(new StreamState.At(file, number), line);
+            boolean more = true;
+            while (more || !inFlight.isEmpty()) {
+                while (more && inFlight.size() < IN_FLIGHT) {
+                    List<String> batch = new ArrayList<>(BATCH_LINES);
+                    String line;
+                    while (batch.size() < BATCH_LINES && (line = reader.readLine()) != null) {
+                        batch.add(line);
+                    }
+                    if (batch.size() < BATCH_LINES) {
+                        more = false;
+                    }
+                    if (batch.isEmpty()) {
+                        break;
+                    }
+                    firstLines.add(number + 1);
+                    number += batch.size();
+                    inFlight.add(parse(batch));
+                }
+                if (inFlight.isEmpty()) {
+                    break;
+                }
+                LineParser.Parsed[] parsed = await(inFlight.poll());
+                long first = firstLines.poll();
+                for (int i = 0; i < parsed.length; i++) {
+                    if (parsed[i] != null) {
+                        apply(new StreamState.At(file, first + i), parsed[i]);
+                    }
                 }
             }
         }
 
-        private void readLine(StreamState.At at, String line) {
-            JsonNode tree;
+        private java.util.concurrent.Future<LineParser.Parsed[]> parse(List<String> batch) {
+            if (workers == null) {
+                return java.util.concurrent.CompletableFuture.completedFuture(parseAll(localParser, batch));
+            }
+            return workers.submit(() -> parseAll(parsers.get(), batch));
+        }
+
+        private LineParser.Parsed[] parseAll(LineParser parser, List<String> batch) {
+            LineParser.Parsed[] result = new LineParser.Parsed[batch.size()];
+            for (int i = 0; i < result.length; i++) {
+                result[i] = parser.parse(batch.get(i));
+            }
+            return result;
+        }
+
+        private LineParser.Parsed[] await(java.util.concurrent.Future<LineParser.Parsed[]> future) throws IOException {
             try {
-                tree = AuditJson.readTree(line);
-            } catch (AuditException e) {
-                problem(at, null, "not a JSON object (damaged or cut-off line)");
-                return;
+                return future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while verifying", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("verifying a line failed unexpectedly: " + e.getCause(), e.getCause());
             }
-            if (Checkpoint.isCheckpoint(tree)) {
-                try {
-                    checkpoint(at, Checkpoint.fromTree(tree));
-                } catch (AuditException e) {
-                    problem(at, null, "malformed checkpoint: " + e.getMessage());
-                }
-                return;
-            }
-            JsonNode chain = tree.path("chain");
-            if (!chain.path("stream").isTextual() || !chain.path("seq").canConvertToLong()
-                    || !chain.path("prev").isTextual() || !chain.path("hash").isTextual()) {
-                problem(at, null, "event without a complete chain (stream, seq, prev, hash): not written by"
-                        + " the dispatcher, or inserted");
-                return;
-            }
-            String claimed = chain.get("hash").textValue();
-            byte[] hash = hashOf(tree, (ObjectNode) chain);
-            event(at, state(chain.get("stream").textValue()), chain.get("seq").longValue(), chain.get("prev").textValue(),
-                    claimed, hash);
         }
 
-        // hashes the tree in place: the chain's hash is taken out for the canonical form and not put back
-        private byte[] hashOf(JsonNode tree, ObjectNode chain) {
-            chain.remove("hash");
-            return digest.digest(Jcs.canonicalBytes(tree));
+        private void apply(StreamState.At at, LineParser.Parsed parsed) {
+            if (parsed instanceof LineParser.Event event) {
+                event(at, state(event.stream()), event.seq(), event.prev(), event.claimedHash(), event.hash());
+            } else if (parsed instanceof LineParser.CheckpointLine line) {
+                checkpoint(at, line.checkpoint(), line.check());
+            } else if (parsed instanceof LineParser.Damaged damaged) {
+                problem(at, null, damaged.reason());
+            }
         }
 
         private StreamState state(String stream) {
@@ -317,10 +367,9 @@ public final class AuditVerifier {
             }
         }
 
-        private void checkpoint(StreamState.At at, Checkpoint checkpoint) {
+        private void checkpoint(StreamState.At at, Checkpoint checkpoint, TrustedKeys.Check check) {
             checkpointCount++;
             StreamState stream = state(checkpoint.stream());
-            TrustedKeys.Check check = trusted.check(checkpoint);
             Unproven.Reason weakness = switch (check.kind()) {
                 case VALID -> null;
                 case INVALID -> {
@@ -374,8 +423,8 @@ public final class AuditVerifier {
                 JsonNode chain = tree.path("chain");
                 Map<Long, List<Deferred>> bySeq = deferred.get(chain.path("stream").asText(""));
                 List<Deferred> waiting = bySeq == null ? null : bySeq.remove(chain.path("seq").asLong(-1));
-                if (waiting != null && chain instanceof ObjectNode object) {
-                    byte[] hash = hashOf(tree, object);
+                if (waiting != null) {
+                    byte[] hash = localParser.hashOf(tree);
                     for (Deferred each : waiting) {
                         compareHead(each.stream(), each.checkpoint(), each.at(), hash, new StreamState.At(-1, number));
                     }
@@ -384,6 +433,7 @@ public final class AuditVerifier {
         }
 
         VerificationResult finish() {
+            close();
             deferred.values().forEach(bySeq -> bySeq.values().forEach(list -> list.forEach(each -> problem(each.at(),
                     each.stream().id, "checkpoint at seq " + each.checkpoint().seq() + " but that event is missing: it was deleted"))));
             Map<String, StreamState> byEnd = new HashMap<>();
@@ -512,14 +562,6 @@ public final class AuditVerifier {
             }
             problems.add(new Problem(at == null || at.file() < 0 ? files.get(0) : files.get(at.file()),
                     at == null ? 0 : at.line(), stream, reason));
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java platform", e);
         }
     }
 }
