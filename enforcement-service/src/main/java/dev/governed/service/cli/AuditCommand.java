@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code governed audit verify|export|query}. */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Verify, export and query the audit trail.",
-        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.Query.class})
+        subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.Query.class,
+                AuditReportCommand.class})
 final class AuditCommand {
 
     /** Filters shared by export and query. */

@@ -153,4 +153,24 @@ class AuditVerifyCliTest {
         assertThat(line).contains("2026-11-22T01:00", "agent:bare", "orders-db", "DENY - unanalysable", "denied error=parse failure")
                 .doesNotContain("null");
     }
+
+    @Test
+    void reportFromALocalTrailIsWrittenAsHtmlAndMarkdown() throws Exception {
+        Path file = trail("report.jsonl", "", 9);
+        Path html = dir.resolve("report.html");
+        Path markdown = dir.resolve("report.md");
+        String from = Instant.now().minusSeconds(3600).toString();
+        String to = Instant.now().plusSeconds(3600).toString();
+
+        Run run = governed("audit", "report", file.toString(), "--from", from, "--to", to, "--keys", publicKeys.toString(),
+                "--out", html.toString());
+        assertThat(run.code()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("9 event(s), 3 denied").contains("trail PROVEN");
+        assertThat(Files.readString(html)).contains("<h1>Governed audit report</h1>", "PROVEN: 9 events", "agent:cli-0", "<svg");
+        assertThat(governed("audit", "report", file.toString(), "--from", from, "--to", to, "--out", markdown.toString()).code()).isZero();
+        assertThat(Files.readString(markdown)).contains("## By identity", "NOT PROVEN");
+        Run wrongType = governed("audit", "report", file.toString(), "--from", from, "--to", to, "--out", dir.resolve("r.pdf").toString());
+        assertThat(wrongType.code()).isEqualTo(2);
+        assertThat(wrongType.err()).contains(".html or .md");
+    }
 }
