@@ -1,5 +1,6 @@
 package dev.governed.audit;
 
+import dev.governed.audit.chain.ChainHead;
 import dev.governed.audit.chain.ChainStateFile;
 import dev.governed.audit.chain.Checkpoint;
 import dev.governed.audit.chain.CheckpointSigner;
@@ -322,20 +323,28 @@ public final class AuditDispatcher implements AuditRecorder {
         if (!resume) {
             return Optional.empty();
         }
-        if (chainState != null) {
-            return chainState.read().map(Checkpoint::head);
-        }
+        Optional<ChainHead> inSink = Optional.empty();
         for (AuditSink each : sinks) {
             try {
-                Optional<Checkpoint> last = each.lastCheckpoint();
-                if (last.isPresent()) {
-                    return Optional.of(last.get().head());
+                inSink = each.lastHead();
+                if (inSink.isPresent()) {
+                    break;
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("cannot read the last checkpoint of {} to resume the chain: {}", each.describe(), e.getMessage());
             }
         }
-        return Optional.empty();
+        if (chainState != null) {
+            Optional<Checkpoint> saved = chainState.read();
+            if (saved.isPresent()) {
+                // a crashed predecessor may have delivered events after its last checkpoint: continue from the last
+                ChainHead last = inSink.orElse(null);
+                boolean sameStreamLater = last != null && last.stream().equals(saved.get().stream())
+                        && last.seq() >= saved.get().seq();
+                return Optional.of(sameStreamLater ? last.hash() : saved.get().head());
+            }
+        }
+        return inSink.map(ChainHead::hash);
     }
 
     private String describeSinks() {

@@ -46,9 +46,10 @@ public final class AuditThroughput {
         boolean journal = args.length > 3 && args[3].equals("journal");
         Path work = Files.createTempDirectory("governed-audit-throughput");
         Path file = work.resolve("audit.jsonl");
+        com.nimbusds.jose.jwk.OctetKeyPair key = new OctetKeyPairGenerator(Curve.Ed25519).keyID("bench").generate();
         AuditDispatcher.Builder builder = AuditDispatcher.builder()
                 .sinks("jsonl:" + file + "?fsync=" + fsync)
-                .signer(CheckpointSigner.fromJwk(new OctetKeyPairGenerator(Curve.Ed25519).keyID("bench").generate()))
+                .signer(CheckpointSigner.fromJwk(key))
                 .checkpointEvery(1000)
                 .checkpointInterval(Duration.ofSeconds(1))
                 // the queue stays bounded (8192); a long wait keeps a shared disk's fsync stalls from failing the run
@@ -110,10 +111,25 @@ public final class AuditThroughput {
                 (double) Files.size(file) / Math.max(1, events));
         System.out.printf("  heap used            peak %,d MB (garbage included), %,d MB live after GC, max %,d MB (-Xmx)%n",
                 heap.peak >> 20, live >> 20, Runtime.getRuntime().maxMemory() >> 20);
-        // the verifier keeps every event id of the file in memory: give it room (-Xmx1g) for long runs
-        VerificationResult result = AuditVerifier.withoutSignatures().verify(file);
-        System.out.printf("  verified             %s%n", result.summary());
+        // the verifier streams: constant memory whatever the file's size (-Xmx256m holds for a multi-GB trail)
+        HeapWatch verifyHeap = new HeapWatch();
+        verifyHeap.start();
+        long verifyStart = System.nanoTime();
+        long verifyCpuStart = processCpuNanos();
+        VerificationResult result = AuditVerifier.trusting(new com.nimbusds.jose.jwk.JWKSet(key.toPublicJWK())).verify(file);
+        double verifySeconds = (System.nanoTime() - verifyStart) / 1e9;
+        double verifyCpuSeconds = (processCpuNanos() - verifyCpuStart) / 1e9;
+        verifyHeap.stopWatching();
+        System.out.printf("  verified             %,d MB in %.2f s: %,.0f MB/s, heap peak %,d MB (garbage included)%n",
+                Files.size(file) >> 20, verifySeconds, Files.size(file) / 1e6 / verifySeconds, verifyHeap.peak >> 20);
+        System.out.printf("                       %.2f s of CPU (all threads): %,.0f MB/s per core%n", verifyCpuSeconds,
+                Files.size(file) / 1e6 / verifyCpuSeconds);
+        System.out.printf("                       %s%n", result.summary().lines().findFirst().orElse(""));
         deleteQuietly(work);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long heapUsed() {

@@ -37,4 +37,12 @@ public interface AuditSink extends Closeable {
     default Optional<Checkpoint> lastCheckpoint() throws IOException {
         return Optional.empty();
     }
+
+    /**
+     * The newest head this sink holds: the last event of the stream of its last checkpoint, which may lie after
+     * that checkpoint when the writer crashed. Defaults to the last checkpoint's head.
+     */
+    default Optional<dev.governed.audit.chain.ChainHead> lastHead() throws IOException {
+        return lastCheckpoint().map(dev.governed.audit.chain.ChainHead::of);
+    }
 }

@@ -3,6 +3,7 @@ package dev.governed.audit.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.governed.audit.AuditException;
 import dev.governed.audit.AuditJson;
+import dev.governed.audit.chain.ChainHead;
 import dev.governed.audit.chain.Checkpoint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -100,9 +101,41 @@ public final class JsonlSink implements AuditSink {
     /** Scans the end of the file for the last checkpoint line. */
     @Override
     public Optional<Checkpoint> lastCheckpoint() throws IOException {
+        String[] lines = tailLines();
+        for (int i = lines.length - 1; i >= 0; i--) {
+            Optional<Checkpoint> found = checkpointIn(lines[i]);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<ChainHead> lastHead() throws IOException {
+        String[] lines = tailLines();
+        for (int i = lines.length - 1; i >= 0; i--) {
+            Optional<Checkpoint> found = checkpointIn(lines[i]);
+            if (found.isEmpty()) {
+                continue;
+            }
+            Checkpoint checkpoint = found.get();
+            // events of the checkpoint's stream after it: written by a writer that stopped before its next checkpoint
+            for (int j = lines.length - 1; j > i; j--) {
+                Optional<ChainHead> event = eventIn(lines[j], checkpoint.stream());
+                if (event.isPresent() && event.get().seq() > checkpoint.seq()) {
+                    return event;
+                }
+            }
+            return Optional.of(ChainHead.of(checkpoint));
+        }
+        return Optional.empty();
+    }
+
+    private String[] tailLines() throws IOException {
         long size = Files.size(file);
         if (size == 0) {
-            return Optional.empty();
+            return new String[0];
         }
         int length = (int) Math.min(size, TAIL_BYTES);
         ByteBuffer tail = ByteBuffer.allocate(length);
@@ -112,21 +145,32 @@ public final class JsonlSink implements AuditSink {
                 // read until full
             }
         }
-        String[] lines = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8).split("\n");
-        for (int i = lines.length - 1; i >= 0; i--) {
-            String line = lines[i].trim();
-            if (!line.contains("\"checkpoint\"")) {
-                continue;
-            }
-            try {
-                JsonNode tree = AuditJson.readTree(line);
-                if (Checkpoint.isCheckpoint(tree)) {
-                    return Optional.of(Checkpoint.fromTree(tree));
-                }
-            } catch (AuditException partialOrForeignLine) {
-                // the first line of the tail may be cut; keep looking
-            }
+        return new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8).split("\n");
+    }
+
+    private static Optional<Checkpoint> checkpointIn(String line) {
+        if (!line.contains("\"checkpoint\"")) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        try {
+            JsonNode tree = AuditJson.readTree(line.trim());
+            return Checkpoint.isCheckpoint(tree) ? Optional.of(Checkpoint.fromTree(tree)) : Optional.empty();
+        } catch (AuditException partialOrForeignLine) {
+            return Optional.empty(); // the first line of the tail may be cut; keep looking
+        }
+    }
+
+    private static Optional<ChainHead> eventIn(String line, String stream) {
+        if (!line.contains(stream)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode chain = AuditJson.readTree(line.trim()).path("chain");
+            return chain.path("stream").asText("").equals(stream) && chain.path("hash").isTextual()
+                    ? Optional.of(new ChainHead(stream, chain.path("seq").asLong(), chain.path("hash").textValue()))
+                    : Optional.empty();
+        } catch (AuditException partialLine) {
+            return Optional.empty(); // a line the crash cut short: the event before it is the head
+        }
     }
 }

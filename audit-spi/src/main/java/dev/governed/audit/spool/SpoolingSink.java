@@ -138,4 +138,9 @@ public final class SpoolingSink implements AuditSink {
     public Optional<Checkpoint> lastCheckpoint() throws IOException {
         return delegate.lastCheckpoint();
     }
+
+    @Override
+    public Optional<dev.governed.audit.chain.ChainHead> lastHead() throws IOException {
+        return delegate.lastHead();
+    }
 }

@@ -11,7 +11,6 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import dev.governed.audit.chain.Checkpoint;
 import java.text.ParseException;
 import java.util.Map;
-import java.util.Optional;
 
 /** The public keys checkpoints must be signed with, by {@code kid}; checks one checkpoint's JWS. */
 final class TrustedKeys {
@@ -26,27 +25,35 @@ final class TrustedKeys {
         return byId.isEmpty();
     }
 
-    /** Why the checkpoint's signature is not acceptable, or empty when it is. */
-    Optional<String> problemWith(Checkpoint checkpoint) {
+    /** What a checkpoint's signature proves; {@code reason} says why it is not {@code VALID}. */
+    record Check(Kind kind, String reason) {
+        enum Kind { VALID, INVALID, UNSIGNED, UNTRUSTED, NOT_CHECKED }
+    }
+
+    Check check(Checkpoint checkpoint) {
         if (checkpoint.signature() == null) {
-            return Optional.of("checkpoint is not signed, but signatures are required");
+            return new Check(Check.Kind.UNSIGNED, "checkpoint is not signed");
         }
         try {
             JWSObject jws = JWSObject.parse(checkpoint.signature());
+            if (byId.isEmpty()) {
+                return new Check(Check.Kind.NOT_CHECKED, "no trusted keys given; signature by key '"
+                        + jws.getHeader().getKeyID() + "' not checked");
+            }
             JWK key = byId.get(jws.getHeader().getKeyID());
             if (key == null) {
-                return Optional.of("checkpoint signed with unknown key '" + jws.getHeader().getKeyID()
+                return new Check(Check.Kind.UNTRUSTED, "checkpoint signed with unknown key '" + jws.getHeader().getKeyID()
                         + "'; trusted: " + byId.keySet());
             }
             if (!jws.verify(verifierFor(key))) {
-                return Optional.of("checkpoint signature is invalid (forged or altered)");
+                return new Check(Check.Kind.INVALID, "checkpoint signature is invalid (forged or altered)");
             }
             if (!jws.getPayload().toString().equals(checkpoint.signingInput())) {
-                return Optional.of("checkpoint fields differ from what its signature covers (altered)");
+                return new Check(Check.Kind.INVALID, "checkpoint fields differ from what its signature covers (altered)");
             }
-            return Optional.empty();
+            return new Check(Check.Kind.VALID, null);
         } catch (ParseException | JOSEException | IllegalStateException e) {
-            return Optional.of("checkpoint signature cannot be checked: " + e.getMessage());
+            return new Check(Check.Kind.INVALID, "checkpoint signature cannot be checked: " + e.getMessage());
         }
     }
 

@@ -57,6 +57,7 @@ class AuditVerifierTest {
         assertThat(result.checkpoints()).isEqualTo(3);
         assertThat(result.checkpointsSigned()).isEqualTo(3);
         assertThat(result.warnings()).isEmpty();
+        assertThat(result.verdict()).isEqualTo(Verdict.PROVEN);
         assertThat(lines()).hasSize(15);
     }
 
@@ -196,16 +197,20 @@ class AuditVerifierTest {
     }
 
     @Test
-    void unsignedOrUnknownKeyCheckpointsFailWhenKeysAreTrusted() throws IOException {
+    void unsignedOrUnknownKeyCheckpointsAreNotProvenWhenKeysAreTrusted() throws IOException {
+        VerificationResult stranger = AuditVerifier.trusting(new JWKSet(TestKeys.ES256.toPublicJWK())).verify(file);
+        assertThat(stranger.verdict()).isEqualTo(Verdict.NOT_PROVEN);
+        assertThat(stranger.unproven().get(0).detail()).contains("signed with unknown key 'audit-ed-1'");
         List<String> lines = lines();
         int checkpoint = lines.size() - 1;
         Checkpoint original = Checkpoint.fromTree(AuditJson.readTree(lines.get(checkpoint)));
         lines.set(checkpoint, original.withSignature(null).toJson());
         rewrite(lines);
 
-        assertFirstProblem(checkpoint + 1, "checkpoint is not signed");
-        assertThat(AuditVerifier.trusting(new JWKSet(TestKeys.ES256.toPublicJWK())).verify(file).firstProblem()
-                .orElseThrow().reason()).contains("signed with unknown key 'audit-ed-1'");
+        VerificationResult unsigned = verifier.verify(file);
+        assertThat(unsigned.verdict()).as(unsigned.summary()).isEqualTo(Verdict.NOT_PROVEN);
+        assertThat(unsigned.unproven()).extracting(Unproven::reason).containsExactly(Unproven.Reason.UNSIGNED);
+        assertThat(unsigned.unproven().get(0).detail()).contains("events 11..12", "checkpoint is not signed");
     }
 
     @Test
@@ -214,6 +219,10 @@ class AuditVerifierTest {
 
         assertThat(result.intact()).isTrue();
         assertThat(result.checkpointsSigned()).isZero();
+        assertThat(result.verdict()).isEqualTo(Verdict.NOT_PROVEN);
+        assertThat(result.unproven()).extracting(Unproven::reason).containsExactly(Unproven.Reason.NO_KEYS);
+        assertThat(AuditVerifier.withoutSignatures().allowing(List.of(Unproven.Allowance.UNSIGNED)).verify(file).verdict())
+                .isEqualTo(Verdict.PROVEN);
     }
 
     @Test

@@ -58,10 +58,26 @@ public final class AuditExport {
      */
     public void write(AuditStore store, AuditFilter filter, boolean withCheckpoints, Writer out) throws IOException {
         if (spiFormat == null) {
-            store.forEach(filter, each -> line(out, each.body()));
-            if (withCheckpoints) {
-                store.forEachCheckpoint(filter.stream(), json -> line(out, json));
+            if (!withCheckpoints) {
+                store.forEach(filter, each -> line(out, each.body()));
+                out.flush();
+                return;
             }
+            // each checkpoint right after its event: the verifier then checks it in one pass, in constant memory
+            java.util.Map<String, String> checkpoints = new java.util.HashMap<>();
+            store.forEachCheckpoint(filter.stream(), json -> {
+                var tree = dev.governed.audit.AuditJson.readTree(json);
+                checkpoints.put(tree.path("stream").asText() + "#" + tree.path("seq").asLong(), json);
+            });
+            store.forEach(filter, each -> {
+                line(out, each.body());
+                var chain = dev.governed.audit.AuditJson.readTree(each.body()).path("chain");
+                String checkpoint = checkpoints.remove(chain.path("stream").asText() + "#" + chain.path("seq").asLong());
+                if (checkpoint != null) {
+                    line(out, checkpoint);
+                }
+            });
+            checkpoints.values().forEach(json -> line(out, json));
             out.flush();
             return;
         }

@@ -1,8 +1,10 @@
 package dev.governed.service.audit;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.governed.audit.AuditJson;
+import dev.governed.audit.chain.Checkpoint;
 import dev.governed.service.ServiceConfig;
 import dev.governed.service.auth.Authenticator;
 import dev.governed.service.auth.Principal;
@@ -52,7 +54,10 @@ public final class AuditRoutes {
                 .get("/v1/audit/events", this::query)
                 .get("/v1/audit/export", this::export)
                 .get("/v1/audit/streams", this::streams)
-                .get("/v1/audit/streams/{stream}", this::stream);
+                .get("/v1/audit/streams/{stream}", this::stream)
+                .get("/v1/audit/keys", this::keys)
+                .post("/v1/audit/witness", this::witness)
+                .get("/v1/audit/witness", this::witnessed);
     }
 
     private void ingest(Context ctx) {
@@ -78,8 +83,61 @@ public final class AuditRoutes {
         List<AuditStore.CheckedCheckpoint> checkpoints = batch.checkpoints().stream()
                 .map(c -> new AuditStore.CheckedCheckpoint(c, signatures.check(c))).toList();
         IngestResult result = store.ingest(batch.events(), checkpoints, uploader);
+        witnessAll(batch, checkpoints, uploader);
         ObjectNode body = Json.mapper().valueToTree(result);
         Responses.json(ctx, result.conflicts().isEmpty() ? 200 : 409, body);
+    }
+
+    // uploaded checkpoints reach the witness too; a fork shows in the stream's chain status, the upload still counts
+    private void witnessAll(AuditBatchParser.Batch batch, List<AuditStore.CheckedCheckpoint> checkpoints, String uploader) {
+        Map<String, String> origins = new java.util.HashMap<>();
+        batch.events().stream().map(IncomingEvent::event).filter(e -> e.chain() != null && e.chain().seq() == 1)
+                .forEach(e -> origins.put(e.chain().stream(), e.chain().prev()));
+        for (AuditStore.CheckedCheckpoint each : checkpoints) {
+            try {
+                store.witness().witness(each.checkpoint(), origins.get(each.checkpoint().stream()), each.signature(), uploader);
+            } catch (ApiException fork) {
+                // refused by the witness: recorded for the stream's owner only, or a fork the chain status reports
+            }
+        }
+    }
+
+    private void keys(Context ctx) {
+        ctx.header("Cache-Control", "public, max-age=300");
+        Responses.json(ctx, Json.mapper().valueToTree(signatures.publicKeys().toJSONObject(true)));
+    }
+
+    private void witness(Context ctx) {
+        Principal caller = auth.require(ctx, Role.AGENT, Role.ADMIN);
+        var body = Json.readTree(Bodies.text(ctx, Set.of("application/json"), config.maxBodyBytes()), "witness request");
+        Checkpoint checkpoint;
+        try {
+            checkpoint = Checkpoint.fromTree(body.path("checkpoint"));
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("the body needs 'checkpoint': a checkpoint line as the audit writer signs it ("
+                    + e.getMessage() + ")");
+        }
+        JsonNode origin = body.path("origin");
+        if (!origin.isMissingNode() && !origin.isNull() && !(origin.isTextual() && origin.textValue().matches("[0-9a-f]{64}"))) {
+            throw ApiException.badRequest("'origin' must be the 64-hex-digit prev of the stream's seq 1, or null");
+        }
+        String signature = signatures.check(checkpoint);
+        if (CheckpointSignatures.INVALID.equals(signature)) {
+            throw ApiException.badRequest("the checkpoint's signature is invalid; the witness keeps only what its writer signed");
+        }
+        boolean moved = store.witness().witness(checkpoint, origin.isTextual() ? origin.textValue() : null, signature,
+                UPLOADER_PREFIX + caller.subject());
+        ObjectNode result = Json.object().put("stream", checkpoint.stream()).put("seq", checkpoint.seq()).put("moved", moved)
+                .put("signature", signature);
+        Responses.json(ctx, result);
+    }
+
+    private void witnessed(Context ctx) {
+        auth.require(ctx, Role.AUDITOR, Role.ADMIN);
+        ObjectNode body = Json.object();
+        ArrayNode heads = body.putArray("heads");
+        store.witness().heads(ctx.queryParam("stream")).forEach(each -> heads.add(each.toJson()));
+        Responses.json(ctx, body);
     }
 
     private void query(Context ctx) {

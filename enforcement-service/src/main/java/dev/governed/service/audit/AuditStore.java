@@ -29,10 +29,17 @@ public final class AuditStore {
 
     private final Database database;
     private final Clock clock;
+    private final WitnessStore witness;
 
     public AuditStore(Database database, Clock clock) {
         this.database = database;
         this.clock = clock;
+        this.witness = new WitnessStore(database, clock);
+    }
+
+    /** The latest checkpoint per stream, kept apart from the trail it vouches for. */
+    public WitnessStore witness() {
+        return witness;
     }
 
     /**

@@ -54,6 +54,11 @@ public final class CheckpointSignatures {
         }
     }
 
+    /** The public keys checkpoints are checked against: what {@code GET /v1/audit/keys} publishes. */
+    public JWKSet publicKeys() {
+        return new JWKSet(List.copyOf(byId.values()));
+    }
+
     public String check(Checkpoint checkpoint) {
         if (checkpoint.signature() == null) {
             return UNSIGNED;

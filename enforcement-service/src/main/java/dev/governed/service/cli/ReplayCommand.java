@@ -43,14 +43,17 @@ final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** One step of the timeline: when, who, on what, what, the decision and its reason, and the result. */
     static String line(JsonNode event) {
         JsonNode decision = event.path("decision");
+        String reason = decision.path("reason").isTextual() ? " - " + decision.path("reason").asText() : "";
+        String approval = decision.path("approval").isTextual() ? " approval " + decision.path("approval").asText() : "";
         JsonNode outcome = event.path("outcome");
-        String rule = decision.path("rule").isTextual() ? " (" + decision.path("rule").asText() + ")" : "";
-        String rows = outcome.path("rows").isNumber() ? " rows=" + outcome.path("rows").asLong() : "";
-        return event.path("time").asText() + "  " + event.path("actor").path("subject").asText() + "  "
-                + event.path("resource").path("name").asText() + "  " + event.path("action").path("operation").asText() + "  "
-                + decision.path("effect").asText().toUpperCase(java.util.Locale.ROOT) + rule + "  " + outcome.path("status").asText() + rows
-                + "  " + event.path("action").path("statement").asText("").replaceAll("\\s+", " ");
+        String duration = outcome.path("durationMicros").isNumber() && outcome.path("durationMicros").asLong() > 0
+                ? " " + outcome.path("durationMicros").asLong() + "us" : "";
+        return EventTable.text(event.path("time")) + "  " + EventTable.who(event.path("actor")) + "  "
+                + EventTable.text(event.path("resource").path("name")) + "  " + EventTable.what(event.path("action")) + "  "
+                + EventTable.decision(decision) + reason + approval + "  " + EventTable.result(event) + duration
+                + "  " + event.path("action").path("statement").asText("").replaceAll("\\s+", " ") + "  [" + EventTable.text(event.path("id")) + "]";
     }
 }

@@ -105,16 +105,21 @@ class GovernedCliTest {
     void auditVerifyExitsZeroOnlyWhenIntact() throws Exception {
         List<String> events = AuditEvents.chain(UUID.randomUUID().toString(), 5, "agent:verify", "allow");
         Path intact = Files.writeString(dir.resolve("intact.jsonl"), AuditEvents.lines(events));
-        Run ok = governed("audit", "verify", intact.toString());
+        Run unsigned = governed("audit", "verify", intact.toString());
+        assertThat(unsigned.code()).as(unsigned.out() + unsigned.err()).isEqualTo(3);
+        assertThat(unsigned.out()).startsWith("NOT PROVEN");
+        Run ok = governed("audit", "verify", intact.toString(), "--allow-unsigned", "--allow-open-tail");
         assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
-        assertThat(ok.out()).contains("INTACT");
+        assertThat(ok.out()).startsWith("PROVEN");
         List<String> withoutOne = new ArrayList<>(events);
         withoutOne.remove(2);
         Path deleted = Files.writeString(dir.resolve("deleted.jsonl"), AuditEvents.lines(withoutOne));
         Run bad = governed("audit", "verify", deleted.toString());
         assertThat(bad.code()).isEqualTo(1);
         assertThat(bad.out()).contains("TAMPERED");
-        assertThat(governed("audit", "verify", dir.resolve("missing.jsonl").toString()).code()).isEqualTo(1);
+        Run missing = governed("audit", "verify", dir.resolve("missing.jsonl").toString());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("no audit file or directory at").doesNotContain("Exception");
     }
 
     @Test
@@ -127,15 +132,19 @@ class GovernedCliTest {
         Run exported = governed(as(auditor, "audit", "export", "--format", "jsonl", "--stream", stream, "--out", export.toString()));
         assertThat(exported.code()).as(exported.err()).isZero();
         assertThat(Files.readAllLines(export)).hasSize(4);
-        assertThat(governed("audit", "verify", export.toString()).code()).isZero();
+        assertThat(governed("audit", "verify", export.toString()).code()).isEqualTo(3);
+        assertThat(governed("audit", "verify", export.toString(), "--allow-unsigned", "--allow-open-tail").code()).isZero();
         String url = fixture.service.baseUri() + "/v1/audit/export?format=jsonl&stream=" + stream;
-        Run byUrl = governed("audit", "verify", url, "--token", auditor);
+        Run byUrl = governed("audit", "verify", url, "--token", auditor, "--allow-unsigned", "--allow-open-tail");
         assertThat(byUrl.code()).as(byUrl.out() + byUrl.err()).isZero();
         assertThat(byUrl.out()).contains("4 events");
         Run csv = governed(as(auditor, "audit", "export", "--format", "csv", "--stream", stream));
         assertThat(csv.out().split("\r\n")).hasSize(5);
-        Run query = governed(as(auditor, "audit", "query", "--subject", "agent:cli-export", "--decision", "deny", "--limit", "2"));
+        Run query = governed(as(auditor, "audit", "query", "--subject", "agent:cli-export", "--decision", "deny", "--limit", "2",
+                "--json"));
         assertThat(query.out().trim().split("\n")).hasSize(2);
+        Run table = governed(as(auditor, "audit", "query", "--subject", "agent:cli-export", "--limit", "2"));
+        assertThat(table.out()).startsWith("TIME").contains("SUBJECT", "DECISION", "agent:cli-export", "DENY").doesNotContain("null");
     }
 
     @Test
@@ -235,7 +244,7 @@ class GovernedCliTest {
                 .contains("[28000]")
                 .contains("The orders table is intact: 3 rows.")
                 .contains("Ada Lovelace, a***@example.com, *******6789")
-                .contains("INTACT: 13 events")
+                .containsPattern("(?m)^\\s+PROVEN: 13 events")
                 .doesNotContain("not covered")
                 .contains("The demo's files are in " + folder)
                 .doesNotContain("123-45-6789").doesNotContain("ada@example.com").doesNotContain("987-65-4321");
