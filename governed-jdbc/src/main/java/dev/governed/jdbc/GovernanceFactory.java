@@ -11,7 +11,7 @@ import dev.governed.core.identity.TokenProviders;
 import dev.governed.core.identity.TokenVerifier;
 import dev.governed.core.policy.PolicyUnavailable;
 import dev.governed.core.policy.RemotePolicies;
-import dev.governed.jdbc.mask.MaskConfiguration;
+import dev.governed.core.mask.MaskConfiguration;
 import dev.governed.jdbc.sql.SqlAnalyzer;
 import dev.governed.policy.CompiledPolicy;
 import dev.governed.policy.Decision;

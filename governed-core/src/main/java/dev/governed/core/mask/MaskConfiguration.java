@@ -1,4 +1,4 @@
-package dev.governed.jdbc.mask;
+package dev.governed.core.mask;
 
 import java.security.SecureRandom;
 

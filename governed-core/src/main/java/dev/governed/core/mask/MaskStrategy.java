@@ -1,10 +1,10 @@
-package dev.governed.jdbc.mask;
+package dev.governed.core.mask;
 
 import java.util.Map;
 
 /**
  * A way to mask one column value, named in policies by {@link #type()} and found with
- * {@link java.util.ServiceLoader} ({@code META-INF/services/dev.governed.jdbc.mask.MaskStrategy}).
+ * {@link java.util.ServiceLoader} ({@code META-INF/services/dev.governed.core.mask.MaskStrategy}).
  * The instance the loader creates is a prototype: {@link #init} returns the configured,
  * immutable strategy a mask uses.
  *

@@ -1,4 +1,4 @@
-package dev.governed.jdbc.mask;
+package dev.governed.core.mask;
 
 import java.util.HashMap;
 import java.util.Map;

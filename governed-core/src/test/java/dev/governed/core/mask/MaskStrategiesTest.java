@@ -1,4 +1,4 @@
-package dev.governed.jdbc.mask;
+package dev.governed.core.mask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
