@@ -25,6 +25,14 @@ public interface MaskStrategy {
      */
     MaskStrategy init(Map<String, Object> options, MaskConfiguration configuration);
 
+    /**
+     * The option keys a policy may give this strategy; a policy naming another key is rejected when
+     * it is read. Built-in strategies are checked by the policy reader itself.
+     */
+    default java.util.Set<String> optionKeys() {
+        return java.util.Set.of();
+    }
+
     /** The masked form of {@code value}, which is never null. */
     Object mask(Object value);
 

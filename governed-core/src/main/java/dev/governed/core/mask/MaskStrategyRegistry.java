@@ -26,6 +26,12 @@ public final class MaskStrategyRegistry {
         return prototypes.keySet();
     }
 
+    /** The option keys the strategy of this type accepts; empty when it takes none or is unknown. */
+    public Set<String> optionKeys(String type) {
+        MaskStrategy prototype = prototypes.get(type);
+        return prototype == null ? Set.of() : prototype.optionKeys();
+    }
+
     /**
      * The configured strategy a mask names.
      *
