@@ -127,7 +127,9 @@ final class JsonMasker {
                  VALUE_EMBEDDED_OBJECT -> {
                 nextPosition();
                 int mask = subtreeMask >= 0 ? subtreeMask : matchCurrent();
-                if (mask < 0 || token == JsonToken.VALUE_NULL) {
+                if (mask < 0 && (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT)) {
+                    generator.writeNumber(parser.getText()); // as written: no rounding through double
+                } else if (mask < 0 || token == JsonToken.VALUE_NULL) {
                     generator.copyCurrentEvent(parser);
                 } else {
                     write(strategies[mask].mask(parser.getText()));
