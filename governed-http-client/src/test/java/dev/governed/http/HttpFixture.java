@@ -51,7 +51,7 @@ final class HttpFixture implements AutoCloseable {
             """;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    final TestIdentityProvider idp = new TestIdentityProvider();
+    final TestIdentityProvider idp = TestIdentityProvider.shared();
     final LoopbackServer crm = new LoopbackServer();
     final LoopbackServer outsider = new LoopbackServer();
     final Path directory;
@@ -153,7 +153,6 @@ final class HttpFixture implements AutoCloseable {
         clients.forEach(GovernedHttpClient::close);
         crm.close();
         outsider.close();
-        idp.close();
         try (var files = Files.walk(directory)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(each -> each.toFile().delete());
         }
