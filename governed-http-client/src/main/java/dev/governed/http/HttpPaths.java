@@ -8,7 +8,7 @@ import java.util.Deque;
  * server cannot read a path differently from how it was decided. Unreserved characters and dots
  * written as escapes are decoded, {@code ;} parameters, empty segments and {@code .} dropped,
  * {@code ..} applied. What a server might still read two ways is refused: an escaped slash or
- * backslash, an escaped {@code %} (double encoding), a NUL, an invalid escape, a raw backslash,
+ * backslash, an escaped {@code %} (double encoding) or {@code ;}, a NUL, an invalid escape, a raw backslash,
  * and {@code ..} above the root.
  */
 final class HttpPaths {
@@ -89,7 +89,7 @@ final class HttpPaths {
             }
             int value = hex(segment.charAt(i + 1)) * 16 + hex(segment.charAt(i + 2));
             i += 2;
-            if (value == '/' || value == '\\' || value == '%' || value == 0) {
+            if (value == '/' || value == '\\' || value == '%' || value == ';' || value == 0) {
                 throw new AmbiguousPathException("an escaped " + describe(value) + " in the path segment \""
                         + segment + "\", which servers decode differently");
             }
@@ -108,6 +108,7 @@ final class HttpPaths {
             case '/' -> "slash (%2F)";
             case '\\' -> "backslash (%5C)";
             case '%' -> "percent sign (%25, double encoding)";
+            case ';' -> "semicolon (%3B, a parameter separator to some servers)";
             default -> "NUL (%00)";
         };
     }

@@ -204,9 +204,10 @@ public final class Engine implements AutoCloseable {
         Verified known = last;
         AuditEvent.Actor actor = known != null && known.identity() == identity ? known.actor() : actor(identity);
         audit.record(new AuditEvent(AuditIds.newId(), Instant.now(), null, actor,
-                new AuditEvent.Session(sessionId, null),
+                new AuditEvent.Session(sessionId, request.connection()),
                 new AuditEvent.Resource(request.resource(), request.kind(), request.target(), environment),
-                new AuditEvent.Action(request.kind(), request.operation(), request.statement(), null, List.of()),
+                new AuditEvent.Action(request.kind(), request.operation(), request.statement(), request.fingerprint(),
+                        request.tables()),
                 decision, masking, outcome));
     }
 

@@ -5,6 +5,9 @@ import dev.governed.policy.CompiledPolicy;
 import dev.governed.policy.Decision;
 import dev.governed.policy.HttpMask;
 import dev.governed.policy.HttpRequest;
+import dev.governed.policy.MaskRule;
+import dev.governed.policy.SqlRequest;
+import dev.governed.policy.SqlStatementFacts;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,6 +24,33 @@ public interface PolicyQuestion {
     /** False when the answer does not depend on the policy, so none is fetched. */
     default boolean needsPolicy() {
         return true;
+    }
+
+    /**
+     * SQL statements (the JDBC driver's facts): the policy's decision on all of them, and its column
+     * masks that apply to this caller here, each target a column pattern such as {@code public.customers.ssn}.
+     */
+    static PolicyQuestion sql(List<SqlStatementFacts> statements) {
+        List<SqlStatementFacts> facts = List.copyOf(statements);
+        return new PolicyQuestion() {
+            @Override
+            public Decision decide(CompiledPolicy policy, Caller caller, String resource, String environment) {
+                return policy.evaluate(new SqlRequest(caller, resource, environment, facts));
+            }
+
+            @Override
+            public List<MaskSpec> masks(CompiledPolicy policy, Caller caller, String resource, String environment) {
+                List<MaskSpec> result = new ArrayList<>();
+                for (MaskRule each : policy.document().masks()) {
+                    boolean here = each.resources().isEmpty() || (resource != null && each.resources().contains(resource));
+                    if (here && !each.exempts(caller, resource, environment)) {
+                        result.add(new MaskSpec(each.columns().stream().map(Object::toString).toList(),
+                                each.strategy(), each.options()));
+                    }
+                }
+                return result;
+            }
+        };
     }
 
     /**
