@@ -3,6 +3,7 @@ package dev.governed.http;
 import java.io.IOException;
 import java.net.http.HttpResponse.BodySubscriber;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -49,15 +50,14 @@ final class MaskingSubscriber<T> implements BodySubscriber<T> {
         if (done) {
             return;
         }
-        ByteBuffer out;
+        List<ByteBuffer> out = new ArrayList<>(item.size());
         try {
-            out = null;
             for (ByteBuffer each : item) {
                 if (gzip == null) {
-                    out = concat(out, masker.feed(each));
+                    add(out, masker.feed(each));
                 } else {
                     for (ByteBuffer plain : gzip.decode(each)) {
-                        out = concat(out, masker.feed(plain));
+                        add(out, masker.feed(plain));
                     }
                 }
             }
@@ -65,10 +65,10 @@ final class MaskingSubscriber<T> implements BodySubscriber<T> {
             refuse(e);
             return;
         }
-        if (out == null) {
+        if (out.isEmpty()) {
             upstream.request(1); // nothing to hand on yet: ask for the next chunk in its place
         } else {
-            downstream.onNext(List.of(out));
+            downstream.onNext(out);
         }
     }
 
@@ -116,14 +116,9 @@ final class MaskingSubscriber<T> implements BodySubscriber<T> {
         downstream.onError(refusal);
     }
 
-    private static ByteBuffer concat(ByteBuffer first, ByteBuffer second) {
-        if (first == null) {
-            return second;
+    private static void add(List<ByteBuffer> out, ByteBuffer masked) {
+        if (masked != null) {
+            out.add(masked);
         }
-        if (second == null) {
-            return first;
-        }
-        ByteBuffer result = ByteBuffer.allocate(first.remaining() + second.remaining());
-        return result.put(first).put(second).flip();
     }
 }
