@@ -181,8 +181,8 @@ public final class GovernedHttpClient extends HttpClient {
         });
         result.whenComplete((response, error) -> {
             if (result.isCancelled()) {
-                inner.cancel(true);
                 exchange.admission.fail(new CancellationException("the caller cancelled the request"));
+                inner.cancel(true);
             }
         });
         return result;
