@@ -73,7 +73,8 @@ public final class Admission {
     /** What a denied caller is told: the rule, the reason and what to do next. */
     public String denialMessage() {
         String version = decision.policyVersion() < 0 ? "" : " (policy version " + decision.policyVersion() + ")";
-        return "Governed denied " + request.statement() + " on " + request.resource() + ": rule '" + decision.ruleId()
+        String where = request.resource() == null ? "" : " on " + request.resource();
+        return "Governed denied " + request.statement() + where + ": rule '" + decision.ruleId()
                 + "': " + decision.reason() + version + ". Ask a policy administrator if this access is needed.";
     }
 
