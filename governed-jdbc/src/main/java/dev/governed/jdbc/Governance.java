@@ -3,7 +3,7 @@ package dev.governed.jdbc;
 import dev.governed.audit.AuditRecorder;
 import dev.governed.core.identity.TokenSource;
 import dev.governed.core.identity.TokenVerifier;
-import dev.governed.jdbc.mask.MaskConfiguration;
+import dev.governed.core.mask.MaskConfiguration;
 import dev.governed.jdbc.mask.Masking;
 import dev.governed.jdbc.sql.StatementAnalysis;
 import java.util.UUID;

@@ -4,6 +4,7 @@ import dev.governed.audit.AuditDispatcher;
 import dev.governed.audit.AuditException;
 import dev.governed.audit.AuditRecorder;
 import dev.governed.core.GovernedSettings;
+import dev.governed.core.engine.AuditTrails;
 import dev.governed.core.identity.CachingTokenVerifier;
 import dev.governed.core.identity.JwtTokenVerifier;
 import dev.governed.core.identity.TokenProvider;
@@ -11,7 +12,7 @@ import dev.governed.core.identity.TokenProviders;
 import dev.governed.core.identity.TokenVerifier;
 import dev.governed.core.policy.PolicyUnavailable;
 import dev.governed.core.policy.RemotePolicies;
-import dev.governed.jdbc.mask.MaskConfiguration;
+import dev.governed.core.mask.MaskConfiguration;
 import dev.governed.jdbc.sql.SqlAnalyzer;
 import dev.governed.policy.CompiledPolicy;
 import dev.governed.policy.Decision;
@@ -27,8 +28,6 @@ import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Function;
 
 /** Builds a datasource's {@link Governance} from its settings, failing at connect with what is wrong. */
@@ -165,23 +164,11 @@ final class GovernanceFactory {
 
     /**
      * The sinks of governed.audit, with the governed.audit.* options (signing key, spool, queue,
-     * checkpoints: see {@link AuditDispatcher}) from system properties and connection properties.
+     * checkpoints: see {@link AuditDispatcher}) from system properties and connection properties;
+     * shared with every datasource and HTTP client of this JVM configured alike, so they write one chain.
      */
     private static AuditRecorder audit(GovernedSettings settings) {
-        String sinks = settings.get(GovernedSettings.AUDIT).orElseThrow(() -> new AuditException(
-                "no audit sink configured; Governed records every statement, so set governed.audit, e.g."
-                        + " jsonl:/var/log/governed/audit.jsonl"));
-        Map<String, String> options = new TreeMap<>();
-        System.getProperties().stringPropertyNames().stream()
-                .filter(key -> key.startsWith(GovernedSettings.AUDIT + "."))
-                .forEach(key -> options.put(key, System.getProperty(key)));
-        settings.explicit().forEach((key, value) -> {
-            if (key.startsWith(GovernedSettings.AUDIT + ".")) {
-                options.put(key, value);
-            }
-        });
-        options.put(GovernedSettings.AUDIT, sinks);
-        return AuditDispatcher.fromProperties(options);
+        return AuditTrails.open(settings);
     }
 
     private static void closeQuietly(AutoCloseable resource) {

@@ -17,6 +17,7 @@ public final class CompiledPolicy {
     private final PolicyDocument document;
     /** Deny rules first, then approve, then allow, each in document order: the first match decides. */
     private final CompiledRule[] rules;
+    private final CompiledHttpRule[] httpRules;
     private final Decision.Allow defaultAllow;
 
     private CompiledPolicy(PolicyDocument document) {
@@ -27,6 +28,12 @@ public final class CompiledPolicy {
         }
         compiled.sort(Comparator.comparingInt(CompiledPolicy::precedence));
         this.rules = compiled.toArray(new CompiledRule[0]);
+        List<CompiledHttpRule> http = new ArrayList<>();
+        for (HttpRule each : document.http()) {
+            http.add(new CompiledHttpRule(each, document.version()));
+        }
+        http.sort(Comparator.comparingInt(each -> rank(each.effect)));
+        this.httpRules = http.toArray(new CompiledHttpRule[0]);
         this.defaultAllow = new Decision.Allow(DEFAULT_RULE,
                 "no rule matched; the policy's default effect is allow", document.version());
     }
@@ -87,6 +94,55 @@ public final class CompiledPolicy {
                     version(), approval.rule.approval().approverGroups());
         }
         return allowed;
+    }
+
+    /**
+     * Decides on one HTTP request with the {@code http} rules: deny overrides approve overrides
+     * allow; when none matches, the document's default effect applies.
+     */
+    public Decision evaluate(HttpRequest request) {
+        for (CompiledHttpRule each : httpRules) {
+            if (each.matches(request)) {
+                HttpRule rule = each.rule;
+                return switch (each.effect) {
+                    case ALLOW -> each.allowDecision;
+                    case DENY -> new Decision.Deny(rule.id(), rule.reason() != null ? rule.reason()
+                            : describe(request) + " is denied by rule " + rule.id(), version());
+                    case APPROVE -> new Decision.Approve(rule.id(), rule.reason() != null ? rule.reason()
+                            : describe(request) + " needs approval by rule " + rule.id(), version(),
+                            rule.approval().approverGroups());
+                };
+            }
+        }
+        if (document.defaultEffect() == Effect.DENY) {
+            String subject = request.caller().subject() == null ? "an unnamed caller" : request.caller().subject();
+            return new Decision.Deny(DEFAULT_RULE, "no http rule allows " + describe(request) + " for " + subject
+                    + (request.resource() == null ? "" : " on resource " + request.resource())
+                    + (request.environment() == null ? "" : " in " + request.environment()), version());
+        }
+        return defaultAllow;
+    }
+
+    /** The {@code http} rule with this id, for the approval it names; null when there is none. */
+    public HttpRule httpRule(String id) {
+        for (CompiledHttpRule each : httpRules) {
+            if (each.rule.id().equals(id)) {
+                return each.rule;
+            }
+        }
+        return null;
+    }
+
+    private static String describe(HttpRequest request) {
+        return request.method() + " " + request.path();
+    }
+
+    private static int rank(Effect effect) {
+        return switch (effect) {
+            case DENY -> 0;
+            case APPROVE -> 1;
+            case ALLOW -> 2;
+        };
     }
 
     /** Whether the document masks any SQL column at all, so callers can skip masking work entirely. */

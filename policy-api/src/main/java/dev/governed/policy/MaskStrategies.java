@@ -18,10 +18,13 @@ import java.util.Set;
  *   <li>{@code regex}: required {@code pattern} (a Java regular expression) and {@code replacement}</li>
  *   <li>{@code year-only}: no options (dates keep their year only)</li>
  * </ul>
+ *
+ * Strategies installed through a {@link MaskStrategyCatalog} may be named too; their options
+ * are the keys they declare, each a text, number or boolean, checked by the strategy itself.
  */
 public final class MaskStrategies {
 
-    enum Type { STRING, CHAR, REGEX, KEEP_COUNT, HASH_LENGTH }
+    enum Type { STRING, CHAR, REGEX, KEEP_COUNT, HASH_LENGTH, SCALAR }
 
     record Option(String key, Type type, boolean required) {
     }
@@ -43,12 +46,38 @@ public final class MaskStrategies {
     private MaskStrategies() {
     }
 
-    /** Strategy names in documentation order. */
+    /** Strategy names: the built-in ones in documentation order, then the installed ones. */
     public static Set<String> names() {
-        return java.util.Collections.unmodifiableSet(OPTIONS.keySet());
+        Set<String> result = new java.util.LinkedHashSet<>(OPTIONS.keySet());
+        result.addAll(new java.util.TreeSet<>(Installed.STRATEGIES.keySet()));
+        return java.util.Collections.unmodifiableSet(result);
     }
 
+    /** The options a strategy takes, or null when no strategy has that name. */
     static List<Option> options(String strategy) {
-        return OPTIONS.get(strategy);
+        List<Option> builtIn = OPTIONS.get(strategy);
+        if (builtIn != null) {
+            return builtIn;
+        }
+        Set<String> keys = Installed.STRATEGIES.get(strategy);
+        return keys == null ? null : keys.stream().sorted().map(key -> new Option(key, Type.SCALAR, false)).toList();
+    }
+
+    /** Loaded on first use: a built-in name never needs the class path scanned. */
+    private static final class Installed {
+        static final Map<String, Set<String>> STRATEGIES = load();
+
+        private static Map<String, Set<String>> load() {
+            Map<String, Set<String>> result = new LinkedHashMap<>();
+            for (MaskStrategyCatalog each : java.util.ServiceLoader.load(MaskStrategyCatalog.class,
+                    MaskStrategyCatalog.class.getClassLoader())) {
+                each.strategies().forEach((name, keys) -> {
+                    if (!OPTIONS.containsKey(name)) {
+                        result.putIfAbsent(name, Set.copyOf(keys));
+                    }
+                });
+            }
+            return Map.copyOf(result);
+        }
     }
 }

@@ -548,6 +548,18 @@ final class PolicyReader {
                 }
                 return text;
             }
+            case SCALAR -> {
+                if (value.isTextual()) {
+                    return value.textValue();
+                }
+                if (value.isIntegralNumber() && value.canConvertToLong()) {
+                    return value.longValue();
+                }
+                if (value.isNumber() || value.isBoolean()) {
+                    return value.isBoolean() ? (Object) value.booleanValue() : value.doubleValue();
+                }
+                throw new PolicyProblem(path, "expected " + expected(type) + ", found " + Section.describe(value));
+            }
             default -> {
                 if (!value.isTextual()) {
                     throw new PolicyProblem(path, "expected " + expected(type) + ", found " + Section.describe(value));
@@ -564,6 +576,7 @@ final class PolicyReader {
             case CHAR -> "a single character";
             case REGEX -> "a Java regular expression";
             case STRING -> "a text";
+            case SCALAR -> "a text, number or boolean";
         };
     }
 

@@ -1,5 +1,6 @@
 package dev.governed.jdbc.mask;
 
+import dev.governed.core.mask.MaskStrategy;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;

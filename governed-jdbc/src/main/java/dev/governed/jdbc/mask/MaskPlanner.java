@@ -1,5 +1,6 @@
 package dev.governed.jdbc.mask;
 
+import dev.governed.core.mask.RedactStrategy;
 import dev.governed.policy.ColumnPattern;
 import dev.governed.policy.MaskRule;
 import java.util.ArrayList;

@@ -2,6 +2,9 @@ package dev.governed.jdbc.mask;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.governed.core.mask.MaskConfiguration;
+import dev.governed.core.mask.MaskStrategy;
+import dev.governed.core.mask.MaskStrategyRegistry;
 import dev.governed.policy.Caller;
 import dev.governed.policy.MaskRule;
 import java.sql.Connection;

@@ -1,0 +1,11 @@
+package dev.governed.core.engine;
+
+import dev.governed.core.mask.MaskStrategy;
+import java.util.List;
+
+/** A mask in force for one admitted request, its strategy configured and ready to use. */
+public record ActiveMask(List<String> targets, String strategyName, MaskStrategy strategy) {
+    public ActiveMask {
+        targets = List.copyOf(targets);
+    }
+}

@@ -1,0 +1,311 @@
+package dev.governed.core.engine;
+
+import dev.governed.audit.AuditEvent;
+import dev.governed.audit.AuditIds;
+import dev.governed.audit.AuditRecorder;
+import dev.governed.core.GovernedSettings;
+import dev.governed.core.identity.CachingTokenVerifier;
+import dev.governed.core.identity.Identity;
+import dev.governed.core.identity.InvalidTokenException;
+import dev.governed.core.identity.JwtTokenVerifier;
+import dev.governed.core.identity.TokenProvider;
+import dev.governed.core.identity.TokenProviders;
+import dev.governed.core.identity.TokenSource;
+import dev.governed.core.identity.TokenVerifier;
+import dev.governed.core.mask.MaskConfiguration;
+import dev.governed.core.mask.MaskStrategy;
+import dev.governed.core.mask.MaskStrategyRegistry;
+import dev.governed.core.policy.PolicyUnavailable;
+import dev.governed.core.policy.RemotePolicies;
+import dev.governed.policy.Caller;
+import dev.governed.policy.CompiledPolicy;
+import dev.governed.policy.Decision;
+import dev.governed.policy.PolicyException;
+import dev.governed.policy.source.PolicySource;
+import dev.governed.policy.source.PolicySources;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The transport-neutral enforcement engine: identity, one policy snapshot per request, the
+ * decision with its masks and approval, and the request's audit event. Transports (the HTTP
+ * decorator, later the JDBC driver) turn their requests into a {@link Request} and apply the
+ * {@link Admission} they get back.
+ */
+public final class Engine implements AutoCloseable {
+
+    static final String AUTHENTICATION_RULE = "authentication";
+    static final String POLICY_UNAVAILABLE_RULE = "policy-unavailable";
+    static final String MASKING_RULE = "masking";
+
+    private final String environment;
+    private final TokenSource tokens;
+    private final TokenVerifier verifier;
+    private final Policies policies;
+    private final AuditRecorder audit;
+    private final ApprovalHook approvals;
+    private final MaskStrategyRegistry strategies = MaskStrategyRegistry.load();
+    private final MaskConfiguration maskConfiguration;
+    private final Map<MaskSpec, MaskStrategy> configured = new ConcurrentHashMap<>();
+    private final String sessionId = UUID.randomUUID().toString();
+    private final AutoCloseable provider;
+    private volatile Verified last;
+
+    private record Verified(String token, Identity identity, AuditEvent.Actor actor) {}
+
+    private Engine(GovernedSettings settings, ApprovalHook approvals) {
+        this.environment = settings.get(GovernedSettings.ENVIRONMENT).orElse(null);
+        this.approvals = approvals;
+        this.maskConfiguration = MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null));
+        TokenProvider tokenProvider = settings.get(TokenProviders.PROVIDER_SETTING)
+                .map(type -> TokenProviders.create(type, key -> settings.get(key).orElse(null)))
+                .orElse(null);
+        this.provider = tokenProvider;
+        if (tokenProvider != null) {
+            this.tokens = TokenSource.firstOf(List.of(TokenSource.scoped(), TokenProviders.asSource(tokenProvider)));
+        } else {
+            Properties explicit = new Properties();
+            explicit.putAll(settings.explicit());
+            this.tokens = TokenSource.standard(explicit);
+        }
+        this.verifier = verifier(settings);
+        this.policies = Policies.from(settings, environment);
+        try {
+            this.audit = AuditTrails.open(settings);
+        } catch (RuntimeException e) {
+            policies.close();
+            throw e;
+        }
+    }
+
+    /**
+     * An engine for these settings: {@code governed.policy}, {@code governed.issuer},
+     * {@code governed.jwks}, {@code governed.audience}, {@code governed.audit},
+     * {@code governed.environment} and the token keys, as the JDBC driver reads them.
+     *
+     * @throws PolicyException   when the policy cannot be loaded
+     * @throws RuntimeException  ({@code AuditException}, {@code IllegalArgumentException}) when the
+     *                           audit sinks or the verifier cannot be set up
+     */
+    public static Engine create(GovernedSettings settings) {
+        return new Engine(settings, ApprovalHook.DISABLED);
+    }
+
+    /** As {@link #create(GovernedSettings)}, with the approval flow {@code effect: approve} rules go to. */
+    public static Engine create(GovernedSettings settings, ApprovalHook approvals) {
+        return new Engine(settings, approvals);
+    }
+
+    public String environment() {
+        return environment;
+    }
+
+    /**
+     * Decides {@code request} for the current caller against one policy snapshot. A denial is
+     * audited before this returns; the caller of an allowed admission completes it.
+     *
+     * @throws dev.governed.audit.AuditException when a denial cannot be recorded and audit is required
+     */
+    public Admission admit(Request request) {
+        long start = System.nanoTime();
+        Verified caller;
+        try {
+            caller = caller();
+        } catch (InvalidTokenException e) {
+            return denied(request, null, AUTHENTICATION_RULE, e.getMessage(), -1, start);
+        }
+        CompiledPolicy policy = null;
+        try {
+            if (request.question().needsPolicy()) {
+                policy = policies.policyFor(caller.identity(), caller.token(), request.resource());
+            }
+        } catch (PolicyException | PolicyUnavailable e) {
+            return denied(request, caller.identity(), POLICY_UNAVAILABLE_RULE,
+                    "Governed has no usable policy: " + e.getMessage(), -1, start);
+        }
+        Caller subject = caller.identity().caller();
+        Decision decision = request.question().decide(policy, subject, request.resource(), environment);
+        Decision.Approve approval = null;
+        if (decision instanceof Decision.Approve approve) {
+            approval = approve;
+            decision = approvals.review(request, caller.identity(), approve);
+        }
+        if (!(decision instanceof Decision.Allow)) {
+            Admission result = new Admission(this, request, caller.identity(), decision, List.of(), approval, start);
+            result.recordDenial();
+            return result;
+        }
+        List<ActiveMask> masks;
+        try {
+            masks = configure(request.question().masks(policy, subject, request.resource(), environment));
+        } catch (IllegalArgumentException e) {
+            return denied(request, caller.identity(), MASKING_RULE, "its masks cannot be applied: " + e.getMessage()
+                    + "; ask a policy administrator to fix the policy", decision.policyVersion(), start);
+        }
+        return new Admission(this, request, caller.identity(), decision, masks, approval, start);
+    }
+
+    private Admission denied(Request request, Identity identity, String rule, String reason, long version,
+                             long start) {
+        Admission result = new Admission(this, request, identity, new Decision.Deny(rule, reason, version), List.of(),
+                null, start);
+        result.recordDenial();
+        return result;
+    }
+
+    private Verified caller() throws InvalidTokenException {
+        String token = tokens.token().orElseThrow(() -> new InvalidTokenException("no caller token. Set"
+                + " governed.token or governed.token.file (or GOVERNED_TOKEN), or make the call inside"
+                + " Governed.runAs(token, ...). Looked in: " + tokens.description() + "."));
+        Verified result = last;
+        if (result == null || !result.token().equals(token)) {
+            Identity identity = verifier.verify(token);
+            result = new Verified(token, identity, actor(identity));
+            last = result;
+        }
+        if (result.identity().isExpired(Instant.now())) {
+            throw new InvalidTokenException("the token of " + result.identity().subject() + " expired at "
+                    + result.identity().expiresAt() + "; obtain a fresh token.");
+        }
+        return result;
+    }
+
+    private List<ActiveMask> configure(List<MaskSpec> specs) {
+        if (specs.isEmpty()) {
+            return List.of();
+        }
+        List<ActiveMask> result = new ArrayList<>(specs.size());
+        for (MaskSpec each : specs) {
+            MaskStrategy strategy = configured.get(each);
+            if (strategy == null) {
+                strategy = strategies.create(each.strategy(), each.options(), maskConfiguration);
+                if (configured.size() > 1_000) {
+                    configured.clear();
+                }
+                configured.put(each, strategy);
+            }
+            result.add(new ActiveMask(each.targets(), each.strategy(), strategy));
+        }
+        return result;
+    }
+
+    void record(Request request, Identity identity, AuditEvent.DecisionInfo decision,
+                List<AuditEvent.Masking> masking, AuditEvent.Outcome outcome) {
+        Verified known = last;
+        AuditEvent.Actor actor = known != null && known.identity() == identity ? known.actor() : actor(identity);
+        audit.record(new AuditEvent(AuditIds.newId(), Instant.now(), null, actor,
+                new AuditEvent.Session(sessionId, request.connection()),
+                new AuditEvent.Resource(request.resource(), request.kind(), request.target(), environment),
+                new AuditEvent.Action(request.kind(), request.operation(), request.statement(), request.fingerprint(),
+                        request.tables()),
+                decision, masking, outcome));
+    }
+
+    /** Writes out every event accepted so far. */
+    public void flush() {
+        audit.flush();
+    }
+
+    @Override
+    public void close() {
+        try {
+            audit.close();
+        } finally {
+            policies.close();
+            if (provider != null) {
+                try {
+                    provider.close();
+                } catch (Exception ignored) {
+                    // the token provider holds no evidence; nothing to lose
+                }
+            }
+        }
+    }
+
+    private static AuditEvent.Actor actor(Identity identity) {
+        if (identity == null) {
+            return new AuditEvent.Actor(null, List.of(), null, null, null);
+        }
+        return new AuditEvent.Actor(identity.subject(), List.copyOf(new TreeSet<>(identity.groups())),
+                identity.issuer(), identity.tokenId(), identity.onBehalfOf());
+    }
+
+    private static TokenVerifier verifier(GovernedSettings settings) {
+        JwtTokenVerifier.Builder builder = JwtTokenVerifier.builder(key -> settings.get(key).orElse(null));
+        settings.get("governed.algorithms").ifPresent(value -> builder.algorithms(value.split("\\s*,\\s*")));
+        settings.get("governed.token.type").ifPresent(builder::requiredType);
+        settings.get("governed.groupsClaim").ifPresent(value -> builder.groupClaims(value.split("\\s*,\\s*")));
+        if (settings.get("governed.clockSkew").isPresent()) {
+            builder.clockSkew(settings.duration("governed.clockSkew", JwtTokenVerifier.DEFAULT_CLOCK_SKEW));
+        }
+        return CachingTokenVerifier.of(builder.build());
+    }
+
+    /** Where policy snapshots come from: a local document, or the enforcement service per resource. */
+    private interface Policies extends AutoCloseable {
+        CompiledPolicy policyFor(Identity identity, String token, String resource) throws PolicyUnavailable;
+
+        @Override
+        void close();
+
+        static Policies from(GovernedSettings settings, String environment) {
+            String location = settings.get(GovernedSettings.POLICY).orElseThrow(() -> new PolicyException(
+                    "no policy configured; set governed.policy to a file path, file:, classpath: or the"
+                            + " enforcement service's URL"));
+            String lower = location.toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+                PolicySource local = PolicySources.fromLocation(location);
+                return new Policies() {
+                    @Override
+                    public CompiledPolicy policyFor(Identity identity, String token, String resource) {
+                        return local.current();
+                    }
+
+                    @Override
+                    public void close() {
+                        try {
+                            local.close();
+                        } catch (Exception ignored) {
+                            // a file source holds nothing worth reporting at close
+                        }
+                    }
+                };
+            }
+            Map<String, RemotePolicies> byResource = new ConcurrentHashMap<>();
+            return new Policies() {
+                @Override
+                public CompiledPolicy policyFor(Identity identity, String token, String resource)
+                        throws PolicyUnavailable {
+                    return byResource.computeIfAbsent(resource, name -> remote(location, name, environment, settings))
+                            .policyFor(identity, token);
+                }
+
+                @Override
+                public void close() {
+                    byResource.values().forEach(RemotePolicies::close);
+                }
+            };
+        }
+
+        private static RemotePolicies remote(String location, String resource, String environment,
+                                             GovernedSettings settings) {
+            RemotePolicies.Builder builder = RemotePolicies.builder(URI.create(location), resource)
+                    .environment(environment)
+                    .refreshInterval(settings.duration(GovernedSettings.POLICY_REFRESH, Duration.ofSeconds(30)))
+                    .maxStale(settings.duration(GovernedSettings.POLICY_MAX_STALE, Duration.ofMinutes(5)));
+            settings.get(GovernedSettings.POLICY_KEY).ifPresent(key -> builder.verificationKeys(Path.of(key)));
+            settings.get(GovernedSettings.POLICY_CACHE).ifPresent(dir -> builder.cacheDirectory(Path.of(dir)));
+            return builder.build();
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.governed.core.mask;
+
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.SQLException;
+import java.util.HexFormat;
+
+/** The text a text-based strategy masks: strings as they are, bytes and LOBs read whole, anything else its toString. */
+final class MaskText {
+
+    private MaskText() {}
+
+    static String of(Object value) {
+        try {
+            if (value instanceof String text) {
+                return text;
+            }
+            if (value instanceof byte[] bytes) {
+                return HexFormat.of().formatHex(bytes);
+            }
+            if (value instanceof Clob clob) {
+                return clob.getSubString(1, (int) Math.min(Integer.MAX_VALUE, clob.length()));
+            }
+            if (value instanceof Blob blob) {
+                return HexFormat.of().formatHex(blob.getBytes(1, (int) Math.min(Integer.MAX_VALUE, blob.length())));
+            }
+        } catch (SQLException e) {
+            // an unreadable LOB is masked whole rather than shown
+            return "";
+        }
+        return String.valueOf(value);
+    }
+
+    /** {@code count} copies of {@code mask}. */
+    static String repeat(int mask, int count) {
+        return Character.toString(mask).repeat(Math.max(0, count));
+    }
+}
