@@ -95,12 +95,13 @@ class CliMistakesTest {
 
     @Test
     void aMissingOrWrongKeysFileForAuditVerifyIsNotAnInternalError(@TempDir Path dir) throws Exception {
+        // audit verify keeps its contract's codes: 0 proven, 1 tampered, 3 not proven, 2 for every usage problem
         Path trail = Files.writeString(dir.resolve("audit.jsonl"), "");
         Run missing = governed("audit", "verify", trail.toString(), "--keys", dir.resolve("keys.jwk").toString());
-        assertThat(missing.code()).isEqualTo(CliException.NO_FILE);
-        assertOneLine(missing, "keys.jwk", "does not exist");
+        assertThat(missing.code()).isEqualTo(CliException.USAGE);
+        assertOneLine(missing, "keys.jwk", "no keys file");
         Run wrong = governed("audit", "verify", trail.toString(), "--keys", trail.toString());
-        assertThat(wrong.code()).isEqualTo(CliException.FAILED);
+        assertThat(wrong.code()).isEqualTo(CliException.USAGE);
         assertOneLine(wrong, "not a JWK");
     }
 
