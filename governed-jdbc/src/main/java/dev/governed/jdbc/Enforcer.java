@@ -41,9 +41,10 @@ final class Enforcer {
     }
 
     /** Admits the statement or throws the contract's exception after auditing the refusal. */
-    Admission admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, GovernedConnection connection)
-            throws SQLException {
+    Admission admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> analysed,
+                    GovernedConnection connection) throws SQLException {
         long start = System.nanoTime();
+        List<SqlStatementFacts> facts = analysis.isAnalysable() ? resolveCalls(analysis, analysed, connection) : analysed;
         if (!analysis.isAnalysable()) {
             Identity identity = identityOrNull(connection);
             String message = "Governed denied this statement: it could not be analysed: "
@@ -70,6 +71,7 @@ final class Enforcer {
             throw e;
         }
         if (decision instanceof Decision.Allow) {
+            readOnly(sql, analysis, facts, caller, connection, start, decision);
             MaskPlan masks = masks(sql, analysis, caller, connection, start, facts, decision);
             return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks);
         }
@@ -93,6 +95,68 @@ final class Enforcer {
             return;
         }
         admit(sql, analysis, facts(analysis, connection.currentSchema(), connection.catalogFirst()), connection);
+    }
+
+    /**
+     * The facts as the database will run them: a statement whose call by a built-in's name (or
+     * attribute notation) may reach a function defined in the database is an EXECUTE.
+     */
+    private List<SqlStatementFacts> resolveCalls(StatementAnalysis analysis, List<SqlStatementFacts> facts,
+                                                 GovernedConnection connection) throws SQLException {
+        List<AnalysedStatement> statements = analysis.statements();
+        List<SqlStatementFacts> result = facts;
+        for (int i = 0; i < statements.size() && i < facts.size(); i++) {
+            AnalysedStatement each = statements.get(i);
+            if (definesFunctions(each.operation())) {
+                governance.userFunctions.invalidate();
+            }
+            AnalysedStatement resolved = governance.userFunctions.resolve(each, connection.connection);
+            if (resolved != each) {
+                if (result == facts) {
+                    result = new ArrayList<>(facts);
+                }
+                SqlStatementFacts before = facts.get(i);
+                result.set(i, new SqlStatementFacts(resolved.operation(), before.tablesRead(), before.tablesWritten(),
+                        before.hasWhere()));
+            }
+        }
+        return result == facts ? facts : List.copyOf(result);
+    }
+
+    /** Statements after which a function may exist that did not before (code can run DDL too). */
+    private static boolean definesFunctions(SqlOperation operation) {
+        return operation == SqlOperation.CREATE_FUNCTION || operation == SqlOperation.CREATE
+                || operation == SqlOperation.ALTER || operation == SqlOperation.DROP || operation.isPrivileged();
+    }
+
+    /**
+     * Holds the session read-only at the database while the caller's policy allows no write, and
+     * refuses (audited, rule {@value #READ_ONLY_RULE}) a statement that would lift that.
+     */
+    private void readOnly(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, VerifiedCaller caller,
+                          GovernedConnection connection, long start, Decision decision) throws SQLException {
+        boolean mayWrite = governance.policy.allowsWrites(caller);
+        if (!mayWrite && liftsReadOnly(analysis)) {
+            String message = "Governed denied this statement: your policy allows no writes on '"
+                    + governance.target.resource() + "', so the session is held read-only, and this statement would"
+                    + " make it read-write (READ WRITE, default_transaction_read_only, transaction_read_only, RESET ALL"
+                    + " or DISCARD ALL). Leave the read-only mode as it is, or ask for a policy that allows writes.";
+            refuse(sql, analysis, facts, caller.identity(), connection, start, "deny", READ_ONLY_RULE, message,
+                    decision.policyVersion());
+            throw new PolicyDeniedException(READ_ONLY_RULE, message);
+        }
+        connection.readOnlySession().require(mayWrite);
+    }
+
+    static final String READ_ONLY_RULE = "read-only";
+
+    private static boolean liftsReadOnly(StatementAnalysis analysis) {
+        for (AnalysedStatement each : analysis.statements()) {
+            if (each.liftsReadOnly()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -28,6 +28,8 @@ final class Governance implements AutoCloseable {
     final String sessionId = UUID.randomUUID().toString();
     final Enforcer enforcer;
     final Masking masking;
+    /** Functions the database holds besides its vendor's built-ins, which a call by a built-in's name may reach. */
+    final UserFunctions userFunctions = new UserFunctions();
     private final AutoCloseable resources;
 
     Governance(

@@ -19,12 +19,20 @@ final class GovernedConnection extends ConnectionWrapper {
     private final IdentitySource identities;
     private final SchemaTracker schema;
     private volatile boolean sessionChangedInTransaction;
+    private final ReadOnlySession readOnlySession;
 
     GovernedConnection(Connection connection, Governance governance, IdentitySource identities) throws SQLException {
         super(connection);
         this.governance = governance;
         this.identities = identities;
         this.schema = new SchemaTracker(connection);
+        this.readOnlySession = new ReadOnlySession(connection,
+                "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName()));
+    }
+
+    /** The database-side read-only mode of this session, held while the caller may not write. */
+    ReadOnlySession readOnlySession() {
+        return readOnlySession;
     }
 
     /** Who runs the current statement: resolved per statement, as a pooled connection serves many callers. */
@@ -59,7 +67,8 @@ final class GovernedConnection extends ConnectionWrapper {
     }
 
     /** Ending a transaction re-reads the schema only if something in it may have changed the session. */
-    private void transactionEnded() {
+    void transactionEnded() {
+        readOnlySession.transactionEnded();
         if (sessionChangedInTransaction) {
             schema.refresh();
             sessionChangedInTransaction = false;
@@ -212,6 +221,19 @@ final class GovernedConnection extends ConnectionWrapper {
     @Override
     public void close() throws SQLException {
         connection.close();
+    }
+
+    /**
+     * The driver's own read-only switch may change the session's mode (PostgreSQL's readOnlyMode=always
+     * sends SET SESSION CHARACTERISTICS), so Governed sets its own mode again before the next statement.
+     */
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        try {
+            connection.setReadOnly(readOnly);
+        } finally {
+            readOnlySession.forget();
+        }
     }
 
     /** The vendor's array leads to the raw connection through its getResultSet(). */

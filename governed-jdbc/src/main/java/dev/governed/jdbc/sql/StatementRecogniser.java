@@ -69,6 +69,36 @@ final class StatementRecogniser {
         };
     }
 
+    /** Settings whose change can make the session or the transaction read-write. */
+    private static final Set<String> READ_ONLY_SETTINGS = Set.of("transaction_read_only", "default_transaction_read_only");
+
+    /**
+     * Whether a statement can lift a read-only session: BEGIN/START/SET TRANSACTION … READ WRITE,
+     * SET SESSION CHARACTERISTICS … READ WRITE, a SET or RESET of the read-only settings, RESET ALL
+     * and DISCARD ALL (which restore the server's default), by its tokens.
+     */
+    static boolean liftsReadOnly(List<Token> tokens) {
+        Token first = tokens.get(0);
+        boolean reset = first.isWord("RESET") || first.isWord("DISCARD");
+        if (!(reset || first.isWord("SET") || first.isWord("BEGIN") || first.isWord("START"))) {
+            return false;
+        }
+        for (int i = 1; i < tokens.size(); i++) {
+            Token each = tokens.get(i);
+            boolean name = each.kind() == Kind.WORD || each.kind() == Kind.QUOTED;
+            if (name && READ_ONLY_SETTINGS.contains(Names.identifier(each.text()))) {
+                return true;
+            }
+            if (each.isWord("WRITE") && tokens.get(i - 1).isWord("READ")) {
+                return true;
+            }
+            if (reset && i == 1 && each.isWord("ALL")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Recognition rollback(TokenCursor c, String word) {
         c.acceptAny("WORK", "TRANSACTION");
         if (word.equals("ROLLBACK") && c.accept("TO")) {
