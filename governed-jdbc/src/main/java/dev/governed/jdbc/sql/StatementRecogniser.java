@@ -69,6 +69,11 @@ final class StatementRecogniser {
         };
     }
 
+    /** H2 settings of the session alone (H2's documentation), written without = or TO. */
+    static final Set<String> H2_SESSION_SETTINGS = Set.of("lock_timeout", "throttle", "query_timeout",
+            "lazy_query_execution", "variable_binary", "truncate_large_length", "schema_search_path", "catalog",
+            "autocommit");
+
     /** Settings whose change can make the session or the transaction read-write. */
     private static final Set<String> READ_ONLY_SETTINGS = Set.of("transaction_read_only", "default_transaction_read_only");
 
@@ -142,8 +147,8 @@ final class StatementRecogniser {
         if (special != null) {
             return special;
         }
-        if (setting.equals("schema")) {
-            c.acceptSymbol('=');
+        if (setting.equals("schema") || H2_SESSION_SETTINGS.contains(setting)) {
+            c.acceptSymbol('='); // H2 writes SET LOCK_TIMEOUT 1000, without = or TO
             return c.values() ? known(SqlOperation.SET) : UNKNOWN;
         }
         return (c.acceptSymbol('=') || c.accept("TO")) && c.values() ? known(SqlOperation.SET) : UNKNOWN;
@@ -170,7 +175,7 @@ final class StatementRecogniser {
         if (PrivilegedNames.ROLE_SETTINGS.contains(last)) {
             return known(SqlOperation.SET_ROLE);
         }
-        if (PrivilegedNames.CODE_SETTINGS.contains(last)) {
+        if (PrivilegedNames.CODE_SETTINGS.contains(last) || PrivilegedNames.isAdministrativeSetting(last)) {
             return known(SqlOperation.EXECUTE);
         }
         if (PrivilegedNames.LEXER_SETTINGS.contains(last)) {

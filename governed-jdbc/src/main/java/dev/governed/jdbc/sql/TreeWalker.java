@@ -535,13 +535,14 @@ final class TreeWalker {
         if (name == null) {
             return;
         }
-        if (SEQUENCE_FUNCTIONS.contains(name)) {
-            current.advancesSequence = true;
+        boolean sequence = SEQUENCE_FUNCTIONS.contains(name);
+        if (sequence) {
+            current.advancesSequence = true; // a write of its own kind (NEXTVAL), not code
         }
         // A function that is neither privileged nor a known built-in may run any code (a user-defined
         // function can delete rows from inside a SELECT), so it makes the statement an EXECUTE too. So
         // does a call qualified by any schema but the vendor's: public.format(...) is not format().
-        if (PrivilegedNames.isPrivilegedFunction(name) || !BuiltInFunctions.isKnown(name)
+        if (PrivilegedNames.isPrivilegedFunction(name) || !(sequence || BuiltInFunctions.isKnown(name))
                 || !inVendorSchema(nameParts)) {
             current.privilegedFunction = name;
         } else {
