@@ -51,6 +51,9 @@ final class StatementRecogniser {
             case "DISCARD" -> c.acceptAny("ALL", "PLANS", "SEQUENCES", "TEMP", "TEMPORARY") && c.atEnd()
                     ? known(SqlOperation.RESET) : UNKNOWN;
             case "EXPLAIN" -> explain(c);
+            case "DECLARE" -> declare(c);
+            case "FETCH", "MOVE" -> fetch(c);
+            case "CLOSE" -> c.name() != null && c.atEnd() ? known(SqlOperation.SELECT) : UNKNOWN;
             case "PREPARE" -> prepare(c);
             case "CALL" -> known(SqlOperation.CALL);
             case "DO" -> known(SqlOperation.DO);
@@ -209,6 +212,42 @@ final class StatementRecogniser {
             }
         }
         return c.atEnd() ? new Recognition.Refused("EXPLAIN names no statement") : new Recognition.Wrapped(c.rest(), null);
+    }
+
+    /**
+     * {@code DECLARE c [BINARY] [ASENSITIVE | INSENSITIVE] [[NO] SCROLL] CURSOR [WITH[OUT] HOLD] FOR query}:
+     * judged as its query, which is where the cursor's rows come from (a FOR UPDATE there locks them).
+     */
+    private static Recognition declare(TokenCursor c) {
+        if (c.name() == null) {
+            return UNKNOWN;
+        }
+        while (c.acceptAny("BINARY", "ASENSITIVE", "INSENSITIVE", "NO", "SCROLL")) {
+            // cursor options
+        }
+        if (!c.accept("CURSOR")) {
+            return UNKNOWN;
+        }
+        if (c.acceptAny("WITH", "WITHOUT") && !c.accept("HOLD")) {
+            return UNKNOWN;
+        }
+        if (!c.accept("FOR") || c.atEnd()) {
+            return UNKNOWN;
+        }
+        return new Recognition.Wrapped(c.rest(), null);
+    }
+
+    /**
+     * {@code FETCH | MOVE [direction] [FROM | IN] cursor}: reads only rows of a cursor whose query was
+     * judged when it was declared. Directions are words and counts: NEXT, ABSOLUTE 3, FORWARD ALL …
+     */
+    private static Recognition fetch(TokenCursor c) {
+        while (c.acceptAny("NEXT", "PRIOR", "FIRST", "LAST", "ABSOLUTE", "RELATIVE", "ALL", "FORWARD",
+                "BACKWARD") || c.acceptCount()) {
+            // direction and count
+        }
+        c.acceptAny("FROM", "IN");
+        return c.name() != null && c.atEnd() ? known(SqlOperation.SELECT) : UNKNOWN;
     }
 
     private static Recognition prepare(TokenCursor c) {
