@@ -145,7 +145,19 @@ final class Enforcer {
                     decision.policyVersion());
             throw new PolicyDeniedException(READ_ONLY_RULE, message);
         }
-        connection.readOnlySession().require(mayWrite);
+        if (!onlyEndsTransaction(analysis)) {
+            // Not for COMMIT or ROLLBACK alone: in an aborted transaction no SET can run, and ending it must stay possible.
+            connection.readOnlySession().require(mayWrite);
+        }
+    }
+
+    private static boolean onlyEndsTransaction(StatementAnalysis analysis) {
+        for (AnalysedStatement each : analysis.statements()) {
+            if (each.operation() != SqlOperation.COMMIT && each.operation() != SqlOperation.ROLLBACK) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static final String READ_ONLY_RULE = "read-only";
