@@ -238,8 +238,11 @@ final class StatementRecogniser {
     }
 
     /**
-     * {@code FETCH | MOVE [direction] [FROM | IN] cursor}: reads only rows of a cursor whose query was
-     * judged when it was declared. Directions are words and counts: NEXT, ABSOLUTE 3, FORWARD ALL …
+     * {@code FETCH | MOVE [direction] [FROM | IN] cursor}: a read of the cursor's rows. The cursor may
+     * have been declared by another caller of a pooled connection (or opened inside a function), so
+     * its query is not known here: the statement reads the relation {@code pg_cursor.<name>}, which no
+     * user schema can be named (PostgreSQL reserves pg_), so only a rule naming it allows the read.
+     * Directions are words and counts: NEXT, ABSOLUTE 3, FORWARD ALL …
      */
     private static Recognition fetch(TokenCursor c) {
         while (c.acceptAny("NEXT", "PRIOR", "FIRST", "LAST", "ABSOLUTE", "RELATIVE", "ALL", "FORWARD",
@@ -247,8 +250,15 @@ final class StatementRecogniser {
             // direction and count
         }
         c.acceptAny("FROM", "IN");
-        return c.name() != null && c.atEnd() ? known(SqlOperation.SELECT) : UNKNOWN;
+        String cursor = c.name();
+        if (cursor == null || !c.atEnd()) {
+            return UNKNOWN;
+        }
+        return new Recognition.Known(statement(SqlOperation.SELECT, Set.of(TableName.of(CURSORS, cursor)), Set.of()));
     }
+
+    /** The schema FETCH's cursors are named in, for policy: {@code tables: ["pg_cursor.*"]}. */
+    static final String CURSORS = "pg_cursor";
 
     private static Recognition prepare(TokenCursor c) {
         if (c.name() == null) {
