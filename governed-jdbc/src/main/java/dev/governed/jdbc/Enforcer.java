@@ -47,15 +47,16 @@ final class Enforcer {
     }
 
     /** The same, for a statement whose bound parameters an approval must match. */
-    Admission admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, GovernedConnection connection,
+    Admission admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> analysed, GovernedConnection connection,
                     ApprovalStep.ParameterDigests parameters) throws SQLException {
         long start = System.nanoTime();
         try {
             connection.checkLease();
         } catch (PolicyUnavailableException e) {
-            refuse(sql, analysis, facts, identityOrNull(connection), connection, start, "deny", "login-expired", e.getMessage(), null);
+            refuse(sql, analysis, analysed, identityOrNull(connection), connection, start, "deny", "login-expired", e.getMessage(), null);
             throw e;
         }
+        List<SqlStatementFacts> facts = analysis.isAnalysable() ? resolveCalls(analysis, analysed, connection) : analysed;
         if (!analysis.isAnalysable()) {
             Identity identity = identityOrNull(connection);
             String message = "Governed denied this statement: it could not be analysed: "
@@ -82,6 +83,7 @@ final class Enforcer {
             throw e;
         }
         if (decision instanceof Decision.Allow) {
+            readOnly(sql, analysis, facts, caller, connection, start, decision);
             MaskPlan masks = masks(sql, analysis, caller, connection, start, facts, decision);
             return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks, null);
         }
@@ -99,6 +101,7 @@ final class Enforcer {
                         decision.policyVersion(), refusal.approvalId);
                 throw refusal.thrown;
             }
+            readOnly(sql, analysis, facts, caller, connection, start, decision);
             MaskPlan masks = masks(sql, analysis, caller, connection, start, facts, decision);
             return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks, approval);
         }
@@ -124,6 +127,80 @@ final class Enforcer {
         }
         admit(sql, analysis, facts(analysis, connection.currentSchema(), connection.catalogFirst()), connection,
                 ApprovalStep.ParameterDigests.SCREENING);
+    }
+
+    /**
+     * The facts as the database will run them: a statement whose call by a built-in's name (or
+     * attribute notation) may reach a function defined in the database is an EXECUTE.
+     */
+    private List<SqlStatementFacts> resolveCalls(StatementAnalysis analysis, List<SqlStatementFacts> facts,
+                                                 GovernedConnection connection) throws SQLException {
+        List<AnalysedStatement> statements = analysis.statements();
+        List<SqlStatementFacts> result = facts;
+        for (int i = 0; i < statements.size() && i < facts.size(); i++) {
+            AnalysedStatement each = statements.get(i);
+            if (definesFunctions(each.operation())) {
+                governance.userFunctions.invalidate();
+            }
+            AnalysedStatement resolved = governance.userFunctions.resolve(each, connection.connection);
+            if (resolved != each) {
+                if (result == facts) {
+                    result = new ArrayList<>(facts);
+                }
+                SqlStatementFacts before = facts.get(i);
+                result.set(i, new SqlStatementFacts(resolved.operation(), before.tablesRead(), before.tablesWritten(),
+                        before.hasWhere()));
+            }
+        }
+        return result == facts ? facts : List.copyOf(result);
+    }
+
+    /** Statements after which a function may exist that did not before (code can run DDL too). */
+    private static boolean definesFunctions(SqlOperation operation) {
+        return operation == SqlOperation.CREATE_FUNCTION || operation == SqlOperation.CREATE
+                || operation == SqlOperation.ALTER || operation == SqlOperation.DROP || operation.isPrivileged();
+    }
+
+    /**
+     * Holds the session read-only at the database while the caller's policy allows no write, and
+     * refuses (audited, rule {@value #READ_ONLY_RULE}) a statement that would lift that.
+     */
+    private void readOnly(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, VerifiedCaller caller,
+                          GovernedConnection connection, long start, Decision decision) throws SQLException {
+        boolean mayWrite = governance.policy.allowsWrites(caller);
+        if (!mayWrite && liftsReadOnly(analysis)) {
+            String message = "Governed denied this statement: your policy allows no writes on '"
+                    + governance.target.resource() + "', so the session is held read-only, and this statement would"
+                    + " make it read-write (READ WRITE, default_transaction_read_only, transaction_read_only, RESET ALL"
+                    + " or DISCARD ALL). Leave the read-only mode as it is, or ask for a policy that allows writes.";
+            refuse(sql, analysis, facts, caller.identity(), connection, start, "deny", READ_ONLY_RULE, message,
+                    decision.policyVersion());
+            throw new PolicyDeniedException(READ_ONLY_RULE, message);
+        }
+        if (!onlyEndsTransaction(analysis)) {
+            // Not for COMMIT or ROLLBACK alone: in an aborted transaction no SET can run, and ending it must stay possible.
+            connection.readOnlySession().require(mayWrite);
+        }
+    }
+
+    private static boolean onlyEndsTransaction(StatementAnalysis analysis) {
+        for (AnalysedStatement each : analysis.statements()) {
+            if (each.operation() != SqlOperation.COMMIT && each.operation() != SqlOperation.ROLLBACK) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static final String READ_ONLY_RULE = "read-only";
+
+    private static boolean liftsReadOnly(StatementAnalysis analysis) {
+        for (AnalysedStatement each : analysis.statements()) {
+            if (each.liftsReadOnly()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

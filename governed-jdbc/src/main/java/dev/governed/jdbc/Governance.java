@@ -30,6 +30,8 @@ final class Governance implements AutoCloseable {
     final Masking masking;
     /** Asks the enforcement service about statements that need approval; null when none is configured (they are denied). */
     final ApprovalStep approvals;
+    /** Functions the database holds besides its vendor's built-ins, which a call by a built-in's name may reach. */
+    final UserFunctions userFunctions = new UserFunctions();
     private final AutoCloseable resources;
 
     Governance(

@@ -55,11 +55,11 @@ final class GovernanceFactory {
             if (isRemote(location)) {
                 RemotePolicies remote = remotePolicies(location, target, settings);
                 policySource = remote;
-                decider = remoteDecider(remote);
+                decider = remoteDecider(remote, target);
             } else {
                 PolicySource local = PolicySources.fromLocation(location); // loads now: a broken file fails here
                 policySource = local;
-                decider = localDecider(local);
+                decider = localDecider(local, target);
             }
             TokenVerifier verifier = verifier(settings);
             TokenProvider provider = settings.get(TokenProviders.PROVIDER_SETTING)
@@ -101,7 +101,7 @@ final class GovernanceFactory {
         return builder.build();
     }
 
-    private static PolicyDecider localDecider(PolicySource source) {
+    private static PolicyDecider localDecider(PolicySource source, Target target) {
         return new PolicyDecider() {
             @Override
             public Decision decide(SqlRequest request, VerifiedCaller caller) throws PolicyUnavailableException {
@@ -111,6 +111,11 @@ final class GovernanceFactory {
             @Override
             public List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException {
                 return policy().document().masks();
+            }
+
+            @Override
+            public boolean allowsWrites(VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy().allowsWrites(caller.identity().caller(), target.resource(), target.environment());
             }
 
             private CompiledPolicy policy() throws PolicyUnavailableException {
@@ -124,7 +129,7 @@ final class GovernanceFactory {
         };
     }
 
-    private static PolicyDecider remoteDecider(RemotePolicies remote) {
+    private static PolicyDecider remoteDecider(RemotePolicies remote, Target target) {
         return new PolicyDecider() {
             @Override
             public Decision decide(SqlRequest request, VerifiedCaller caller) throws PolicyUnavailableException {
@@ -134,6 +139,11 @@ final class GovernanceFactory {
             @Override
             public List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException {
                 return policy(caller).document().masks();
+            }
+
+            @Override
+            public boolean allowsWrites(VerifiedCaller caller) throws PolicyUnavailableException {
+                return policy(caller).allowsWrites(caller.identity().caller(), target.resource(), target.environment());
             }
 
             private CompiledPolicy policy(VerifiedCaller caller) throws PolicyUnavailableException {

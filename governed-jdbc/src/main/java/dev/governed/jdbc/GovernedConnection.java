@@ -19,6 +19,7 @@ final class GovernedConnection extends ConnectionWrapper {
     private final IdentitySource identities;
     private final SchemaTracker schema;
     private volatile boolean sessionChangedInTransaction;
+    private final ReadOnlySession readOnlySession;
 
     private final ServiceMode.Lease lease;
 
@@ -33,6 +34,13 @@ final class GovernedConnection extends ConnectionWrapper {
         this.identities = identities;
         this.lease = lease;
         this.schema = new SchemaTracker(connection);
+        this.readOnlySession = new ReadOnlySession(connection,
+                "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName()));
+    }
+
+    /** The database-side read-only mode of this session, held while the caller may not write. */
+    ReadOnlySession readOnlySession() {
+        return readOnlySession;
     }
 
     /** Fails closed (08G01) once the service-minted login this connection runs on has expired or been revoked. */
@@ -72,7 +80,8 @@ final class GovernedConnection extends ConnectionWrapper {
     }
 
     /** Ending a transaction re-reads the schema only if something in it may have changed the session. */
-    private void transactionEnded() {
+    void transactionEnded() {
+        readOnlySession.transactionEnded();
         if (sessionChangedInTransaction) {
             schema.refresh();
             sessionChangedInTransaction = false;
@@ -171,6 +180,19 @@ final class GovernedConnection extends ConnectionWrapper {
             connection.close();
         } finally {
             lease.release();
+        }
+    }
+
+    /**
+     * The driver's own read-only switch may change the session's mode (PostgreSQL's readOnlyMode=always
+     * sends SET SESSION CHARACTERISTICS), so Governed sets its own mode again before the next statement.
+     */
+    @Override
+    public void setReadOnly(boolean readOnly) throws SQLException {
+        try {
+            connection.setReadOnly(readOnly);
+        } finally {
+            readOnlySession.forget();
         }
     }
 

@@ -141,6 +141,9 @@ class GovernedStatement extends StatementWrapper {
             if (changesSession(admission.analysis())) {
                 owner.sessionChanged();
             }
+            if (endsTransaction(admission.analysis())) {
+                owner.transactionEnded();
+            }
         }
         governance.enforcer.completed(admission, rows.apply(result));
         return result;
@@ -200,11 +203,27 @@ class GovernedStatement extends StatementWrapper {
     /** After a batch that may have switched schema, whether it ran fully, partly or not at all. */
     private void refreshSchemaAfter(List<Admission> admissions) {
         for (Admission each : admissions) {
+            if (endsTransaction(each.analysis())) {
+                owner.transactionEnded();
+                break;
+            }
+        }
+        for (Admission each : admissions) {
             if (changesSession(each.analysis())) {
                 owner.sessionChanged();
                 return;
             }
         }
+    }
+
+    /** COMMIT, ROLLBACK, ROLLBACK TO: a setting changed inside the transaction may be undone. */
+    private static boolean endsTransaction(StatementAnalysis analysis) {
+        for (AnalysedStatement each : analysis.statements()) {
+            if (each.operation() == SqlOperation.COMMIT || each.operation() == SqlOperation.ROLLBACK) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

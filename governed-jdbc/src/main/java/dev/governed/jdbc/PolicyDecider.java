@@ -14,4 +14,10 @@ interface PolicyDecider {
 
     /** The masks of the policy in force for this caller (the one {@link #decide} used). */
     List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException;
+
+    /**
+     * Whether this caller may run anything but reads on this datasource under the policy in force
+     * (see {@link dev.governed.policy.CompiledPolicy#allowsWrites}); when not, the session runs read-only.
+     */
+    boolean allowsWrites(VerifiedCaller caller) throws PolicyUnavailableException;
 }

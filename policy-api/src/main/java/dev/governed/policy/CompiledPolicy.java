@@ -145,6 +145,23 @@ public final class CompiledPolicy {
         };
     }
 
+    /**
+     * Whether any statement this caller may run on {@code resource} (allowed, or allowed after
+     * approval) could change data or run code. When not, the connection can be made read-only at
+     * the database, so a write the analysis misses still fails there.
+     */
+    public boolean allowsWrites(Caller caller, String resource, String environment) {
+        if (document.defaultEffect() != Effect.DENY) {
+            return true;
+        }
+        for (CompiledRule each : rules) {
+            if (each.mayAllowWrites(caller, resource, environment)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the document masks any SQL column at all, so callers can skip masking work entirely. */
     public boolean hasMasks() {
         return !document.masks().isEmpty();

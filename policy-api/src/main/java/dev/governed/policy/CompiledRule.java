@@ -44,6 +44,23 @@ final class CompiledRule {
         return mask;
     }
 
+    /** Whether this rule could let this caller run an operation that is not a {@linkplain SqlOperation#isRead() read}. */
+    boolean mayAllowWrites(Caller caller, String resource, String environment) {
+        return effect != Effect.DENY && (operations & ~READ_OPERATIONS) != 0 && when.matches(caller, resource, environment);
+    }
+
+    private static final long READ_OPERATIONS = readOperations();
+
+    private static long readOperations() {
+        long mask = 0;
+        for (SqlOperation each : SqlOperation.values()) {
+            if (each.isRead()) {
+                mask |= 1L << each.ordinal();
+            }
+        }
+        return mask;
+    }
+
     boolean matches(SqlRequest request, SqlStatementFacts statement) {
         if ((operations & (1L << statement.operation().ordinal())) == 0) {
             return false;

@@ -21,6 +21,8 @@ public enum SqlOperation {
     UPDATE("update"),
     DELETE("delete"),
     MERGE("merge"),
+    /** Advancing a sequence ({@code nextval}, {@code setval}, {@code NEXT VALUE FOR}): a write, though it reads like a query. */
+    NEXTVAL("nextval"),
     CREATE("create"),
     ALTER("alter"),
     DROP("drop"),
@@ -69,6 +71,17 @@ public enum SqlOperation {
     /** True for operations that execute code or change the session's role. */
     public boolean isPrivileged() {
         return privileged;
+    }
+
+    /**
+     * True for operations that change no data and run no code: queries, SHOW, transaction control
+     * and session settings. A caller whose rules allow only these may run with the database read-only.
+     */
+    public boolean isRead() {
+        return switch (this) {
+            case SELECT, SHOW, BEGIN, COMMIT, ROLLBACK, SAVEPOINT, RELEASE, SET, RESET -> true;
+            default -> false;
+        };
     }
 
     public static Optional<SqlOperation> fromKey(String key) {

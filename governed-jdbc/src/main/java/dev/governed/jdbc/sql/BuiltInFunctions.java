@@ -1,5 +1,11 @@
 package dev.governed.jdbc.sql;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -8,6 +14,13 @@ import java.util.Set;
  * function can write tables or read masked ones), so the analyser classifies its
  * statement as {@code execute}, which only a rule naming it allows, and masking
  * denies it while masks are in force.
+ *
+ * <p>The lists are derived from the databases' own catalogs, not written by hand:
+ * {@code builtin-functions-postgresql.txt} from {@code pg_proc} (volatility and owner) and
+ * {@code builtin-functions-h2.txt} from H2's built-in function tables; each file says how
+ * it was generated, and {@code BuiltInCatalogueTest} fails when either drifts. A name here is
+ * only a candidate: the connection still checks that the database holds no other function of
+ * that name, which the call could reach instead.
  */
 public final class BuiltInFunctions {
 
@@ -17,44 +30,41 @@ public final class BuiltInFunctions {
         return KNOWN.contains(name);
     }
 
-    private static final Set<String> KNOWN = Set.copyOf(java.util.List.of(
-            // aggregates
-            "count", "sum", "avg", "min", "max", "every", "bool_and", "bool_or", "stddev", "stddev_pop",
-            "stddev_samp", "variance", "var_pop", "var_samp", "string_agg", "array_agg", "json_agg", "jsonb_agg",
-            "json_object_agg", "jsonb_object_agg", "listagg", "group_concat", "xmlagg", "median", "mode",
-            "percentile_cont", "percentile_disc", "any_value",
-            // window
-            "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value",
-            "last_value", "nth_value",
-            // text
-            "upper", "lower", "initcap", "length", "char_length", "character_length", "octet_length", "bit_length",
-            "substring", "substr", "left", "right", "trim", "ltrim", "rtrim", "btrim", "lpad", "rpad", "concat",
-            "concat_ws", "replace", "translate", "reverse", "repeat", "position", "strpos", "instr", "locate",
-            "split_part", "md5", "sha1", "sha256", "encode", "decode", "ascii", "chr", "char", "format", "quote_ident",
-            "quote_literal", "regexp_replace", "regexp_substr", "regexp_matches", "regexp_match", "regexp_like",
-            "starts_with", "to_char", "to_hex", "overlay", "soundex", "difference", "string_to_array",
-            "array_to_string", "hextoraw", "rawtohex", "utf8tostring", "stringtoutf8",
-            // numbers
-            "abs", "ceil", "ceiling", "floor", "round", "trunc", "truncate", "mod", "power", "sqrt", "exp", "ln",
-            "log", "log10", "sign", "greatest", "least", "random", "rand", "pi", "div", "width_bucket", "to_number",
-            // conditionals and conversion
-            "coalesce", "nullif", "ifnull", "nvl", "nvl2", "decode", "cast", "convert", "to_date", "to_timestamp",
-            "casewhen",
-            // dates
-            "now", "current_date", "current_time", "current_timestamp", "localtimestamp", "localtime", "date_trunc",
-            "date_part", "extract", "age", "make_date", "make_timestamp", "dateadd", "datediff", "year", "month",
-            "day", "hour", "minute", "second", "dayofweek", "dayofyear", "week", "quarter", "date", "timestamp",
-            "clock_timestamp", "statement_timestamp", "transaction_timestamp",
-            // json, arrays, rows
-            "row_to_json", "to_json", "to_jsonb", "json_build_object", "jsonb_build_object", "json_build_array",
-            "jsonb_build_array", "json_object", "json_array", "array_length", "cardinality", "unnest", "array",
-            "array_append", "array_cat", "array_position", "jsonb_pretty", "json_extract_path_text",
-            "jsonb_extract_path_text", "json_array_elements", "jsonb_array_elements", "json_each", "jsonb_each",
-            "generate_series", "row", "array_upper", "array_lower",
-            // predicates and table functions
-            "any", "all", "some", "system_range", "table",
-            // session, harmless
-            "current_setting",
-            "current_user", "session_user", "current_schema", "current_database", "version", "database", "schema",
-            "user", "gen_random_uuid", "uuid", "random_uuid", "nextval", "currval", "lastval"));
+    /**
+     * Constructs the SQL standard defines as syntax, which JSqlParser may present as calls; the
+     * databases evaluate them without looking up a function (ROLLUP and CUBE group, ANY compares).
+     */
+    private static final List<String> SYNTAX = List.of(
+            "coalesce", "nullif", "greatest", "least", "cast", "extract", "position", "substring", "overlay",
+            "trim", "current_date", "current_time", "current_timestamp", "localtime", "localtimestamp",
+            "current_user", "session_user", "current_role", "current_catalog", "current_schema", "system_user",
+            "user", "any", "all", "some", "array", "row", "grouping", "rollup", "cube", "xmlelement", "xmlforest",
+            "xmlconcat", "xmlparse", "xmlserialize", "xmlroot", "xmlpi", "xmlexists", "xmlattributes",
+            "json_object", "json_array", "json_objectagg", "json_arrayagg", "json_value", "json_query",
+            "json_exists", "json_scalar", "json_serialize", "json", "normalize", "collation",
+            // H2's table functions
+            "system_range", "table", "unnest");
+
+    private static final Set<String> KNOWN = load();
+
+    private static Set<String> load() {
+        Set<String> result = new HashSet<>(SYNTAX);
+        for (String file : List.of("builtin-functions-postgresql.txt", "builtin-functions-h2.txt")) {
+            try (InputStream in = BuiltInFunctions.class.getResourceAsStream(file)) {
+                if (in == null) {
+                    throw new IllegalStateException("Governed's built-in function list " + file + " is missing from"
+                            + " the classpath; the governed-jdbc jar is incomplete");
+                }
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    String name = line.strip();
+                    if (!name.isEmpty() && !name.startsWith("#")) {
+                        result.add(name);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return Set.copyOf(result);
+    }
 }

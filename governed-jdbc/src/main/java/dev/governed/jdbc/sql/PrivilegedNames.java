@@ -86,6 +86,42 @@ final class PrivilegedNames {
             "log_min_messages", "password", "salt", "referential_integrity", "exclusive");
 
     /**
+     * H2 settings of the whole database, not of the session (H2's documentation: "Admin rights are
+     * required", most of them persistent): changing one changes every other session, so they count
+     * as EXECUTE, never SET. Taken from H2's own list of settings ({@code org.h2.command.dml.SetTypes});
+     * a test fails when H2 adds one that is on neither this list nor the session list.
+     */
+    static final Set<String> DATABASE_SETTINGS = Set.of(
+            "ignorecase", "max_log_size", "readonly", "default_lock_timeout", "default_table_type", "cache_size",
+            "trace_level_system_out", "trace_level_file", "trace_max_file_size", "collation", "cluster",
+            "write_delay", "max_memory_rows", "lock_mode", "db_close_delay", "max_memory_undo",
+            "max_length_inplace_lob", "allow_literals", "optimize_reuse_results", "max_operation_memory",
+            "create_build", "redo_log_binary", "retention_time", "query_statistics", "query_statistics_max_entries",
+            "authenticator", "ignore_catalogs", "default_null_ordering");
+
+    /**
+     * PostgreSQL settings that hide what a session does from the server's logs and statistics
+     * ({@code log_statement}, {@code log_min_error_statement}, {@code track_activities}, …): by prefix.
+     */
+    private static final List<String> ACTIVITY_SETTING_PREFIXES = List.of("log_", "track_", "debug_", "trace_");
+
+    /** Other PostgreSQL settings that hide activity: the query id and the process title others see. */
+    private static final Set<String> ACTIVITY_SETTINGS = Set.of("compute_query_id", "update_process_title");
+
+    /** Whether a setting (last name part, lower case) is the whole database's or hides activity: EXECUTE. */
+    static boolean isAdministrativeSetting(String setting) {
+        if (DATABASE_SETTINGS.contains(setting) || ACTIVITY_SETTINGS.contains(setting)) {
+            return true;
+        }
+        for (String prefix : ACTIVITY_SETTING_PREFIXES) {
+            if (setting.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Settings that change how later SQL is tokenized, so Governed's reading of it would no
      * longer match the database's: these are denied as unanalysable, never allowed.
      */

@@ -51,6 +51,9 @@ final class StatementRecogniser {
             case "DISCARD" -> c.acceptAny("ALL", "PLANS", "SEQUENCES", "TEMP", "TEMPORARY") && c.atEnd()
                     ? known(SqlOperation.RESET) : UNKNOWN;
             case "EXPLAIN" -> explain(c);
+            case "DECLARE" -> declare(c);
+            case "FETCH", "MOVE" -> fetch(c);
+            case "CLOSE" -> c.name() != null && c.atEnd() ? known(SqlOperation.SELECT) : UNKNOWN;
             case "PREPARE" -> prepare(c);
             case "CALL" -> known(SqlOperation.CALL);
             case "DO" -> known(SqlOperation.DO);
@@ -67,6 +70,41 @@ final class StatementRecogniser {
             case "ALTER" -> alter(c);
             default -> PrivilegedNames.EXECUTING_COMMANDS.contains(word) ? known(SqlOperation.EXECUTE) : UNKNOWN;
         };
+    }
+
+    /** H2 settings of the session alone (H2's documentation), written without = or TO. */
+    static final Set<String> H2_SESSION_SETTINGS = Set.of("lock_timeout", "throttle", "query_timeout",
+            "lazy_query_execution", "variable_binary", "truncate_large_length", "schema_search_path", "catalog",
+            "autocommit");
+
+    /** Settings whose change can make the session or the transaction read-write. */
+    private static final Set<String> READ_ONLY_SETTINGS = Set.of("transaction_read_only", "default_transaction_read_only");
+
+    /**
+     * Whether a statement can lift a read-only session: BEGIN/START/SET TRANSACTION … READ WRITE,
+     * SET SESSION CHARACTERISTICS … READ WRITE, a SET or RESET of the read-only settings, RESET ALL
+     * and DISCARD ALL (which restore the server's default), by its tokens.
+     */
+    static boolean liftsReadOnly(List<Token> tokens) {
+        Token first = tokens.get(0);
+        boolean reset = first.isWord("RESET") || first.isWord("DISCARD");
+        if (!(reset || first.isWord("SET") || first.isWord("BEGIN") || first.isWord("START"))) {
+            return false;
+        }
+        for (int i = 1; i < tokens.size(); i++) {
+            Token each = tokens.get(i);
+            boolean name = each.kind() == Kind.WORD || each.kind() == Kind.QUOTED;
+            if (name && READ_ONLY_SETTINGS.contains(Names.identifier(each.text()))) {
+                return true;
+            }
+            if (each.isWord("WRITE") && tokens.get(i - 1).isWord("READ")) {
+                return true;
+            }
+            if (reset && i == 1 && each.isWord("ALL")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Recognition rollback(TokenCursor c, String word) {
@@ -112,8 +150,8 @@ final class StatementRecogniser {
         if (special != null) {
             return special;
         }
-        if (setting.equals("schema")) {
-            c.acceptSymbol('=');
+        if (setting.equals("schema") || H2_SESSION_SETTINGS.contains(setting)) {
+            c.acceptSymbol('='); // H2 writes SET LOCK_TIMEOUT 1000, without = or TO
             return c.values() ? known(SqlOperation.SET) : UNKNOWN;
         }
         return (c.acceptSymbol('=') || c.accept("TO")) && c.values() ? known(SqlOperation.SET) : UNKNOWN;
@@ -140,7 +178,7 @@ final class StatementRecogniser {
         if (PrivilegedNames.ROLE_SETTINGS.contains(last)) {
             return known(SqlOperation.SET_ROLE);
         }
-        if (PrivilegedNames.CODE_SETTINGS.contains(last)) {
+        if (PrivilegedNames.CODE_SETTINGS.contains(last) || PrivilegedNames.isAdministrativeSetting(last)) {
             return known(SqlOperation.EXECUTE);
         }
         if (PrivilegedNames.LEXER_SETTINGS.contains(last)) {
@@ -175,6 +213,52 @@ final class StatementRecogniser {
         }
         return c.atEnd() ? new Recognition.Refused("EXPLAIN names no statement") : new Recognition.Wrapped(c.rest(), null);
     }
+
+    /**
+     * {@code DECLARE c [BINARY] [ASENSITIVE | INSENSITIVE] [[NO] SCROLL] CURSOR [WITH[OUT] HOLD] FOR query}:
+     * judged as its query, which is where the cursor's rows come from (a FOR UPDATE there locks them).
+     */
+    private static Recognition declare(TokenCursor c) {
+        if (c.name() == null) {
+            return UNKNOWN;
+        }
+        while (c.acceptAny("BINARY", "ASENSITIVE", "INSENSITIVE", "NO", "SCROLL")) {
+            // cursor options
+        }
+        if (!c.accept("CURSOR")) {
+            return UNKNOWN;
+        }
+        if (c.acceptAny("WITH", "WITHOUT") && !c.accept("HOLD")) {
+            return UNKNOWN;
+        }
+        if (!c.accept("FOR") || c.atEnd()) {
+            return UNKNOWN;
+        }
+        return new Recognition.Wrapped(c.rest(), null);
+    }
+
+    /**
+     * {@code FETCH | MOVE [direction] [FROM | IN] cursor}: a read of the cursor's rows. The cursor may
+     * have been declared by another caller of a pooled connection (or opened inside a function), so
+     * its query is not known here: the statement reads the relation {@code pg_cursor.<name>}, which no
+     * user schema can be named (PostgreSQL reserves pg_), so only a rule naming it allows the read.
+     * Directions are words and counts: NEXT, ABSOLUTE 3, FORWARD ALL …
+     */
+    private static Recognition fetch(TokenCursor c) {
+        while (c.acceptAny("NEXT", "PRIOR", "FIRST", "LAST", "ABSOLUTE", "RELATIVE", "ALL", "FORWARD",
+                "BACKWARD") || c.acceptCount()) {
+            // direction and count
+        }
+        c.acceptAny("FROM", "IN");
+        String cursor = c.name();
+        if (cursor == null || !c.atEnd()) {
+            return UNKNOWN;
+        }
+        return new Recognition.Known(statement(SqlOperation.SELECT, Set.of(TableName.of(CURSORS, cursor)), Set.of()));
+    }
+
+    /** The schema FETCH's cursors are named in, for policy: {@code tables: ["pg_cursor.*"]}. */
+    static final String CURSORS = "pg_cursor";
 
     private static Recognition prepare(TokenCursor c) {
         if (c.name() == null) {

@@ -80,6 +80,11 @@ final class TextAnalyser {
             result = TreeWalker.analyse(parser.parse(tokens, budget));
         }
         result = privilegedCalls(tokens, result);
+        if (StatementRecogniser.liftsReadOnly(tokens)) {
+            List<AnalysedStatement> marked = new ArrayList<>(result.subList(0, result.size() - 1));
+            marked.add(result.get(result.size() - 1).liftingReadOnly());
+            result = marked;
+        }
         return asOperation == null ? result : as(asOperation, result);
     }
 
@@ -93,8 +98,7 @@ final class TextAnalyser {
             return result;
         }
         List<AnalysedStatement> marked = new ArrayList<>(result.subList(0, result.size() - 1));
-        marked.add(new AnalysedStatement(SqlOperation.EXECUTE, main.tablesRead(), main.tablesWritten(), main.hasWhere(),
-                main.columns()));
+        marked.add(main.as(SqlOperation.EXECUTE));
         return marked;
     }
 
@@ -119,8 +123,7 @@ final class TextAnalyser {
         List<AnalysedStatement> result = new ArrayList<>(inner);
         AnalysedStatement main = result.remove(result.size() - 1);
         SqlOperation renamed = operation == SqlOperation.MERGE ? SqlOperation.INSERT : SqlOperation.SELECT;
-        AnalysedStatement wrapper = new AnalysedStatement(operation, main.tablesRead(), main.tablesWritten(),
-                main.hasWhere(), main.columns());
+        AnalysedStatement wrapper = main.as(operation);
         if (main.operation() != renamed) {
             result.add(main);
         }

@@ -76,6 +76,18 @@ final class TokenCursor {
         return false;
     }
 
+    /** A count such as FETCH's {@code 5} or {@code -1} (a literal, or {@code ?} once literals are replaced). */
+    boolean acceptCount() {
+        int start = at;
+        acceptSymbol('-');
+        if (!atEnd() && (tokens.get(at).kind() == Kind.NUMBER || tokens.get(at).kind() == Kind.PARAM)) {
+            at++;
+            return true;
+        }
+        at = start;
+        return false;
+    }
+
     boolean containsWord(String upper) {
         return tokens.stream().anyMatch(each -> each.isWord(upper));
     }

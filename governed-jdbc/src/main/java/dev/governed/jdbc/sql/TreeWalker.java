@@ -15,6 +15,7 @@ import java.util.Set;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.JsonExpression;
+import net.sf.jsqlparser.expression.NextValExpression;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.ReturningClause;
@@ -333,6 +334,9 @@ final class TreeWalker {
     private void selectBody(Select select, CteScope outer, Clause override)
             throws UnanalysableException, ReflectiveOperationException {
         CteScope scope = withItems(select.getWithItemsList(), outer, override);
+        if (select.getForMode() != null) {
+            current.locksRows = true;
+        }
         if (select.getForUpdateTable() != null) {
             visited.add(select.getForUpdateTable()); // FOR UPDATE OF names an alias, not a table
         }
@@ -451,6 +455,8 @@ final class TreeWalker {
                 checkFunction(analytic.getName() == null ? null : List.of(analytic.getName()));
             } else if (node instanceof JsonExpression json) {
                 refuseTextPath(json);
+            } else if (node instanceof NextValExpression) {
+                current.advancesSequence = true;
             }
             if (node instanceof Collection<?> collection) {
                 for (Object each : collection.toArray()) {
@@ -526,11 +532,32 @@ final class TreeWalker {
             return;
         }
         String name = Names.identifier(nameParts.get(nameParts.size() - 1));
-        // A function that is neither privileged nor a known built-in may run any code (a user-defined
-        // function can delete rows from inside a SELECT), so it makes the statement an EXECUTE too.
-        if (name != null && (PrivilegedNames.isPrivilegedFunction(name) || !BuiltInFunctions.isKnown(name))) {
-            current.privilegedFunction = name;
+        if (name == null) {
+            return;
         }
+        boolean sequence = SEQUENCE_FUNCTIONS.contains(name);
+        if (sequence) {
+            current.advancesSequence = true; // a write of its own kind (NEXTVAL), not code
+        }
+        // A function that is neither privileged nor a known built-in may run any code (a user-defined
+        // function can delete rows from inside a SELECT), so it makes the statement an EXECUTE too. So
+        // does a call qualified by any schema but the vendor's: public.format(...) is not format().
+        if (PrivilegedNames.isPrivilegedFunction(name) || !(sequence || BuiltInFunctions.isKnown(name))
+                || !inVendorSchema(nameParts)) {
+            current.privilegedFunction = name;
+        } else {
+            current.builtIns.add(name);
+        }
+    }
+
+    /** Functions that advance a sequence: the statement is a NEXTVAL, not a read. */
+    private static final Set<String> SEQUENCE_FUNCTIONS = Set.of("nextval", "setval");
+
+    private static boolean inVendorSchema(List<String> nameParts) {
+        if (nameParts.size() == 1) {
+            return true;
+        }
+        return nameParts.size() == 2 && "pg_catalog".equals(Names.identifier(nameParts.get(0)));
     }
 
     /**

@@ -36,7 +36,11 @@ class TablesAndOperationsTest {
             SELECT count(*) FILTER (WHERE x > 1) OVER (PARTITION BY y) FROM t          | SELECT   | t                   |
             SELECT * FROM t WHERE a = 1 AND b IN (SELECT c FROM d WHERE e IN (SELECT f FROM g)) | SELECT | t d g       |
             SELECT * FROM generate_series(1, 10) g                                     | SELECT   |                     |
-            SELECT * FROM orders o FOR UPDATE OF o                                     | SELECT   | orders              |
+            SELECT * FROM orders o FOR UPDATE OF o                                     | LOCK     | orders              | orders
+            SELECT * FROM orders FOR KEY SHARE                                         | LOCK     | orders              | orders
+            SELECT nextval('s')                                                        | NEXTVAL  |                     |
+            SELECT NEXT VALUE FOR s                                                    | NEXTVAL  |                     |
+            SELECT public.upper(x) FROM t                                              | EXECUTE  | t                   |
             VALUES (1, 2)                                                              | SELECT   |                     |
             TABLE secrets                                                              | SELECT   | secrets             |
             WITH x AS (SELECT * FROM y) SELECT * FROM x                                | SELECT   | y                   |
