@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.governed.core.Governed;
 import dev.governed.http.GovernedHttpClient;
 import dev.governed.http.RequestDeniedException;
-import dev.governed.testsupport.TestIdentityProvider;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,7 +26,11 @@ public final class HttpAgentExample {
     private HttpAgentExample() {}
 
     public static void main(String[] args) throws Exception {
-        Path work = Files.createTempDirectory("governed-http-example");
+        run(SampleFolder.of("http-agent"), System.out);
+    }
+
+    /** Runs the sample with its files in {@code work}, printing to {@code out}. */
+    static void run(Path work, java.io.PrintStream out) throws Exception {
         HttpServer crm = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         crm.createContext("/", exchange -> {
             String key = exchange.getRequestHeaders().getFirst("Authorization");
@@ -36,18 +39,19 @@ public final class HttpAgentExample {
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+            try (OutputStream response = exchange.getResponseBody()) {
+                response.write(body);
             }
         });
         crm.start();
         String base = "http://127.0.0.1:" + crm.getAddress().getPort();
-        try (TestIdentityProvider idp = new TestIdentityProvider()) {
+        try {
+            LocalIssuer idp = new LocalIssuer(work);
             Properties settings = new Properties();
             settings.setProperty("governed.policy", "classpath:http-agent-policy.yaml");
-            settings.setProperty("governed.jwks", idp.writeJwks(work).toString());
-            settings.setProperty("governed.issuer", idp.issuer());
-            settings.setProperty("governed.audience", idp.audience());
+            settings.setProperty("governed.jwks", idp.jwks());
+            settings.setProperty("governed.issuer", LocalIssuer.ISSUER);
+            settings.setProperty("governed.audience", LocalIssuer.AUDIENCE);
             settings.setProperty("governed.audit", "jsonl:" + work.resolve("audit.jsonl"));
             settings.setProperty("governed.http.resources", "crm-api=" + base + "/v1");
             // the API key lives in a file the agent's code never reads
@@ -55,22 +59,22 @@ public final class HttpAgentExample {
             settings.setProperty("governed.http.credentials.crm-api", "bearer:file:" + work.resolve("crm.key"));
             HttpClient http = GovernedHttpClient.wrap(HttpClient.newHttpClient(), settings);
 
-            String agent = idp.token().subject("agent:support").groups("support-agents").sign();
+            String agent = idp.token("agent:support", "support-agents");
             Governed.runAs(agent, () -> {
                 var customer = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/customers/42")).build(),
                         BodyHandlers.ofString());
-                System.out.println("GET /v1/customers/42 -> " + customer.statusCode() + " " + customer.body());
+                out.println("GET /v1/customers/42 -> " + customer.statusCode() + " " + customer.body());
                 try {
                     http.send(HttpRequest.newBuilder(URI.create(base + "/v1/customers/%2e%2e/admin/users")).build(),
                             BodyHandlers.ofString());
                 } catch (RequestDeniedException e) {
-                    System.out.println("GET /v1/customers/%2e%2e/admin/users -> refused (" + e.rule() + "): "
+                    out.println("GET /v1/customers/%2e%2e/admin/users -> refused (" + e.rule() + "): "
                             + e.getMessage());
                 }
                 return null;
             });
             ((GovernedHttpClient) http).close();
-            System.out.println("audit trail: " + work.resolve("audit.jsonl"));
+            out.println("audit trail: " + work.resolve("audit.jsonl"));
         } finally {
             crm.stop(0);
         }

@@ -24,6 +24,16 @@ class SamplesTest {
     }
 
     @Test
+    void httpAgentExampleMasksTheAnswerAndRefusesTheEscapedAdminPath(@TempDir Path folder) throws Exception {
+        String out = capture(stream -> HttpAgentExample.run(folder, stream));
+        assertThat(out).contains("GET /v1/customers/42 -> 200").contains("*******6789").contains("\"apiKeySeen\":true")
+                .contains("/admin/users -> refused")
+                .doesNotContain("123-45-6789").doesNotContain("jane@example.com").doesNotContain("crm-api-key-not-for-agents");
+        assertThat(Files.readString(folder.resolve("audit.jsonl"))).contains("\"kind\":\"http\"")
+                .doesNotContain("123-45-6789").doesNotContain("crm-api-key-not-for-agents");
+    }
+
+    @Test
     void agentExampleDecidesEachStatementForTheAgentItRunsAs(@TempDir Path folder) throws Exception {
         String out = capture(stream -> AgentExample.run(folder, stream));
         assertThat(out).contains("agent:support was refused [42501]")
