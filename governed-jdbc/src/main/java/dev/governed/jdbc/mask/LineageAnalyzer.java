@@ -164,6 +164,8 @@ public final class LineageAnalyzer {
         private final List<String> unresolved = new ArrayList<>();
         private final Set<String> unknownFunctions = new LinkedHashSet<>();
         private final Set<String> traced = new java.util.HashSet<>();
+        private final Set<SourceColumn> reads = new LinkedHashSet<>();
+        private int viewDepth;
         private boolean usesCatalog;
 
         Trace(Set<String> identifiers) {
@@ -208,10 +210,15 @@ public final class LineageAnalyzer {
                 }
                 Set<String> untraced = new java.util.HashSet<>(identifiers);
                 untraced.removeAll(traced);
+                outputs.forEach(each -> each.flows().forEach(flow -> reads.add(flow.source())));
+                uses.forEach(each -> reads.add(each.source()));
+                copies.forEach(each -> reads.add(each.source()));
                 return new StatementLineage(columns, returnsRows, uses, copies, unresolved, unknownFunctions, null,
-                        usesCatalog, untraced);
+                        usesCatalog, untraced, reads);
             } catch (Opaque e) {
                 return StatementLineage.opaque(e.getMessage());
+            } catch (StackOverflowError e) {
+                return StatementLineage.opaque("the statement nests too deeply to trace; flatten it");
             }
         }
 
@@ -610,13 +617,42 @@ public final class LineageAnalyzer {
                         return new Relation(alias == null ? name : alias, null, renameAlias(cte, item.getAlias()), null);
                     }
                 }
-                TableName tableName = TableName.of(table.getSchemaName() == null ? null : unquote(table.getSchemaName()), name);
+                String schema = table.getSchemaName() == null ? null : unquote(table.getSchemaName());
+                TableName tableName = TableName.of(schema, name);
+                if (STATISTICS.contains(name) && (schema == null || "pg_catalog".equals(schema))) {
+                    throw new Opaque(name + " shows sampled values of table columns (most common values, histogram"
+                            + " bounds), masked ones among them; it cannot be read while masks apply to you");
+                }
+                Catalog.View view = catalog.view(tableName);
+                if (view != null) {
+                    return new Relation(alias == null ? name : alias, tableName,
+                            renameAlias(view(view, tableName), item.getAlias()), null);
+                }
                 List<String> listed = catalog.columns(tableName);
                 List<Col> columns = null;
                 if (listed != null) {
+                    List<TableName> relatives = catalog.relatives(tableName);
+                    Map<TableName, List<String>> relativeColumns = new HashMap<>();
+                    for (TableName each : relatives) {
+                        List<String> theirs = catalog.columns(each);
+                        if (theirs == null) {
+                            throw new Opaque("the columns of " + each.qualified() + ", which shares rows with "
+                                    + tableName.qualified() + " by inheritance or partitioning, cannot be listed");
+                        }
+                        relativeColumns.put(each, theirs);
+                    }
                     columns = new ArrayList<>();
                     for (String each : listed) {
-                        columns.add(new Col(each, List.of(new Flow(new SourceColumn(tableName, each), Flow.Kind.DIRECT))));
+                        // an inherited or partitioned column is the same data as its parent's and children's:
+                        // a mask on any of them applies here
+                        List<Flow> flows = new ArrayList<>();
+                        flows.add(new Flow(new SourceColumn(tableName, each), Flow.Kind.DIRECT));
+                        relativeColumns.forEach((relative, theirs) -> {
+                            if (theirs.contains(each)) {
+                                flows.add(new Flow(new SourceColumn(relative, each), Flow.Kind.DIRECT));
+                            }
+                        });
+                        columns.add(new Col(each, List.copyOf(flows)));
                     }
                     columns = renameAlias(columns, item.getAlias());
                 }
@@ -688,6 +724,49 @@ public final class LineageAnalyzer {
                 return new Relation(relationName, null, List.of(new Col(relationName, flows, false)), flows);
             }
             return new Relation(relationName, null, null, flows);
+        }
+
+        /**
+         * The columns of a view: the outputs of its defining query, traced like a subquery, under the
+         * view's column names. Uses inside the definition count as the statement's own.
+         */
+        private List<Col> view(Catalog.View view, TableName name) {
+            if (view.definition() == null) {
+                throw new Opaque("the definition of view " + name.qualified() + " is not visible to this database"
+                        + " user, so Governed cannot tell whether it exposes masked columns; query its base tables");
+            }
+            if (viewDepth >= MAX_VIEW_DEPTH) {
+                throw new Opaque("views nested deeper than " + MAX_VIEW_DEPTH + " levels (" + name.qualified() + ")");
+            }
+            String text = view.definition().strip();
+            if (text.endsWith(";")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            Statement parsed;
+            try {
+                parsed = CCJSqlParserUtil.parse(text);
+            } catch (JSQLParserException | RuntimeException e) {
+                throw new Opaque("the definition of view " + name.qualified() + " could not be parsed for lineage;"
+                        + " query its base tables");
+            }
+            if (!(parsed instanceof Select select)) {
+                throw new Opaque("the definition of view " + name.qualified() + " is not a query");
+            }
+            Set<String> savedTraced = new java.util.HashSet<>(traced);
+            viewDepth++;
+            List<Col> outputs;
+            try {
+                outputs = select(select, null);
+            } finally {
+                viewDepth--;
+                traced.clear();
+                traced.addAll(savedTraced); // names in the definition are not names of the statement's text
+            }
+            List<String> names = catalog.columns(name.schema() == null ? name : view.name());
+            if (names == null || names.size() != outputs.size()) {
+                throw new Opaque("the columns of view " + name.qualified() + " do not match its definition");
+            }
+            return rename(outputs, names);
         }
 
         /** The scope a LATERAL item sees: everything before it in FROM, and the outer queries. */
@@ -865,6 +944,12 @@ public final class LineageAnalyzer {
 
         /** Flows of a column reference: a column of a relation in scope, an output alias, or a whole row. */
         private List<Flow> resolve(Column column, Scope scope, boolean outputAliases) {
+            List<Flow> result = resolveName(column, scope, outputAliases);
+            result.forEach(each -> reads.add(each.source()));
+            return result;
+        }
+
+        private List<Flow> resolveName(Column column, Scope scope, boolean outputAliases) {
             String name = unquote(column.getColumnName());
             traced.add(name);
             Table qualifier = column.getTable();
@@ -1355,6 +1440,12 @@ public final class LineageAnalyzer {
     /** Parts every query has that {@link Trace#select} and {@link Trace#limits} follow (or that carry no data). */
     private static final Set<String> SELECT_PARTS = Set.of("withItemsList", "limit", "offset", "fetch",
             "orderByElements", "forUpdateTable", "wait", "isolation", "alias");
+
+    private static final int MAX_VIEW_DEPTH = 16;
+
+    /** PostgreSQL's statistics relations, which hold sampled column values. */
+    private static final Set<String> STATISTICS = Set.of("pg_stats", "pg_stats_ext", "pg_stats_ext_exprs",
+            "pg_statistic", "pg_statistic_ext", "pg_statistic_ext_data");
 
     private static final Set<String> GROUPING_CONSTRUCTS = Set.of("rollup", "cube", "grouping sets");
 
