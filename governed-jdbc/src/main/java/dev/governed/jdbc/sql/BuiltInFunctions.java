@@ -22,7 +22,10 @@ public final class BuiltInFunctions {
             "count", "sum", "avg", "min", "max", "every", "bool_and", "bool_or", "stddev", "stddev_pop",
             "stddev_samp", "variance", "var_pop", "var_samp", "string_agg", "array_agg", "json_agg", "jsonb_agg",
             "json_object_agg", "jsonb_object_agg", "listagg", "group_concat", "xmlagg", "median", "mode",
-            "percentile_cont", "percentile_disc", "any_value",
+            "percentile_cont", "percentile_disc", "any_value", "corr", "covar_pop", "covar_samp", "regr_slope",
+            "regr_intercept", "regr_count", "regr_r2", "regr_avgx", "regr_avgy", "regr_sxx", "regr_syy", "regr_sxy",
+            // grouping constructs the parser reads as calls: GROUP BY ROLLUP(a), CUBE(a, b), GROUPING(a)
+            "rollup", "cube", "grouping",
             // window
             "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "first_value",
             "last_value", "nth_value",
