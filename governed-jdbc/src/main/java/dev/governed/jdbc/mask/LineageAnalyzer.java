@@ -1100,8 +1100,10 @@ public final class LineageAnalyzer {
                     return;
                 }
                 if (value instanceof String text) {
-                    // an Object-typed field holding text: a quoted literal is harmless, a bare word may be a column
-                    if (!(text.startsWith("'") && text.endsWith("'"))) {
+                    // an Object-typed field holding text: a quoted literal or an operator is harmless, a bare or
+                    // double-quoted word may be a column
+                    if (!text.isEmpty() && (Character.isLetter(text.charAt(0)) || text.charAt(0) == '_'
+                            || text.charAt(0) == '"' || text.charAt(0) == '`')) {
                         throw new Opaque("the name " + text + " in a JSON or key-value construct, which lineage cannot"
                                 + " resolve; write the key as a quoted string");
                     }

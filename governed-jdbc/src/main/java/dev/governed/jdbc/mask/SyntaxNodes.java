@@ -124,6 +124,7 @@ final class SyntaxNodes {
                 // lists, rows and arrays
                 ExpressionList.class, ParenthesedExpressionList.class, NamedExpressionList.class, Parenthesis.class,
                 RowConstructor.class, RowGetExpression.class, ArrayConstructor.class, ArrayExpression.class,
+                RangeExpression.class,
                 // parts of the nodes above that are not expressions themselves
                 OrderByElement.class, OrderByClause.class, PartitionByClause.class, WindowDefinition.class,
                 WindowElement.class, WindowOffset.class, WindowRange.class, ColDataType.class,

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.governed.policy.TableName;
 import java.io.File;
 import java.lang.reflect.Modifier;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.List;
@@ -32,7 +31,7 @@ class SyntaxNodesTest {
 
     /** Every concrete class of the JSqlParser jar on the classpath that implements {@code type}. */
     static List<Class<?>> implementations(Class<?> type) throws Exception {
-        File jar = new File(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        File jar = new File(Expression.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<Class<?>> result = new ArrayList<>();
         try (ZipFile zip = new ZipFile(jar)) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
@@ -43,7 +42,7 @@ class SyntaxNodesTest {
                     continue;
                 }
                 Class<?> each = Class.forName(name.substring(0, name.length() - 6).replace('/', '.'), false,
-                        type.getClassLoader());
+                        Expression.class.getClassLoader());
                 if (type.isAssignableFrom(each) && !each.isInterface() && !Modifier.isAbstract(each.getModifiers())) {
                     result.add(each);
                 }
