@@ -60,6 +60,23 @@ class SyntaxNodesTest {
         assertThat(unclassified).as("expression classes the lineage walk has no rule for").isEmpty();
     }
 
+    /**
+     * FROM items: the walk traces tables, derived tables (LATERAL too), parenthesised joins, table
+     * functions and VALUES; any other kind is refused. A new kind fails here until someone decides.
+     */
+    @Test
+    void everyFromItemClassIsTracedOrDenied() throws Exception {
+        List<String> traced = List.of("Table", "ParenthesedSelect", "LateralSubSelect", "ParenthesedFromItem",
+                "TableFunction", "Values");
+        List<String> denied = List.of("PlainSelect", "SetOperationList", "FromQuery", "TableStatement");
+        List<String> all = implementations(net.sf.jsqlparser.statement.select.FromItem.class).stream()
+                .map(Class::getSimpleName).toList();
+        assertThat(all).isNotEmpty();
+        assertThat(all).as("FROM item classes with no decision").allMatch(each -> traced.contains(each)
+                || denied.contains(each));
+        assertThat(analyzer.analyze("SELECT * FROM (TABLE customers) t").get(0).opaqueReason()).isNotNull();
+    }
+
     @Test
     void anUnclassifiedNodeDeniesInsteadOfBeingSkipped() {
         // a class the table does not list is refused by the walk, never walked past
