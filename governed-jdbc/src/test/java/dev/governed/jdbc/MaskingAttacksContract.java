@@ -65,6 +65,9 @@ abstract class MaskingAttacksContract {
             statement.execute("CREATE VIEW customer_tax AS SELECT id, ssn AS tax_id FROM customers");
             statement.execute("CREATE VIEW customer_tax_nested AS SELECT tax_id AS t FROM customer_tax");
             statement.execute("CREATE VIEW customer_labels AS SELECT name || ':' || ssn AS label FROM customers");
+            if ("h2".equals(database())) {
+                statement.execute("CREATE SYNONYM customer_alias FOR customers");
+            }
             if ("postgres".equals(database())) {
                 statement.execute("CREATE TABLE vip_customers (level INT) INHERITS (customers)");
                 statement.execute("INSERT INTO vip_customers VALUES (3, 'Vip', 'vip@example.com', '555-12-3456',"

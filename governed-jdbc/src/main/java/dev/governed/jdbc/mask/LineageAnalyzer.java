@@ -629,6 +629,15 @@ public final class LineageAnalyzer {
                             renameAlias(view(view, tableName), item.getAlias()), null);
                 }
                 List<String> listed = catalog.columns(tableName);
+                if (listed == null && schema == null && "dual".equals(name)) {
+                    listed = List.of(); // SELECT 1 FROM DUAL: no columns, no data
+                }
+                if (listed == null) {
+                    // not found, or found in several schemas: it may be another name for masked data
+                    throw new Opaque("Governed cannot find " + tableName.qualified() + " in the database's catalog as"
+                            + " one table or view, so it cannot tell which of its columns are masked; qualify it"
+                            + " with its schema");
+                }
                 List<Col> columns = null;
                 if (listed != null) {
                     List<TableName> relatives = catalog.relatives(tableName);

@@ -92,7 +92,15 @@ final class MetadataCatalog {
                     }
                 }
             }
-            if (type == null || !type.toUpperCase(Locale.ROOT).contains("VIEW")) {
+            String kind = type == null ? "" : type.toUpperCase(Locale.ROOT);
+            if (kind.contains("SYNONYM") || kind.contains("ALIAS") || kind.contains("FOREIGN")
+                    || kind.contains("EXTERNAL")) {
+                // another name for data elsewhere, whose masks Governed cannot see from here
+                throw new IllegalStateException(table.schema() + "." + table.name() + " is a " + type.toLowerCase(
+                        Locale.ROOT) + ", whose data lives in another table Governed cannot trace while masks apply;"
+                        + " query that table directly");
+            }
+            if (!kind.contains("VIEW")) {
                 return null;
             }
             TableName name = TableName.of(table.schema().toLowerCase(Locale.ROOT), table.name().toLowerCase(Locale.ROOT));
