@@ -112,6 +112,25 @@ abstract class MaskingAttacksContract {
                         () -> run(each.get("sql").asText(), each.get("expect").asText())));
     }
 
+    /** The same error-text attack through a prepared statement: SQLState kept, value withheld everywhere. */
+    @org.junit.jupiter.api.Test
+    void preparedStatementErrorsAreScrubbed() throws SQLException {
+        String sql = "SELECT count(n) FROM (SELECT CAST(ssn AS INT) n FROM customers WHERE id > ?) t";
+        try (java.sql.PreparedStatement statement = governed.prepareStatement(sql)) {
+            statement.setInt(1, 0);
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                fail("ran without the database error");
+            }
+        } catch (SQLException e) {
+            assertThat(e.getSQLState()).isNotEqualTo("42501").isNotNull();
+            assertThat(leakIn(chain(e))).as("clear secret in the error").isNull();
+        }
+        for (JsonNode event : base.auditEvents()) {
+            assertThat(leakIn(event.toString())).as("clear secret in the audit trail").isNull();
+        }
+    }
+
     static List<JsonNode> entries() throws IOException {
         try (InputStream in = MaskingAttacksContract.class.getResourceAsStream("/masking/attack-corpus.yaml")) {
             List<JsonNode> result = new ArrayList<>();
