@@ -16,15 +16,40 @@ final class GovernedResultSet extends ResultSetWrapper {
 
     private final GovernedStatement owner;
     private final boolean allowUnwrap;
+    /** The statement's admission, whose plan says whether database messages are withheld; null for metadata. */
+    private final Admission admission;
 
     GovernedResultSet(ResultSet resultSet, GovernedStatement owner) {
-        this(resultSet, owner, owner.governance.allowUnwrap);
+        this(resultSet, owner, (Admission) null);
+    }
+
+    GovernedResultSet(ResultSet resultSet, GovernedStatement owner, Admission admission) {
+        super(resultSet);
+        this.owner = owner;
+        this.allowUnwrap = owner.governance.allowUnwrap;
+        this.admission = admission;
     }
 
     GovernedResultSet(ResultSet resultSet, GovernedStatement owner, boolean allowUnwrap) {
         super(resultSet);
         this.owner = owner;
         this.allowUnwrap = allowUnwrap;
+        this.admission = null;
+    }
+
+    /** Rows may be computed as they are fetched (H2, a PostgreSQL cursor): a failure then is scrubbed too. */
+    @Override
+    public boolean next() throws SQLException {
+        try {
+            return resultSet.next();
+        } catch (SQLException e) {
+            throw MaskedResults.scrub(admission, e);
+        }
+    }
+
+    @Override
+    public java.sql.SQLWarning getWarnings() throws SQLException {
+        return MaskedResults.scrub(admission, resultSet.getWarnings());
     }
 
     @Override

@@ -53,10 +53,11 @@ class GovernedStatement extends StatementWrapper {
         try {
             counts = statement.executeBatch();
         } catch (SQLException e) {
+            SQLException shown = MaskedResults.scrub(admissions, e);
             for (Admission each : admissions) {
-                governance.enforcer.failed(each, e);
+                governance.enforcer.failed(each, shown);
             }
-            throw e;
+            throw shown;
         } finally {
             refreshSchemaAfter(admissions);
         }
@@ -73,10 +74,11 @@ class GovernedStatement extends StatementWrapper {
         try {
             counts = statement.executeLargeBatch();
         } catch (SQLException e) {
+            SQLException shown = MaskedResults.scrub(admissions, e);
             for (Admission each : admissions) {
-                governance.enforcer.failed(each, e);
+                governance.enforcer.failed(each, shown);
             }
-            throw e;
+            throw shown;
         } finally {
             refreshSchemaAfter(admissions);
         }
@@ -94,6 +96,11 @@ class GovernedStatement extends StatementWrapper {
     @Override
     public Connection getConnection() {
         return owner;
+    }
+
+    @Override
+    public java.sql.SQLWarning getWarnings() throws SQLException {
+        return MaskedResults.scrub(latest, statement.getWarnings());
     }
 
     @Override
@@ -133,7 +140,7 @@ class GovernedStatement extends StatementWrapper {
             governance.enforcer.failed(admission, shown);
             throw shown;
         } catch (RuntimeException e) {
-            governance.enforcer.failed(admission, new SQLException(e.toString(), e));
+            governance.enforcer.failed(admission, MaskedResults.scrub(admission, new SQLException(e.toString(), e)));
             throw e;
         } finally {
             // Also after a failure: in a multi-statement text a SET may have run before the error (H2

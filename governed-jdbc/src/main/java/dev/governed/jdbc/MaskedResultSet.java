@@ -164,6 +164,11 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
     }
 
     @Override
+    public java.sql.SQLWarning getWarnings() throws SQLException {
+        return MaskedResults.scrub(admission, resultSet.getWarnings());
+    }
+
+    @Override
     public boolean wasNull() throws SQLException {
         return maskedRead ? lastWasNull : resultSet.wasNull();
     }

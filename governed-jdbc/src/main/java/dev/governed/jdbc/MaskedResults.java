@@ -24,7 +24,7 @@ final class MaskedResults {
     static ResultSet wrap(ResultSet resultSet, GovernedStatement owner, Admission admission) throws SQLException {
         MaskPlan plan = admission == null ? MaskPlan.NONE : admission.masks();
         if (!plan.needsVerification()) {
-            return new GovernedResultSet(resultSet, owner);
+            return new GovernedResultSet(resultSet, owner, admission);
         }
         try {
             plan.verify(resultSet.getMetaData());
@@ -35,23 +35,49 @@ final class MaskedResults {
                     + " Run the statement again; if this persists, select the columns by name.");
         }
         if (!plan.masksRows()) {
-            return new GovernedResultSet(resultSet, owner);
+            return new GovernedResultSet(resultSet, owner, admission);
         }
         return new MaskedResultSet(resultSet, owner, plan, admission);
     }
 
     /**
-     * The error to show for a statement: when it masks result columns, the database's message may
-     * quote a value it failed on ({@code invalid input syntax for type integer: "123-45-6789"}), so
-     * the message and cause are withheld and only the SQLState and vendor code are kept.
+     * The error to show for a statement: when it reads a masked column anywhere, the database's message
+     * may quote a value it failed on ({@code invalid input syntax for type integer: "123-45-6789"}), so
+     * the message, its causes and chained exceptions are withheld and only the SQLState and vendor code
+     * are kept. A batch's update counts are kept too.
      */
     static SQLException scrub(Admission admission, SQLException error) {
-        if (admission == null || !admission.masks().masksRows()) {
+        if (error == null || admission == null || !admission.masks().scrubsErrors()) {
             return error;
         }
-        return new SQLException("Governed withheld the database's message for this statement (SQLState "
-                + error.getSQLState() + "): it may quote a value of a masked column. Run the statement without"
-                + " the masked columns to see the full error.", error.getSQLState(), error.getErrorCode());
+        String message = "Governed withheld the database's message for this statement (SQLState "
+                + error.getSQLState() + "): it reads a masked column, and the message may quote one of its values."
+                + " Run the statement without the masked columns to see the full error.";
+        if (error instanceof java.sql.BatchUpdateException batch) {
+            return new java.sql.BatchUpdateException(message, error.getSQLState(), error.getErrorCode(),
+                    batch.getLargeUpdateCounts(), null);
+        }
+        return new SQLException(message, error.getSQLState(), error.getErrorCode());
+    }
+
+    /** The same for a batch: withheld when any of its statements reads a masked column. */
+    static SQLException scrub(List<Admission> admissions, SQLException error) {
+        for (Admission each : admissions) {
+            if (each.masks().scrubsErrors()) {
+                return scrub(each, error);
+            }
+        }
+        return error;
+    }
+
+    /** Warnings (PostgreSQL notices among them) are messages from the database too: withheld the same way. */
+    static java.sql.SQLWarning scrub(Admission admission, java.sql.SQLWarning warning) {
+        if (warning == null || admission == null || !admission.masks().scrubsErrors()) {
+            return warning;
+        }
+        return new java.sql.SQLWarning("Governed withheld the database's warnings for this statement (first"
+                + " SQLState " + warning.getSQLState() + "): it reads a masked column, and they may quote one of its"
+                + " values.", warning.getSQLState(), warning.getErrorCode());
     }
 
     /**

@@ -14,9 +14,10 @@ import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.AnyComparisonExpression;
 import net.sf.jsqlparser.expression.CastExpression;
 import net.sf.jsqlparser.expression.Expression;
-import net.sf.jsqlparser.expression.ExpressionVisitorAdapter;
+import net.sf.jsqlparser.expression.BinaryExpression;
 import net.sf.jsqlparser.expression.Function;
 import net.sf.jsqlparser.expression.LongValue;
+import net.sf.jsqlparser.expression.RowConstructor;
 import net.sf.jsqlparser.expression.WindowDefinition;
 import net.sf.jsqlparser.expression.operators.relational.EqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
@@ -24,6 +25,7 @@ import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
 import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
+import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
 import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
@@ -84,7 +86,17 @@ public final class LineageAnalyzer {
     }
 
     /** A column of a relation in scope, with the flows of its values. */
-    private record Col(String name, List<Flow> flows) {}
+    /**
+     * A column of a relation in scope, with the flows of its values.
+     *
+     * @param checked whether its name is the label the database gives it (false for the columns of a
+     *                table function or VALUES list without a column alias, which databases name differently)
+     */
+    private record Col(String name, List<Flow> flows, boolean checked) {
+        Col(String name, List<Flow> flows) {
+            this(name, flows, true);
+        }
+    }
 
     /** Raised to give up on a statement: it becomes opaque. */
     private static final class Opaque extends RuntimeException {
@@ -98,7 +110,10 @@ public final class LineageAnalyzer {
         final String name;
         final TableName table;
         final List<Col> columns;
-        /** For table functions: any column of it carries these flows. */
+        /**
+         * For table functions without a column list: the flows any of its columns may carry. Such a
+         * relation is open: a name it does not list may still be one of its columns.
+         */
         final List<Flow> anyColumn;
 
         Relation(String name, TableName table, List<Col> columns, List<Flow> anyColumn) {
@@ -149,6 +164,8 @@ public final class LineageAnalyzer {
         private final List<String> unresolved = new ArrayList<>();
         private final Set<String> unknownFunctions = new LinkedHashSet<>();
         private final Set<String> traced = new java.util.HashSet<>();
+        private final Set<SourceColumn> reads = new LinkedHashSet<>();
+        private int viewDepth;
         private boolean usesCatalog;
 
         Trace(Set<String> identifiers) {
@@ -189,14 +206,19 @@ public final class LineageAnalyzer {
                 }
                 List<OutputColumn> columns = new ArrayList<>(outputs.size());
                 for (Col each : outputs) {
-                    columns.add(new OutputColumn(each.name(), each.flows()));
+                    columns.add(new OutputColumn(each.checked() ? each.name() : null, each.flows()));
                 }
                 Set<String> untraced = new java.util.HashSet<>(identifiers);
                 untraced.removeAll(traced);
+                outputs.forEach(each -> each.flows().forEach(flow -> reads.add(flow.source())));
+                uses.forEach(each -> reads.add(each.source()));
+                copies.forEach(each -> reads.add(each.source()));
                 return new StatementLineage(columns, returnsRows, uses, copies, unresolved, unknownFunctions, null,
-                        usesCatalog, untraced);
+                        usesCatalog, untraced, reads);
             } catch (Opaque e) {
                 return StatementLineage.opaque(e.getMessage());
+            } catch (StackOverflowError e) {
+                return StatementLineage.opaque("the statement nests too deeply to trace; flatten it");
             }
         }
 
@@ -214,13 +236,18 @@ public final class LineageAnalyzer {
             }
             List<Col> result;
             if (select instanceof PlainSelect plain) {
+                onlyHandled(plain, "distinct", "selectItems", "intoTables", "fromItem", "joins", "where", "groupBy",
+                        "having", "qualify", "windowDefinitions", "oracleHint", "top");
                 result = plain(plain, scope);
             } else if (select instanceof SetOperationList operations) {
+                onlyHandled(operations, "selects", "operations");
                 result = setOperation(operations, scope);
             } else if (select instanceof ParenthesedSelect parenthesed) {
+                onlyHandled(parenthesed, "select");
                 result = select(parenthesed.getSelect(), scope);
                 orderBy(select.getOrderByElements(), scopeOver(result, scope));
             } else if (select instanceof Values values) {
+                onlyHandled(values, "expressions");
                 result = values(values, scope);
             } else {
                 throw new Opaque("Governed does not trace " + select.getClass().getSimpleName() + " queries");
@@ -293,13 +320,13 @@ public final class LineageAnalyzer {
                 ExpressionList<?> groupBy = select.getGroupBy().getGroupByExpressionList();
                 if (groupBy != null) {
                     for (Expression each : groupBy) {
-                        useOrdinalOr(each, scope, "GROUP BY");
+                        groupingElement(each, scope);
                     }
                 }
                 if (select.getGroupBy().getGroupingSets() != null) {
                     for (ExpressionList<?> set : select.getGroupBy().getGroupingSets()) {
                         for (Expression each : set) {
-                            use(each, scope, "GROUP BY", true);
+                            groupingElement(each, scope);
                         }
                     }
                 }
@@ -363,11 +390,13 @@ public final class LineageAnalyzer {
 
         private List<Col> values(Values values, Scope scope) {
             List<List<Flow>> columns = new ArrayList<>();
-            for (Expression row : values.getExpressions()) {
-                List<Expression> cells = row instanceof ExpressionList<?> list ? new ArrayList<>(list) : List.of(row);
-                if (cells.size() == 1 && cells.get(0) instanceof ExpressionList<?> inner) {
-                    cells = new ArrayList<>(inner);
-                }
+            // the parser gives VALUES (1, 'a') as one parenthesised list of cells, VALUES (1, 'a'), (2, 'b')
+            // and VALUES 1, 2 as a plain list of rows
+            List<Expression> rows = values.getExpressions() instanceof ParenthesedExpressionList<?> single
+                    ? List.of(single) : new ArrayList<>(values.getExpressions());
+            for (Expression row : rows) {
+                List<Expression> cells = row instanceof ParenthesedExpressionList<?> list
+                        && !(row instanceof RowConstructor<?>) ? new ArrayList<>(list) : List.of(row);
                 for (int i = 0; i < cells.size(); i++) {
                     while (columns.size() <= i) {
                         columns.add(new ArrayList<>());
@@ -377,18 +406,43 @@ public final class LineageAnalyzer {
             }
             List<Col> result = new ArrayList<>();
             for (List<Flow> each : columns) {
-                result.add(new Col(null, derived(each)));
+                result.add(new Col(null, derived(each), false));
             }
             return result;
         }
 
         private void limits(Select select, Scope scope) {
             if (select.getLimit() != null) {
+                onlyHandled(select.getLimit(), "rowCount", "offset");
                 use(select.getLimit().getRowCount(), scope, "LIMIT", false);
                 use(select.getLimit().getOffset(), scope, "LIMIT", false);
             }
             if (select.getOffset() != null) {
                 use(select.getOffset().getOffset(), scope, "OFFSET", false);
+            }
+            if (select.getFetch() != null) {
+                use(select.getFetch().getExpression(), scope, "FETCH", false);
+            }
+            if (select instanceof PlainSelect plain && plain.getTop() != null) {
+                use(plain.getTop().getExpression(), scope, "TOP", false);
+            }
+        }
+
+        /**
+         * Refuses a query or FROM item that holds anything besides the parts named here and the parts
+         * every query shares: a clause lineage does not follow (CONNECT BY, PIVOT, FOR XML, LIMIT BY, …)
+         * must never be skipped silently.
+         */
+        private void onlyHandled(Object node, String... handled) {
+            Set<String> names = new java.util.HashSet<>(List.of(handled));
+            if (node instanceof Select) {
+                names.addAll(SELECT_PARTS);
+            }
+            Map<String, Object> rest = SyntaxNodes.others(node, names);
+            if (!rest.isEmpty()) {
+                String field = rest.keySet().iterator().next();
+                throw new Opaque("Governed's lineage does not follow the " + field + " part of "
+                        + abbreviate(node) + "; rewrite the query without it");
             }
         }
 
@@ -399,6 +453,31 @@ public final class LineageAnalyzer {
             for (OrderByElement each : elements) {
                 useOrdinalOr(each.getExpression(), scope, "ORDER BY");
             }
+        }
+
+        /**
+         * One element of GROUP BY: an expression, a position, or ROLLUP / CUBE / GROUPING SETS and the
+         * (a, b) lists inside them, whose every member is grouped by.
+         */
+        private void groupingElement(Expression element, Scope scope) {
+            if (element instanceof Function function && function.getMultipartName().size() == 1
+                    && GROUPING_CONSTRUCTS.contains(functionName(function.getName()))
+                    && function.getNamedParameters() == null && !function.isAllColumns()
+                    && SyntaxNodes.others(function, Set.of("parameters")).isEmpty()) {
+                if (function.getParameters() != null) {
+                    for (Expression each : function.getParameters()) {
+                        groupingElement(each, scope);
+                    }
+                }
+                return;
+            }
+            if (element instanceof ExpressionList<?> list && !(element instanceof RowConstructor<?>)) {
+                for (Expression each : list) {
+                    groupingElement(each, scope);
+                }
+                return;
+            }
+            useOrdinalOr(element, scope, "GROUP BY");
         }
 
         /** {@code ORDER BY 2} and {@code GROUP BY 2} name an output column by position. */
@@ -416,7 +495,9 @@ public final class LineageAnalyzer {
 
         private void window(WindowDefinition window, Scope scope) {
             if (window.getWindowElement() != null) {
-                // frame bounds are constants; nothing to trace
+                // frame bounds are usually constants; anything else in them counts as a use
+                Walker walker = new Walker(scope, "window frame");
+                walker.value(window.getWindowElement());
             }
             if (window.getPartitionExpressionList() != null) {
                 for (Object each : window.getPartitionExpressionList()) {
@@ -444,6 +525,7 @@ public final class LineageAnalyzer {
         }
 
         private void join(Join join, Scope scope) {
+            onlyHandled(join, "onExpressions", "usingColumns", "fromItem");
             List<Col> left = scope.star;
             int before = scope.relations.size();
             FromItem right = join.getRightItem();
@@ -481,9 +563,9 @@ public final class LineageAnalyzer {
                 List<Flow> flows = new ArrayList<>();
                 Col fromLeft = left == null ? null : find(left, name);
                 Col fromRight = rightColumns == null ? null : find(rightColumns, name);
-                List<Flow> leftFlows = fromLeft != null ? fromLeft.flows() : resolveIn(scope.relations.subList(0, before), name);
+                List<Flow> leftFlows = fromLeft != null ? fromLeft.flows() : resolveIn(scope.relations.subList(0, before), name, new ArrayList<>());
                 List<Flow> rightFlows = fromRight != null ? fromRight.flows()
-                        : resolveIn(scope.relations.subList(before, scope.relations.size()), name);
+                        : resolveIn(scope.relations.subList(before, scope.relations.size()), name, new ArrayList<>());
                 if (leftFlows == null || rightFlows == null) {
                     unresolved.add("USING (" + name + ")");
                 } else {
@@ -527,6 +609,7 @@ public final class LineageAnalyzer {
                 item.getAlias().getAliasColumns().forEach(each -> traced.add(unquote(each.name)));
             }
             if (item instanceof Table table) {
+                onlyHandled(table, "alias", "mysqlHints", "sqlServerHints");
                 String name = unquote(table.getName());
                 if (table.getSchemaName() == null) {
                     List<Col> cte = scope == null ? null : scope.cte(name);
@@ -534,13 +617,51 @@ public final class LineageAnalyzer {
                         return new Relation(alias == null ? name : alias, null, renameAlias(cte, item.getAlias()), null);
                     }
                 }
-                TableName tableName = TableName.of(table.getSchemaName() == null ? null : unquote(table.getSchemaName()), name);
+                String schema = table.getSchemaName() == null ? null : unquote(table.getSchemaName());
+                TableName tableName = TableName.of(schema, name);
+                if (STATISTICS.contains(name) && (schema == null || "pg_catalog".equals(schema))) {
+                    throw new Opaque(name + " shows sampled values of table columns (most common values, histogram"
+                            + " bounds), masked ones among them; it cannot be read while masks apply to you");
+                }
+                Catalog.View view = catalog.view(tableName);
+                if (view != null) {
+                    return new Relation(alias == null ? name : alias, tableName,
+                            renameAlias(view(view, tableName), item.getAlias()), null);
+                }
                 List<String> listed = catalog.columns(tableName);
+                if (listed == null && schema == null && "dual".equals(name)) {
+                    listed = List.of(); // SELECT 1 FROM DUAL: no columns, no data
+                }
+                if (listed == null) {
+                    // not found, or found in several schemas: it may be another name for masked data
+                    throw new Opaque("Governed cannot find " + tableName.qualified() + " in the database's catalog as"
+                            + " one table or view, so it cannot tell which of its columns are masked; qualify it"
+                            + " with its schema");
+                }
                 List<Col> columns = null;
                 if (listed != null) {
+                    List<TableName> relatives = catalog.relatives(tableName);
+                    Map<TableName, List<String>> relativeColumns = new HashMap<>();
+                    for (TableName each : relatives) {
+                        List<String> theirs = catalog.columns(each);
+                        if (theirs == null) {
+                            throw new Opaque("the columns of " + each.qualified() + ", which shares rows with "
+                                    + tableName.qualified() + " by inheritance or partitioning, cannot be listed");
+                        }
+                        relativeColumns.put(each, theirs);
+                    }
                     columns = new ArrayList<>();
                     for (String each : listed) {
-                        columns.add(new Col(each, List.of(new Flow(new SourceColumn(tableName, each), Flow.Kind.DIRECT))));
+                        // an inherited or partitioned column is the same data as its parent's and children's:
+                        // a mask on any of them applies here
+                        List<Flow> flows = new ArrayList<>();
+                        flows.add(new Flow(new SourceColumn(tableName, each), Flow.Kind.DIRECT));
+                        relativeColumns.forEach((relative, theirs) -> {
+                            if (theirs.contains(each)) {
+                                flows.add(new Flow(new SourceColumn(relative, each), Flow.Kind.DIRECT));
+                            }
+                        });
+                        columns.add(new Col(each, List.copyOf(flows)));
                     }
                     columns = renameAlias(columns, item.getAlias());
                 }
@@ -552,8 +673,19 @@ public final class LineageAnalyzer {
                 return new Relation(alias, null, columns, null);
             }
             if (item instanceof ParenthesedFromItem parenthesed) {
+                if (parenthesed.getPivot() != null || parenthesed.getUnPivot() != null
+                        || parenthesed.getSampleClause() != null) {
+                    throw new Opaque("PIVOT, UNPIVOT and TABLESAMPLE are not traced; rewrite them with CASE and"
+                            + " GROUP BY");
+                }
                 if (parenthesed.getAlias() != null) {
-                    throw new Opaque("an aliased parenthesised join");
+                    if (parenthesed.getJoins() != null && !parenthesed.getJoins().isEmpty()
+                            || !(parenthesed.getFromItem() instanceof Select inner)) {
+                        throw new Opaque("an aliased parenthesised join; alias each table of the join instead");
+                    }
+                    // (VALUES (1, 'a')) AS v(n, s) and the like: a derived table
+                    List<Col> columns = renameAlias(select(inner, scope == null ? null : scope.outer), item.getAlias());
+                    return new Relation(alias, null, columns, null);
                 }
                 from(parenthesed.getFromItem(), scope, scope.relations.isEmpty());
                 if (parenthesed.getJoins() != null) {
@@ -564,10 +696,86 @@ public final class LineageAnalyzer {
                 return null;
             }
             if (item instanceof TableFunction function) {
-                List<Flow> flows = derived(output(function.getFunction(), lateral(scope)));
-                return new Relation(alias == null ? unquote(function.getFunction().getName()) : alias, null, null, flows);
+                return tableFunction(function, alias, scope);
+            }
+            if (item instanceof Values values) {
+                return new Relation(alias, null, renameAlias(values(values, scope), item.getAlias()), null);
             }
             throw new Opaque("Governed does not trace FROM items like " + item);
+        }
+
+        /**
+         * A function in FROM: its columns carry what flows into its arguments, derived. With a column
+         * alias list ({@code unnest(a) AS t(x)}) its columns are exactly those; a function known to
+         * return one column ({@code generate_series(1, 3) g}) has that one, named by the alias; any
+         * other stays open, so a name resolved next to it also carries its flows.
+         */
+        private Relation tableFunction(TableFunction function, String alias, Scope scope) {
+            if (function.getPivot() != null || function.getUnPivot() != null) {
+                throw new Opaque("PIVOT and UNPIVOT are not traced; rewrite them with CASE and GROUP BY");
+            }
+            List<Flow> flows = derived(output(function.getFunction(), lateral(scope)));
+            String name = functionName(function.getFunction().getName());
+            String relationName = alias == null ? name : alias;
+            Alias columnsAlias = function.getAlias();
+            if (columnsAlias != null && columnsAlias.getAliasColumns() != null
+                    && !columnsAlias.getAliasColumns().isEmpty()) {
+                List<Col> columns = new ArrayList<>();
+                for (Alias.AliasColumn each : columnsAlias.getAliasColumns()) {
+                    columns.add(new Col(unquote(each.name), flows));
+                }
+                traced.addAll(columns.stream().map(Col::name).toList());
+                return new Relation(relationName, null, columns, null);
+            }
+            if (SINGLE_COLUMN_FUNCTIONS.contains(name) && function.getFunction().getParameters() != null
+                    && (!"unnest".equals(name) || function.getFunction().getParameters().size() == 1)) {
+                traced.add(relationName);
+                return new Relation(relationName, null, List.of(new Col(relationName, flows, false)), flows);
+            }
+            return new Relation(relationName, null, null, flows);
+        }
+
+        /**
+         * The columns of a view: the outputs of its defining query, traced like a subquery, under the
+         * view's column names. Uses inside the definition count as the statement's own.
+         */
+        private List<Col> view(Catalog.View view, TableName name) {
+            if (view.definition() == null) {
+                throw new Opaque("the definition of view " + name.qualified() + " is not visible to this database"
+                        + " user, so Governed cannot tell whether it exposes masked columns; query its base tables");
+            }
+            if (viewDepth >= MAX_VIEW_DEPTH) {
+                throw new Opaque("views nested deeper than " + MAX_VIEW_DEPTH + " levels (" + name.qualified() + ")");
+            }
+            String text = view.definition().strip();
+            if (text.endsWith(";")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            Statement parsed;
+            try {
+                parsed = CCJSqlParserUtil.parse(text);
+            } catch (JSQLParserException | RuntimeException e) {
+                throw new Opaque("the definition of view " + name.qualified() + " could not be parsed for lineage;"
+                        + " query its base tables");
+            }
+            if (!(parsed instanceof Select select)) {
+                throw new Opaque("the definition of view " + name.qualified() + " is not a query");
+            }
+            Set<String> savedTraced = new java.util.HashSet<>(traced);
+            viewDepth++;
+            List<Col> outputs;
+            try {
+                outputs = select(select, null);
+            } finally {
+                viewDepth--;
+                traced.clear();
+                traced.addAll(savedTraced); // names in the definition are not names of the statement's text
+            }
+            List<String> names = catalog.columns(name.schema() == null ? name : view.name());
+            if (names == null || names.size() != outputs.size()) {
+                throw new Opaque("the columns of view " + name.qualified() + " do not match its definition");
+            }
+            return rename(outputs, names);
         }
 
         /** The scope a LATERAL item sees: everything before it in FROM, and the outer queries. */
@@ -718,7 +926,7 @@ public final class LineageAnalyzer {
                 return columns.size() == 1 ? flows : derived(flows);
             }
             Walker walker = new Walker(scope, null);
-            expression.accept(walker, null);
+            walker.walk(expression);
             return derived(walker.flows);
         }
 
@@ -729,7 +937,7 @@ public final class LineageAnalyzer {
             }
             Walker walker = new Walker(scope, clause);
             walker.equality = equality;
-            expression.accept(walker, null);
+            walker.walk(expression);
         }
 
         /** Only the value itself compared is an equality: {@code substr(card, 1, 1) = '4'} probes a prefix. */
@@ -745,6 +953,12 @@ public final class LineageAnalyzer {
 
         /** Flows of a column reference: a column of a relation in scope, an output alias, or a whole row. */
         private List<Flow> resolve(Column column, Scope scope, boolean outputAliases) {
+            List<Flow> result = resolveName(column, scope, outputAliases);
+            result.forEach(each -> reads.add(each.source()));
+            return result;
+        }
+
+        private List<Flow> resolveName(Column column, Scope scope, boolean outputAliases) {
             String name = unquote(column.getColumnName());
             traced.add(name);
             Table qualifier = column.getTable();
@@ -754,13 +968,13 @@ public final class LineageAnalyzer {
                     unresolved.add(column.toString());
                     return List.of();
                 }
-                if (relation.anyColumn != null) {
+                Col found = relation.columns == null ? null : relation.column(name);
+                if (found == null && relation.anyColumn != null) {
                     return relation.anyColumn;
                 }
                 if (relation.columns == null) {
                     return List.of(new Flow(new SourceColumn(relation.table, name), Flow.Kind.DIRECT));
                 }
-                Col found = relation.column(name);
                 if (found == null) {
                     unresolved.add(column.toString());
                     return List.of();
@@ -774,13 +988,18 @@ public final class LineageAnalyzer {
                     result.addAll(output.flows());
                 }
             }
+            // innermost scope wins, as in the database; an open relation (a table function whose columns
+            // are not listed) may hold the name too, so its flows join whatever the name resolves to
+            List<Flow> possible = new ArrayList<>();
             for (Scope each = scope; each != null; each = each.outer) {
-                List<Flow> found = resolveIn(each.relations, name);
+                List<Flow> found = resolveIn(each.relations, name, possible);
                 if (found != null) {
                     result.addAll(found);
+                    result.addAll(possible);
                     return result;
                 }
             }
+            result.addAll(possible);
             if (!result.isEmpty() || (outputAliases && scope != null && find(scope.outputs, name) != null)) {
                 return result;
             }
@@ -801,11 +1020,12 @@ public final class LineageAnalyzer {
          * Flows of an unqualified name among some relations, or null when none has it; base tables of
          * unknown columns might hold any name.
          */
-        private List<Flow> resolveIn(List<Relation> relations, String name) {
+        private List<Flow> resolveIn(List<Relation> relations, String name, List<Flow> possible) {
             List<Flow> result = null;
             for (Relation relation : relations) {
                 List<Flow> flows = null;
-                if (relation.anyColumn != null) {
+                if (relation.anyColumn != null && (relation.columns == null || relation.column(name) == null)) {
+                    possible.addAll(relation.anyColumn);
                     continue;
                 }
                 if (relation.columns == null) {
@@ -843,8 +1063,13 @@ public final class LineageAnalyzer {
             return result.stream().map(each -> new Flow(each.source(), Flow.Kind.WHOLE_ROW)).toList();
         }
 
-        /** Walks an expression: collects flows (output) or records uses (clause non-null). */
-        private final class Walker extends ExpressionVisitorAdapter<Void> {
+        /**
+         * Walks an expression exhaustively: collects flows (output) or records uses (clause non-null).
+         * Every node is dispatched on its exact class through {@link SyntaxNodes}; a class it does not
+         * know, or a field a handler does not expect, makes the statement opaque (denied while masks
+         * apply), like PostgreSQL's expression_tree_walker raising on an unknown node.
+         */
+        private final class Walker {
             final Scope scope;
             final String clause;
             final List<Flow> flows = new ArrayList<>();
@@ -853,6 +1078,10 @@ public final class LineageAnalyzer {
             Walker(Scope scope, String clause) {
                 this.scope = scope;
                 this.clause = clause;
+            }
+
+            void walk(Expression expression) {
+                node(expression);
             }
 
             private void found(List<Flow> more, boolean comparedForEquality) {
@@ -869,96 +1098,113 @@ public final class LineageAnalyzer {
                 }
                 boolean saved = equality;
                 equality = comparison && (expression instanceof Column || expression instanceof ParenthesedSelect);
-                expression.accept(this, null);
+                node(expression);
                 equality = saved;
             }
 
-            @Override
-            public <S> Void visit(Column column, S context) {
-                found(resolve(column, scope, clause != null), equality);
-                return null;
-            }
-
-            @Override
-            public <S> Void visit(EqualsTo expression, S context) {
-                operand(expression.getLeftExpression(), true);
-                operand(expression.getRightExpression(), true);
-                return null;
-            }
-
-            @Override
-            public <S> Void visit(NotEqualsTo expression, S context) {
-                operand(expression.getLeftExpression(), true);
-                operand(expression.getRightExpression(), true);
-                return null;
-            }
-
-            @Override
-            public <S> Void visit(IsNullExpression expression, S context) {
-                operand(expression.getLeftExpression(), true);
-                return null;
-            }
-
-            @Override
-            public <S> Void visit(InExpression expression, S context) {
-                operand(expression.getLeftExpression(), true);
-                Expression right = expression.getRightExpression();
-                if (right instanceof ExpressionList<?> list) {
-                    for (Expression each : list) {
-                        operand(each, true);
+            /** Any value met in the tree: a node, a list of nodes, a pair, or a constant. */
+            private void value(Object value) {
+                if (value == null || value instanceof Number || value instanceof Boolean
+                        || value instanceof Character || value instanceof Enum<?>) {
+                    return;
+                }
+                if (value instanceof String text) {
+                    // an Object-typed field holding text: a quoted literal or an operator is harmless, a bare or
+                    // double-quoted word may be a column
+                    if (!text.isEmpty() && (Character.isLetter(text.charAt(0)) || text.charAt(0) == '_'
+                            || text.charAt(0) == '"' || text.charAt(0) == '`')) {
+                        throw new Opaque("the name " + text + " in a JSON or key-value construct, which lineage cannot"
+                                + " resolve; write the key as a quoted string");
                     }
-                } else {
-                    operand(right, true);
+                    return;
                 }
-                return null;
+                if (value instanceof Map.Entry<?, ?> entry) {
+                    value(entry.getKey());
+                    value(entry.getValue());
+                    return;
+                }
+                if (value instanceof java.util.Collection<?> collection
+                        && !collection.getClass().getName().startsWith("net.sf.jsqlparser.")) {
+                    collection.forEach(this::value);
+                    return;
+                }
+                node(value);
             }
 
-            @Override
-            public <S> Void visit(ParenthesedSelect select, S context) {
-                List<Flow> outputs = new ArrayList<>();
-                for (Col each : select(select.getSelect(), scope)) {
-                    outputs.addAll(each.flows());
+            private void node(Object node) {
+                if (node == null) {
+                    return;
                 }
-                found(outputs, equality);
-                return null;
+                SyntaxNodes.Kind kind = SyntaxNodes.kind(node.getClass());
+                if (kind == null) {
+                    throw new Opaque("Governed's lineage does not know the SQL construct " + node.getClass().getSimpleName()
+                            + " (" + abbreviate(node) + "); " + SyntaxNodes.advice(node.getClass()));
+                }
+                boolean saved = equality;
+                if (kind != SyntaxNodes.Kind.COLUMN && kind != SyntaxNodes.Kind.SUBQUERY) {
+                    equality = false;
+                }
+                switch (kind) {
+                    case COLUMN -> column((Column) node);
+                    case SUBQUERY -> subquery((ParenthesedSelect) node);
+                    case SELECT -> found(flowsOf(Trace.this.select((Select) node, scope)), equality);
+                    case ALL_COLUMNS -> allColumns();
+                    case ALL_TABLE_COLUMNS -> allTableColumns((AllTableColumns) node);
+                    case FUNCTION -> function((Function) node);
+                    case ANALYTIC -> analytic((AnalyticExpression) node);
+                    case EQUALITY -> {
+                        BinaryExpression binary = (BinaryExpression) node;
+                        operand(binary.getLeftExpression(), true);
+                        operand(binary.getRightExpression(), true);
+                        rest(node, "leftExpression", "rightExpression");
+                    }
+                    case IS_NULL -> {
+                        operand(((IsNullExpression) node).getLeftExpression(), true);
+                        rest(node, "leftExpression");
+                    }
+                    case IN -> in((InExpression) node);
+                    case EXISTS -> exists((ExistsExpression) node);
+                    case ANY -> {
+                        found(flowsOf(Trace.this.select(((AnyComparisonExpression) node).getSelect(), scope)), false);
+                        rest(node, "select");
+                    }
+                    case LEAF -> rest(node);
+                    case GENERIC -> {
+                        if (node instanceof java.util.Collection<?> items) {
+                            items.forEach(this::value);
+                        }
+                        SyntaxNodes.others(node, Set.of()).values().forEach(this::value);
+                    }
+                    case DENIED -> throw new Opaque(node.getClass().getSimpleName() + " (" + abbreviate(node) + "): "
+                            + SyntaxNodes.advice(node.getClass()));
+                }
+                equality = saved;
             }
 
-            @Override
-            public <S> Void visit(Select select, S context) {
-                List<Flow> outputs = new ArrayList<>();
-                for (Col each : Trace.this.select(select, scope)) {
-                    outputs.addAll(each.flows());
-                }
-                found(outputs, equality);
-                return null;
+            /** Walks the node-holding fields a handler did not name, as derived values. */
+            private void rest(Object node, String... handled) {
+                SyntaxNodes.others(node, Set.of(handled)).values().forEach(this::value);
             }
 
-            @Override
-            public <S> Void visit(ExistsExpression exists, S context) {
-                Expression right = exists.getRightExpression();
-                if (right instanceof ParenthesedSelect select) {
-                    select(select.getSelect(), scope); // its uses count; its select list does not come out
-                    return null;
+            private void column(Column column) {
+                if (column.getArrayConstructor() != null) {
+                    // ssn[1]: an element of the value, derived
+                    found(derived(resolve(column, scope, clause != null)), false);
+                    value(column.getArrayConstructor());
+                    return;
                 }
-                right.accept(this, null);
-                return null;
+                found(resolve(column, scope, clause != null), equality);
             }
 
-            @Override
-            public <S> Void visit(AnyComparisonExpression any, S context) {
-                List<Flow> outputs = new ArrayList<>();
-                for (Col each : Trace.this.select(any.getSelect(), scope)) {
-                    outputs.addAll(each.flows());
+            private void subquery(ParenthesedSelect select) {
+                if (select.getPivot() != null || select.getUnPivot() != null || select.getSampleClause() != null) {
+                    throw new Opaque("PIVOT, UNPIVOT and TABLESAMPLE are not traced; rewrite them with CASE and"
+                            + " GROUP BY");
                 }
-                found(outputs, false);
-                return null;
+                found(flowsOf(Trace.this.select(select.getSelect(), scope)), equality);
             }
 
-            @Override
-            public <S> Void visit(AllColumns all, S context) {
-                if (all instanceof AllTableColumns table) {
-                    return visit(table, context);
-                }
+            private void allColumns() {
                 usesCatalog = true;
                 if (scope == null || scope.star == null) {
                     throw new Opaque("* inside an expression over a table whose columns Governed cannot list");
@@ -967,25 +1213,49 @@ public final class LineageAnalyzer {
                     found(each.flows().stream().map(flow -> new Flow(flow.source(), Flow.Kind.WHOLE_ROW)).toList(),
                             false);
                 }
-                return null;
             }
 
-            @Override
-            public <S> Void visit(AllTableColumns all, S context) {
+            private void allTableColumns(AllTableColumns all) {
                 Relation relation = relation(all.getTable(), scope);
                 if (relation == null) {
                     unresolved.add(all.toString());
-                    return null;
+                    return;
                 }
                 found(wholeRow(relation), false);
-                return null;
             }
 
-            @Override
-            public <S> Void visit(Function function, S context) {
+            private void in(InExpression expression) {
+                operand(expression.getLeftExpression(), true);
+                Expression right = expression.getRightExpression();
+                if (right instanceof ExpressionList<?> list && !(right instanceof RowConstructor<?>)) {
+                    for (Expression each : list) {
+                        operand(each, true);
+                    }
+                } else {
+                    operand(right, true);
+                }
+                rest(expression, "leftExpression", "rightExpression");
+            }
+
+            private void exists(ExistsExpression exists) {
+                Expression right = exists.getRightExpression();
+                if (right instanceof ParenthesedSelect select && select.getPivot() == null
+                        && select.getUnPivot() == null) {
+                    Trace.this.select(select.getSelect(), scope); // its uses count; its select list does not come out
+                } else {
+                    operand(right, false);
+                }
+                rest(exists, "rightExpression");
+            }
+
+            private void function(Function function) {
                 String name = functionName(function.getName());
                 if (!Functions.isKnown(name)) {
                     unknownFunctions.add(name);
+                }
+                if (function.getAttribute() != null) {
+                    throw new Opaque("field access on a function result (" + abbreviate(function) + "); select the"
+                            + " function's value and read the field in your code");
                 }
                 boolean countAll = function.isAllColumns() || ("count".equals(name) && function.getParameters() != null
                         && function.getParameters().size() == 1
@@ -998,7 +1268,7 @@ public final class LineageAnalyzer {
                         }
                     }
                     if (function.getNamedParameters() != null) {
-                        for (Expression each : function.getNamedParameters().getExpressions()) {
+                        for (Expression each : function.getNamedParameters()) {
                             operand(each, false);
                         }
                     }
@@ -1008,41 +1278,33 @@ public final class LineageAnalyzer {
                         use(each.getExpression(), scope, "ORDER BY in " + name, false);
                     }
                 }
-                if (function.getAttribute() != null) {
-                    throw new Opaque("field access on a function result (" + function + ")");
-                }
-                return null;
+                rest(function, "parameters", "namedParameters", "orderByElements", "attributeExpression",
+                        "attributeColumn");
             }
 
-            @Override
-            public <S> Void visit(AnalyticExpression analytic, S context) {
+            private void analytic(AnalyticExpression analytic) {
                 String name = functionName(analytic.getName());
                 if (!Functions.isKnown(name)) {
                     unknownFunctions.add(name);
                 }
-                operand(analytic.getExpression(), false);
+                boolean countAll = analytic.isAllColumns() || "count".equals(name)
+                        && analytic.getExpression() instanceof AllColumns
+                        && !(analytic.getExpression() instanceof AllTableColumns);
+                if (!countAll) {
+                    operand(analytic.getExpression(), false);
+                }
                 operand(analytic.getOffset(), false);
                 operand(analytic.getDefaultValue(), false);
-                if (analytic.getPartitionExpressionList() != null) {
-                    for (Expression each : analytic.getPartitionExpressionList()) {
-                        use(each, scope, "PARTITION BY", false);
-                    }
-                }
-                if (analytic.getOrderByElements() != null) {
-                    for (OrderByElement each : analytic.getOrderByElements()) {
-                        use(each.getExpression(), scope, "window ORDER BY", false);
-                    }
+                if (analytic.getWindowDefinition() != null) {
+                    window(analytic.getWindowDefinition(), scope);
                 }
                 if (analytic.getFuncOrderBy() != null) {
                     for (OrderByElement each : analytic.getFuncOrderBy()) {
                         use(each.getExpression(), scope, "ORDER BY in " + name, false);
                     }
                 }
-                if (analytic.getWindowDefinition() != null) {
-                    window(analytic.getWindowDefinition(), scope);
-                }
                 use(analytic.getFilterExpression(), scope, "FILTER", false);
-                return null;
+                rest(analytic, "expression", "offset", "defaultValue", "windowDef", "funcOrderBy", "filterExpression");
             }
         }
     }
@@ -1064,6 +1326,18 @@ public final class LineageAnalyzer {
         return result;
     }
 
+    private static List<Flow> flowsOf(List<Col> columns) {
+        List<Flow> result = new ArrayList<>();
+        columns.forEach(each -> result.addAll(each.flows()));
+        return result;
+    }
+
+    /** A short form of a node for messages: its SQL, cut after 60 characters. */
+    private static String abbreviate(Object node) {
+        String text = String.valueOf(node);
+        return text.length() <= 60 ? text : text.substring(0, 57) + "...";
+    }
+
     private static List<Flow> derived(List<Flow> flows) {
         List<Flow> result = new ArrayList<>(flows.size());
         for (Flow each : flows) {
@@ -1080,7 +1354,7 @@ public final class LineageAnalyzer {
         for (int i = 0; i < first.size(); i++) {
             LinkedHashSet<Flow> flows = new LinkedHashSet<>(first.get(i).flows());
             flows.addAll(second.get(i).flows());
-            result.add(new Col(first.get(i).name(), List.copyOf(flows)));
+            result.add(new Col(first.get(i).name(), List.copyOf(flows), first.get(i).checked()));
         }
         return result;
     }
@@ -1168,6 +1442,23 @@ public final class LineageAnalyzer {
         }
         return result.toLowerCase(Locale.ROOT);
     }
+
+    /** Set-returning functions of one column, which PostgreSQL names after the alias (or the function). */
+    private static final Set<String> SINGLE_COLUMN_FUNCTIONS = Set.of("generate_series", "unnest",
+            "json_array_elements", "jsonb_array_elements", "json_array_elements_text", "jsonb_array_elements_text",
+            "jsonb_object_keys", "json_object_keys", "regexp_split_to_table", "string_to_table", "generate_subscripts");
+
+    /** Parts every query has that {@link Trace#select} and {@link Trace#limits} follow (or that carry no data). */
+    private static final Set<String> SELECT_PARTS = Set.of("withItemsList", "limit", "offset", "fetch",
+            "orderByElements", "forUpdateTable", "wait", "isolation", "alias");
+
+    private static final int MAX_VIEW_DEPTH = 16;
+
+    /** PostgreSQL's statistics relations, which hold sampled column values. */
+    private static final Set<String> STATISTICS = Set.of("pg_stats", "pg_stats_ext", "pg_stats_ext_exprs",
+            "pg_statistic", "pg_statistic_ext", "pg_statistic_ext_data");
+
+    private static final Set<String> GROUPING_CONSTRUCTS = Set.of("rollup", "cube", "grouping sets");
 
     private static final Set<String> TEXT_TYPES = Set.of("text", "varchar", "character varying", "string", "nvarchar");
 

@@ -15,7 +15,7 @@ import java.util.Locale;
 public final class MaskPlan {
 
     /** The plan when no mask applies to the caller: nothing to do, nothing to check. */
-    public static final MaskPlan NONE = new MaskPlan(new ColumnMask[1], List.of(), false, List.of());
+    public static final MaskPlan NONE = new MaskPlan(new ColumnMask[1], List.of(), false, List.of(), false);
 
     /**
      * How one result column is masked.
@@ -30,8 +30,10 @@ public final class MaskPlan {
     private final boolean verify;
     private final List<ActiveMask> active;
     private final boolean masksRows;
+    private final boolean scrubsErrors;
 
-    MaskPlan(ColumnMask[] byIndex, List<String> labels, boolean verify, List<ActiveMask> active) {
+    MaskPlan(ColumnMask[] byIndex, List<String> labels, boolean verify, List<ActiveMask> active,
+             boolean readsMasked) {
         this.byIndex = byIndex;
         this.labels = labels;
         this.verify = verify;
@@ -41,11 +43,21 @@ public final class MaskPlan {
             any |= each != null;
         }
         this.masksRows = any;
+        this.scrubsErrors = any || readsMasked;
     }
 
     /** A plan masking the given columns (1-based, entry 0 unused) without label checks: generated keys. */
     public static MaskPlan of(ColumnMask[] byIndex, List<ActiveMask> active) {
-        return new MaskPlan(byIndex.clone(), java.util.Collections.nCopies(byIndex.length - 1, null), false, active);
+        return new MaskPlan(byIndex.clone(), java.util.Collections.nCopies(byIndex.length - 1, null), false, active,
+                true);
+    }
+
+    /**
+     * Whether the statement reads a masked column anywhere (also where its value does not come out):
+     * the database's messages about it (errors, warnings) may quote a value, so they are withheld.
+     */
+    public boolean scrubsErrors() {
+        return scrubsErrors;
     }
 
     /** Whether any result column is masked: only then is the result set wrapped for masking. */

@@ -21,10 +21,14 @@ final class MaskPlanner {
 
     static MaskPlan plan(List<StatementLineage> lineages, List<ActiveMask> masks) throws MaskDeniedException {
         MaskPlan result = null;
+        boolean readsMasked = false;
+        for (StatementLineage each : lineages) {
+            readsMasked |= readsMasked(each, masks);
+        }
         for (StatementLineage each : lineages) {
             check(each, masks);
             if (each.returnsRows()) {
-                MaskPlan plan = outputs(each, masks);
+                MaskPlan plan = outputs(each, masks, readsMasked);
                 if (result == null) {
                     result = plan;
                 } else if (plan.masksRows()) {
@@ -33,7 +37,17 @@ final class MaskPlanner {
                 }
             }
         }
-        return result == null ? new MaskPlan(new MaskPlan.ColumnMask[1], List.of(), false, masks) : result;
+        return result == null ? new MaskPlan(new MaskPlan.ColumnMask[1], List.of(), false, masks, readsMasked)
+                : result;
+    }
+
+    private static boolean readsMasked(StatementLineage lineage, List<ActiveMask> masks) {
+        for (SourceColumn each : lineage.reads()) {
+            if (ActiveMask.find(masks, each) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void check(StatementLineage lineage, List<ActiveMask> masks) throws MaskDeniedException {
@@ -82,7 +96,8 @@ final class MaskPlanner {
         }
     }
 
-    private static MaskPlan outputs(StatementLineage lineage, List<ActiveMask> masks) throws MaskDeniedException {
+    private static MaskPlan outputs(StatementLineage lineage, List<ActiveMask> masks, boolean readsMasked)
+            throws MaskDeniedException {
         List<OutputColumn> outputs = lineage.outputs();
         MaskPlan.ColumnMask[] byIndex = new MaskPlan.ColumnMask[outputs.size() + 1];
         List<String> labels = new ArrayList<>(outputs.size());
@@ -91,7 +106,7 @@ final class MaskPlanner {
             labels.add(output.label());
             byIndex[i + 1] = column(output, i + 1, masks);
         }
-        return new MaskPlan(byIndex, labels, lineage.usesCatalog(), masks);
+        return new MaskPlan(byIndex, labels, lineage.usesCatalog(), masks, readsMasked);
     }
 
     private static MaskPlan.ColumnMask column(OutputColumn output, int position, List<ActiveMask> masks)

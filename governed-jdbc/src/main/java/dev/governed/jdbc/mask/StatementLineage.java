@@ -17,6 +17,9 @@ import java.util.Set;
  * @param usesCatalog        whether columns were listed from database metadata ({@code *}, NATURAL JOIN, whole rows)
  * @param untracedNames      identifiers of the text the walk never resolved as a column, alias or target: a
  *                           safety net that denies a masked column's name appearing somewhere lineage missed
+ * @param reads              every source column the statement reads anywhere, even where its value does not
+ *                           come out ({@code count(*)} over a subquery casting it): the database's error text
+ *                           may still quote it
  */
 public record StatementLineage(
         List<OutputColumn> outputs,
@@ -27,7 +30,8 @@ public record StatementLineage(
         Set<String> unknownFunctions,
         String opaqueReason,
         boolean usesCatalog,
-        Set<String> untracedNames) {
+        Set<String> untracedNames,
+        Set<SourceColumn> reads) {
 
     public StatementLineage {
         outputs = List.copyOf(outputs);
@@ -36,14 +40,17 @@ public record StatementLineage(
         unresolved = List.copyOf(unresolved);
         unknownFunctions = Set.copyOf(unknownFunctions);
         untracedNames = Set.copyOf(untracedNames);
+        reads = Set.copyOf(reads);
     }
 
     static StatementLineage opaque(String reason) {
-        return new StatementLineage(List.of(), false, Set.of(), Set.of(), List.of(), Set.of(), reason, false, Set.of());
+        return new StatementLineage(List.of(), false, Set.of(), Set.of(), List.of(), Set.of(), reason, false, Set.of(),
+                Set.of());
     }
 
     /** A statement that moves no data: SET, COMMIT, DROP, CREATE TABLE without AS, … */
     static StatementLineage none() {
-        return new StatementLineage(List.of(), false, Set.of(), Set.of(), List.of(), Set.of(), null, false, Set.of());
+        return new StatementLineage(List.of(), false, Set.of(), Set.of(), List.of(), Set.of(), null, false, Set.of(),
+                Set.of());
     }
 }

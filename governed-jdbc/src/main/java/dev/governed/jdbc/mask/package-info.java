@@ -11,6 +11,13 @@
  * result set (generated base {@code MaskingResultSetWrapper}) routes every getter and updater that
  * names a column through that plan, and checks the driver's columns against the analysis first.
  *
+ * <p><b>Exhaustive walk.</b> Every node of the parse tree is dispatched on its exact class
+ * ({@link dev.governed.jdbc.mask.SyntaxNodes}); an unknown node class, or a query clause the walk
+ * does not follow, makes the statement opaque, and it is denied while masks apply. Views are traced
+ * through their catalog definitions, PostgreSQL inheritance and partitions share their relatives'
+ * masks, and statistics relations ({@code pg_stats}, …) are denied. A statement that reads a masked
+ * column anywhere has the database's error and warning text withheld. See {@code docs/masking.md}.
+ *
  * <p><b>What is masked.</b> A masked column projected directly, under any alias, through derived
  * tables, CTEs (recursive ones too), set-operation branches, JOIN USING / NATURAL JOIN, {@code *},
  * {@code t.*}, LATERAL, scalar subqueries and value-preserving casts ({@code ::text},
