@@ -74,7 +74,7 @@ class SamplesTest {
         capture(stream -> UrlSwap.run(folder, stream));
         String out = capture(stream -> assertThat(ComplianceCheck.check(folder.resolve("audit.jsonl"), folder.resolve("audit-public.jwk"),
                 folder, stream)).isTrue());
-        assertThat(out).contains("verify: INTACT").contains("OCSF events").contains("1 denied statement(s)");
+        assertThat(out).contains("verify: PROVEN").contains("OCSF events").contains("1 denied statement(s)");
         assertThat(Files.readString(folder.resolve("audit.ocsf.jsonl"))).contains("\"class_uid\":6005");
 
         Path tampered = Files.writeString(folder.resolve("tampered.jsonl"),
