@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.governed.core.Governed;
 import dev.governed.http.GovernedHttpClient;
 import dev.governed.http.RequestDeniedException;
-import dev.governed.testsupport.TestIdentityProvider;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -42,12 +41,13 @@ public final class HttpAgentExample {
         });
         crm.start();
         String base = "http://127.0.0.1:" + crm.getAddress().getPort();
-        try (TestIdentityProvider idp = new TestIdentityProvider()) {
+        try {
+            LocalIssuer idp = new LocalIssuer(work);
             Properties settings = new Properties();
             settings.setProperty("governed.policy", "classpath:http-agent-policy.yaml");
-            settings.setProperty("governed.jwks", idp.writeJwks(work).toString());
-            settings.setProperty("governed.issuer", idp.issuer());
-            settings.setProperty("governed.audience", idp.audience());
+            settings.setProperty("governed.jwks", idp.jwks());
+            settings.setProperty("governed.issuer", LocalIssuer.ISSUER);
+            settings.setProperty("governed.audience", LocalIssuer.AUDIENCE);
             settings.setProperty("governed.audit", "jsonl:" + work.resolve("audit.jsonl"));
             settings.setProperty("governed.http.resources", "crm-api=" + base + "/v1");
             // the API key lives in a file the agent's code never reads
@@ -55,7 +55,7 @@ public final class HttpAgentExample {
             settings.setProperty("governed.http.credentials.crm-api", "bearer:file:" + work.resolve("crm.key"));
             HttpClient http = GovernedHttpClient.wrap(HttpClient.newHttpClient(), settings);
 
-            String agent = idp.token().subject("agent:support").groups("support-agents").sign();
+            String agent = idp.token("agent:support", "support-agents");
             Governed.runAs(agent, () -> {
                 var customer = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/customers/42")).build(),
                         BodyHandlers.ofString());

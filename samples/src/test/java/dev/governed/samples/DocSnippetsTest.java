@@ -84,9 +84,9 @@ class DocSnippetsTest {
     /** The worked examples of docs/policy.md, "Strategies", row by row. */
     @Test
     void theMaskStrategiesDoWhatThePolicyReferenceShows() {
-        var registry = dev.governed.jdbc.mask.MaskStrategyRegistry.load();
-        var configuration = dev.governed.jdbc.mask.MaskConfiguration.withKey("docs");
-        java.util.function.BiFunction<String, java.util.Map<String, Object>, dev.governed.jdbc.mask.MaskStrategy> strategy =
+        var registry = dev.governed.core.mask.MaskStrategyRegistry.load();
+        var configuration = dev.governed.core.mask.MaskConfiguration.withKey("docs");
+        java.util.function.BiFunction<String, java.util.Map<String, Object>, dev.governed.core.mask.MaskStrategy> strategy =
                 (type, options) -> registry.create(type, options, configuration);
         assertThat(strategy.apply("redact", java.util.Map.of()).mask("123-45-6789")).isEqualTo("****");
         assertThat(strategy.apply("redact", java.util.Map.of("replacement", "[hidden]")).mask("123-45-6789")).isEqualTo("[hidden]");
