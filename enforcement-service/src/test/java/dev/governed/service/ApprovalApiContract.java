@@ -111,6 +111,33 @@ abstract class ApprovalApiContract {
     }
 
     @Test
+    void noPartyOfTheRequestersDelegationChainCanApproveIt() {
+        // alice's token, exchanged by orchestrator-dba and handed on to agent:writer, which acts now
+        String delegated = fixture.idp.token().subject("alice").groups("order-writers")
+                .delegation("agent:writer", "orchestrator-dba").sign();
+        String id = create(delegated);
+        JsonNode requester = json(fixture.get("/v1/approvals/" + id, delegated)).get("requester");
+        assertThat(requester.get("subject").asText()).isEqualTo("agent:writer");
+        assertThat(requester.get("onBehalfOf").asText()).isEqualTo("alice");
+        assertThat(requester.get("delegation").toString()).isEqualTo("[\"agent:writer\",\"orchestrator-dba\"]");
+        for (String party : new String[] {"alice", "agent:writer", "orchestrator-dba"}) {
+            String approver = fixture.idp.token().subject(party).groups("governed-approvers", "dba").sign();
+            HttpResponse<String> refused = fixture.postJson("/v1/approvals/" + id + "/approve", approver, "{}");
+            assertThat(refused.statusCode()).as(party).isEqualTo(403);
+            assertThat(refused.body()).contains("cannot decide it");
+        }
+        // nor through a delegated token of its own whose chain holds one of them
+        String viaParty = fixture.idp.token().subject("dave-dba").groups("governed-approvers", "dba")
+                .delegation("dba-bot", "orchestrator-dba").sign();
+        HttpResponse<String> throughChain = fixture.postJson("/v1/approvals/" + id + "/approve", viaParty, "{}");
+        assertThat(throughChain.statusCode()).isEqualTo(403);
+        assertThat(throughChain.body()).contains("cannot decide it");
+        assertThat(json(fixture.get("/v1/approvals/" + id, delegated)).get("status").asText()).isEqualTo("pending");
+        HttpResponse<String> outsider = fixture.postJson("/v1/approvals/" + id + "/approve", fixture.approver("dba"), "{}");
+        assertThat(outsider.statusCode()).as(outsider.body()).isEqualTo(200);
+    }
+
+    @Test
     void denialNeedsAReasonAndIsFinal() {
         String id = create(writer());
         String approver = fixture.approver("dba");

@@ -48,8 +48,26 @@ public record ApprovalRecord(
     public static final String REVOKED = "revoked";
     public static final String CONSUMED = "consumed";
 
-    /** Who asked, from the verified token of the create call, never from the request body. */
-    public record Requester(String subject, List<String> groups, String issuer, String onBehalfOf) {}
+    /**
+     * Who asked, from the verified token of the create call, never from the request body: the acting party, the
+     * user it acted for and, for RFC 8693 delegation, the whole actor chain (current actor first, empty otherwise).
+     */
+    public record Requester(String subject, List<String> groups, String issuer, String onBehalfOf, List<String> delegation) {
+        public Requester {
+            delegation = delegation == null ? List.of() : List.copyOf(delegation);
+        }
+
+        /** Everyone with a part in the request: the actor, whom it acted for, and every party of the chain. */
+        public Set<String> parties() {
+            Set<String> result = new java.util.LinkedHashSet<>();
+            result.add(subject);
+            if (onBehalfOf != null) {
+                result.add(onBehalfOf);
+            }
+            result.addAll(delegation);
+            return Set.copyOf(result);
+        }
+    }
 
     /** One approver's approval of a request that needs several. */
     public record Vote(String approver, Instant at, String reason) {}

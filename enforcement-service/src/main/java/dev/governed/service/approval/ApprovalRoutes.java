@@ -108,7 +108,7 @@ public final class ApprovalRoutes {
         ApprovalRecord record = new ApprovalRecord(UUID.randomUUID().toString(), ApprovalRecord.PENDING, request.statement(),
                 request.fingerprint(), request.parameterDigest(),
                 new ApprovalRecord.Requester(caller.subject(), caller.groups().stream().sorted().toList(), caller.identity().issuer(),
-                        caller.identity().onBehalfOf()),
+                        caller.identity().onBehalfOf(), caller.identity().delegation()),
                 request.resource(), request.environment(), request.rule(), version, approval.approverGroups(), approval.mode().key(),
                 approval.ttl() == null ? null : approval.ttl().toSeconds(), now, now.plus(config.approvalTimeout()),
                 null, null, null, null, null, null, null, null, request.reason(), approval.minApprovals(), List.of());
@@ -177,8 +177,9 @@ public final class ApprovalRoutes {
                     + "with the approver role may approve or deny");
         }
         if (isRequester(approver, record)) {
-            throw ApiException.forbidden("'" + approver.subject() + "' requested approval " + record.id()
-                    + " and cannot decide it; another approver from " + record.approverGroups() + " must");
+            throw ApiException.forbidden("'" + approver.subject() + "' requested approval " + record.id() + " or is a party of its"
+                    + " request " + record.requester().parties().stream().sorted().toList() + ", so cannot decide it; another approver from "
+                    + record.approverGroups() + " must");
         }
         if (ApprovalStore.overlap(approver.groups(), record.approverGroups()).isEmpty()) {
             throw ApiException.forbidden("'" + approver.subject() + "' is not in the approver groups of rule '" + record.rule() + "' "
@@ -308,12 +309,15 @@ public final class ApprovalRoutes {
     }
 
     /**
-     * The requester, or the user the requesting agent acted for, is never their own approver. With a delegation
-     * chain (RFC 8693 {@code act}), every party of the chain should be refused here too, once the requester record
-     * carries the chain.
+     * Whether the caller had a part in the request: nobody approves a request they made, one made for them, or one
+     * made by a chain of delegation (RFC 8693 {@code act}) they belong to. Every party of the caller's own token
+     * counts too, so an approver acting through a delegated token cannot decide for a requester in its chain.
      */
     private static boolean isRequester(Principal caller, ApprovalRecord record) {
-        return caller.subject().equals(record.requester().subject()) || caller.subject().equals(record.requester().onBehalfOf());
+        Set<String> requester = record.requester().parties();
+        String onBehalfOf = caller.identity().onBehalfOf(); // immutable sets refuse contains(null)
+        return requester.contains(caller.subject()) || (onBehalfOf != null && requester.contains(onBehalfOf))
+                || caller.identity().delegation().stream().anyMatch(requester::contains);
     }
 
     private static void required(String value, String field, int max) {

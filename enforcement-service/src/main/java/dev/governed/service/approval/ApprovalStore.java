@@ -23,7 +23,7 @@ public final class ApprovalStore {
     private static final String COLUMNS = "id, status, statement, fingerprint, parameter_digest, subject, groups_json, issuer, "
             + "on_behalf_of, resource_name, environment, rule_id, policy_version, approver_groups, mode, window_seconds, created_at, "
             + "expires_at, decided_at, decided_by, reason, grant_until, consumed_at, revoked_at, revoked_by, revoke_reason, request_reason, "
-            + "min_approvals";
+            + "min_approvals, delegation_json";
 
     private final Database database;
 
@@ -34,7 +34,7 @@ public final class ApprovalStore {
     public void insert(ApprovalRecord r) {
         database.read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("INSERT INTO approvals (" + COLUMNS
-                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 statement.setString(1, r.id());
                 statement.setString(2, r.status());
                 statement.setString(3, r.statement());
@@ -58,6 +58,7 @@ public final class ApprovalStore {
                 }
                 statement.setString(27, r.requestReason());
                 statement.setInt(28, r.minApprovals());
+                statement.setString(29, Json.write(r.requester().delegation()));
                 statement.executeUpdate();
                 return null;
             }
@@ -213,13 +214,18 @@ public final class ApprovalStore {
                 rows.getString("id"), rows.getString("status"), rows.getString("statement"), rows.getString("fingerprint"),
                 rows.getString("parameter_digest"),
                 new ApprovalRecord.Requester(rows.getString("subject"), strings(rows.getString("groups_json")), rows.getString("issuer"),
-                        rows.getString("on_behalf_of")),
+                        rows.getString("on_behalf_of"), delegation(rows.getString("delegation_json"))),
                 rows.getString("resource_name"), rows.getString("environment"), rows.getString("rule_id"), rows.getLong("policy_version"),
                 new LinkedHashSet<>(strings(rows.getString("approver_groups"))), rows.getString("mode"), nullableLong(rows, "window_seconds"),
                 instant(rows, "created_at"), instant(rows, "expires_at"), instant(rows, "decided_at"), rows.getString("decided_by"),
                 rows.getString("reason"), instant(rows, "grant_until"), instant(rows, "consumed_at"), instant(rows, "revoked_at"),
                 rows.getString("revoked_by"), rows.getString("revoke_reason"), rows.getString("request_reason"), rows.getInt("min_approvals"),
                 List.of());
+    }
+
+    /** Rows written before the chain was kept have none; their subject and onBehalfOf still name the parties. */
+    private static List<String> delegation(String json) {
+        return json == null ? List.of() : strings(json);
     }
 
     private static List<String> strings(String json) {

@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import dev.governed.audit.verify.AuditVerifier;
 import dev.governed.audit.verify.VerificationResult;
 import dev.governed.core.Governed;
+import dev.governed.jdbc.ApprovalPendingException;
 import dev.governed.jdbc.GovernedDriver;
 import dev.governed.service.GovernedService;
 import dev.governed.service.ServiceConfig;
@@ -37,7 +38,8 @@ import java.util.Properties;
  * database and an in-process enforcement service. The agent connects by connection
  * name and never holds the database password; the service supplies the policy bound
  * to the agent's token. It shows what policy allows, what it blocks (with the
- * evasions an agent might try), a tampered token refused, and the signed,
+ * evasions an agent might try), an UPDATE held until a second identity approves it
+ * and then run exactly once, a tampered token refused, and the signed,
  * hash-chained audit trail that recorded it all, verified.
  */
 final class Demo {
@@ -51,6 +53,8 @@ final class Demo {
     private final PrintWriter out;
     private final Path work;
     private final HttpClient http = HttpClient.newHttpClient();
+    /** The approval the last attempt was held for, or null. */
+    private String pendingApproval;
 
     Demo(PrintWriter out, Path work) {
         this.out = out;
@@ -117,6 +121,7 @@ final class Demo {
                         "SELECT c.name, upper(c.email) AS contact, s.id_number FROM customers c"
                                 + " JOIN (SELECT id, ssn AS id_number FROM customers) s ON s.id = c.id WHERE c.id = 2");
                 attempt("mark one order shipped", statement, "UPDATE orders SET status = 'shipped' WHERE id = 10");
+                approval(service.baseUri(), idp, agent, statement);
                 attempt("drop the orders table", statement, "DROP TABLE orders");
                 attempt("hide a DROP behind a SELECT", statement, "SELECT 1; DROP TABLE orders");
                 attempt("hide a DROP behind a comment and case", statement, "/* cleanup */ dRoP TaBlE \"ORDERS\"");
@@ -132,6 +137,37 @@ final class Demo {
         }
     }
 
+    /**
+     * An UPDATE the policy sends to a DBA: held with an approval id, refused to the agent itself, approved by a
+     * second identity over the service's REST API, then the identical retry runs once and the next is held again.
+     */
+    private void approval(URI service, DevIdentity idp, String agent, Statement statement) throws IOException, InterruptedException {
+        String sql = "UPDATE customers SET email = 'grace.hopper@example.com' WHERE id = 2";
+        attempt("change a customer's e-mail (DBA approves)", statement, sql);
+        String id = pendingApproval;
+        if (id == null) {
+            return;
+        }
+        decide("the agent approves its own request", service, id, agent);
+        String dba = idp.mint("dana-dba", List.of("governed-approvers", "dba"), Duration.ofMinutes(10));
+        decide("a DBA, dana-dba, approves it (REST API)", service, id, dba);
+        attempt("retry the identical UPDATE", statement, sql);
+        attempt("retry again: the approval is used up", statement, sql);
+    }
+
+    private void decide(String what, URI service, String id, String token) throws IOException, InterruptedException {
+        HttpResponse<String> response = call(service, "POST", "/v1/approvals/" + id + "/approve", "application/json",
+                "{\"reason\": \"ticket SUP-42: the customer asked for it\"}", token);
+        if (response.statusCode() == 200) {
+            JsonNode approved = new ObjectMapper().readTree(response.body());
+            say(String.format("  ALLOWED  %-42s %s by %s, mode %s", what, approved.path("status").asText(),
+                    approved.path("decidedBy").asText(), approved.path("mode").asText()));
+        } else {
+            say(String.format("  BLOCKED  %-42s [HTTP %d] %s", what, response.statusCode(),
+                    new ObjectMapper().readTree(response.body()).path("message").asText(response.body())));
+        }
+    }
+
     /** The agent's token with "dba" written into its groups: the signature no longer matches. */
     private static String promoted(String token) {
         String[] parts = token.split("\\.");
@@ -142,6 +178,7 @@ final class Demo {
     }
 
     private Void attempt(String what, Statement statement, String sql) {
+        pendingApproval = null;
         try {
             boolean rows = statement.execute(sql);
             int count = 0;
@@ -153,6 +190,10 @@ final class Demo {
                 }
             }
             say(String.format("  ALLOWED  %-42s %s", what, rows ? count + " rows" : statement.getUpdateCount() + " updated"));
+        } catch (ApprovalPendingException e) {
+            pendingApproval = e.getApprovalId();
+            say(String.format("  BLOCKED  %-42s [%s] held for approval %s", what, e.getSQLState(), e.getApprovalId()));
+            say(String.format("  %-51s reviewer page: %s", "", e.getReviewerUrl()));
         } catch (SQLException e) {
             say(String.format("  BLOCKED  %-42s [%s] %s", what, e.getSQLState(), e.getMessage()));
         }
@@ -245,16 +286,21 @@ final class Demo {
 
     private void send(URI service, String method, String path, String contentType, String body, String token)
             throws IOException, InterruptedException {
+        HttpResponse<String> response = call(service, method, path, contentType, body, token);
+        if (response.statusCode() >= 300) {
+            throw new CliException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    private HttpResponse<String> call(URI service, String method, String path, String contentType, String body, String token)
+            throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(service.resolve(path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", contentType)
                 .method(method, HttpRequest.BodyPublishers.ofString(body))
                 .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() >= 300) {
-            throw new CliException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-        }
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static String resource(String name) throws IOException {

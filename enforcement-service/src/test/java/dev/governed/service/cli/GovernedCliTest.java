@@ -244,7 +244,14 @@ class GovernedCliTest {
                 .contains("[28000]")
                 .contains("The orders table is intact: 3 rows.")
                 .contains("Ada Lovelace, a***@example.com, *******6789")
-                .containsPattern("(?m)^\\s+PROVEN: 13 events")
+                // the approval: held, refused to the agent, approved by a second identity, run once, then held again
+                .containsPattern("BLOCKED  change a customer's e-mail \\(DBA approves\\)\\s+\\[G0A01\\] held for approval [0-9a-f-]{36}")
+                .containsPattern("reviewer page: http://127\\.0\\.0\\.1:\\d+/approvals#[0-9a-f-]{36}")
+                .containsPattern("BLOCKED  the agent approves its own request\\s+\\[HTTP 403\\]")
+                .containsPattern("ALLOWED  a DBA, dana-dba, approves it \\(REST API\\)\\s+approved by dana-dba, mode once")
+                .containsPattern("ALLOWED  retry the identical UPDATE\\s+1 updated")
+                .containsPattern("BLOCKED  retry again: the approval is used up\\s+\\[G0A01\\]")
+                .containsPattern("(?m)^\\s+PROVEN: 16 events")
                 .doesNotContain("not covered")
                 .contains("The demo's files are in " + folder)
                 .doesNotContain("123-45-6789").doesNotContain("ada@example.com").doesNotContain("987-65-4321");
