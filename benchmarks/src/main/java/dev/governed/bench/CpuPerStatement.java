@@ -36,6 +36,7 @@ public final class CpuPerStatement {
             calls.put("preparedGovernedNoAudit", point::preparedGovernedNoAudit);
             calls.put("literalRaw", point::literalRaw);
             calls.put("literalGoverned", point::literalGoverned);
+            calls.put("literalGovernedNoAudit", point::literalGovernedNoAudit);
             calls.put("scanRaw", scan::scanRaw);
             calls.put("scanGoverned", scan::scanGoverned);
             calls.put("scanMasked", scan::scanMasked);
@@ -58,6 +59,7 @@ public final class CpuPerStatement {
             });
             ratio(medians, "preparedGovernedNoAudit", "preparedRaw");
             ratio(medians, "literalGoverned", "literalRaw");
+            ratio(medians, "literalGovernedNoAudit", "literalRaw");
             ratio(medians, "scanGoverned", "scanRaw");
             ratio(medians, "scanMasked", "scanGoverned");
             System.out.printf("load average %.2f%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
