@@ -48,6 +48,8 @@ final class AuditWriter implements Runnable {
     private final ChainStateFile chainState;
     private final EventJournal journal;
     private final ArrayDeque<EventJournal.Entry> recovered;
+    /** Every sink discards and nothing else reads the chain: chaining and encoding would be wasted work. */
+    private final boolean discarding;
     private long[] journaled = new long[64];
     private int journaledCount;
     final AtomicLong undelivered = new AtomicLong();
@@ -79,6 +81,8 @@ final class AuditWriter implements Runnable {
         this.journal = journal;
         // a crashed predecessor's undelivered events go first, ahead of anything recorded now
         this.recovered = new ArrayDeque<>(journal == null ? List.of() : journal.recovered());
+        this.discarding = !sinks.isEmpty() && journal == null && chainState == null
+                && sinks.stream().allMatch(AuditSink::discards);
     }
 
     /** From now on, a failing sink is retried only until {@code deadlineNanos} (a {@link System#nanoTime} value). */
@@ -201,6 +205,9 @@ final class AuditWriter implements Runnable {
             if (each instanceof EventJournal.Entry entry) {
                 remember(entry.position());
                 each = entry.event();
+            }
+            if (each instanceof AuditEvent && discarding) {
+                continue;
             }
             if (each instanceof AuditEvent event) {
                 HashChain.Linked linked;

@@ -51,6 +51,11 @@ public final class DiscardSinkProvider implements AuditSinkProvider {
             public String describe() {
                 return "discard";
             }
+
+            @Override
+            public boolean discards() {
+                return true; // the dispatcher then skips chaining and hashing: nobody reads them
+            }
         };
     }
 }

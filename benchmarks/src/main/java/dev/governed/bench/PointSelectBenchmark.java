@@ -49,6 +49,7 @@ public class PointSelectBenchmark {
     private PreparedStatement datasourceProxySelect;
     private Statement rawStatement;
     private Statement governedStatement;
+    private Statement governedNoAuditStatement;
     private int next;
 
     @Setup(Level.Trial)
@@ -79,6 +80,7 @@ public class PointSelectBenchmark {
         datasourceProxySelect = datasourceProxy.prepareStatement(POINT_SELECT);
         rawStatement = raw.createStatement();
         governedStatement = governed.createStatement();
+        governedNoAuditStatement = governedNoAudit.createStatement();
     }
 
     @TearDown(Level.Trial)
@@ -154,5 +156,11 @@ public class PointSelectBenchmark {
     @Benchmark
     public String literalGoverned() throws SQLException {
         return literalSelect(governedStatement, nextId());
+    }
+
+    /** Literal SQL with the events handed to the {@code discard} sink: analysis and decision without the audit writer. */
+    @Benchmark
+    public String literalGovernedNoAudit() throws SQLException {
+        return literalSelect(governedNoAuditStatement, nextId());
     }
 }

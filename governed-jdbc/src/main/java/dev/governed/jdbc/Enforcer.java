@@ -365,9 +365,7 @@ final class Enforcer {
 
     private AuditEvent event(Admission admission, String status, Long rows, String error,
                              List<AuditEvent.Masking> masking) {
-        Decision decision = admission.decision();
-        AuditEvent.DecisionInfo info = new AuditEvent.DecisionInfo(
-                decision.effect().key(), decision.ruleId(), decision.reason(), decision.policyVersion(), admission.approval());
+        AuditEvent.DecisionInfo info = decisionInfo(admission.decision(), admission.approval());
         return event(admission.sql(), admission.analysis(), admission.facts(), admission.identity(),
                 admission.connectionId(), info, admission.startNanos(), status, rows, error, masking);
     }
@@ -391,10 +389,9 @@ final class Enforcer {
                 Instant.now(),
                 null,
                 actor(identity),
-                new AuditEvent.Session(governance.sessionId, connectionId),
+                session(connectionId),
                 resource(target),
-                new AuditEvent.Action("sql", summary.operation(), governance.auditedText.apply(sql), analysis.fingerprint(),
-                        summary.tables()),
+                action(sql, analysis, summary),
                 decision,
                 masking,
                 new AuditEvent.Outcome(status, rows, (System.nanoTime() - start) / 1_000, error));
@@ -408,6 +405,55 @@ final class Enforcer {
     private volatile ActorMemo lastActor;
     private volatile FactsSummary lastSummary;
     private volatile AuditEvent.Resource resource;
+    private volatile AuditEvent.Session lastSession;
+    private volatile ActionMemo lastAction;
+    private volatile DecisionMemo lastDecision;
+
+    private record DecisionMemo(Decision decision, AuditEvent.DecisionInfo info) {}
+
+    private record ActionMemo(String sql, StatementAnalysis analysis, FactsSummary summary, AuditEvent.Action action) {}
+
+    /** Cached by instances: a prepared statement executes the same text, analysis and facts again. */
+    private AuditEvent.Action action(String sql, StatementAnalysis analysis, FactsSummary summary) {
+        ActionMemo memo = lastAction;
+        if (memo != null && memo.sql() == sql && memo.analysis() == analysis && memo.summary() == summary) {
+            return memo.action();
+        }
+        AuditEvent.Action result = new AuditEvent.Action("sql", summary.operation(), governance.auditedText.apply(sql),
+                analysis.fingerprint(), summary.tables());
+        lastAction = new ActionMemo(sql, analysis, summary, result);
+        return result;
+    }
+
+    /** Cached by connection id: a connection's statements share one session part. */
+    private AuditEvent.Session session(String connectionId) {
+        AuditEvent.Session memo = lastSession;
+        if (memo != null && memo.connection() == connectionId) {
+            return memo;
+        }
+        AuditEvent.Session result = new AuditEvent.Session(governance.sessionId, connectionId);
+        lastSession = result;
+        return result;
+    }
+
+    /**
+     * Cached by equal content: a statement executed again is usually decided the same way. A decision that ran on
+     * an approval names it and is built afresh: approvals are rare and each is a different one.
+     */
+    private AuditEvent.DecisionInfo decisionInfo(Decision decision, String approval) {
+        if (approval != null) {
+            return new AuditEvent.DecisionInfo(
+                    decision.effect().key(), decision.ruleId(), decision.reason(), decision.policyVersion(), approval);
+        }
+        DecisionMemo memo = lastDecision;
+        if (memo != null && (memo.decision() == decision || memo.decision().equals(decision))) {
+            return memo.info();
+        }
+        AuditEvent.DecisionInfo result = new AuditEvent.DecisionInfo(
+                decision.effect().key(), decision.ruleId(), decision.reason(), decision.policyVersion(), null);
+        lastDecision = new DecisionMemo(decision, result);
+        return result;
+    }
 
     /** Cached by identity instance: verified tokens are cached, so a caller keeps its Identity object. */
     private AuditEvent.Actor actor(Identity identity) {

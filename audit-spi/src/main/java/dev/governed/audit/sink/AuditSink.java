@@ -45,4 +45,13 @@ public interface AuditSink extends Closeable {
     default Optional<dev.governed.audit.chain.ChainHead> lastHead() throws IOException {
         return lastCheckpoint().map(dev.governed.audit.chain.ChainHead::of);
     }
+
+    /**
+     * True for a sink that throws every entry away unread ("audit off"). When every sink of a
+     * dispatcher discards, its writer skips chaining, hashing and checkpoints, which nobody could
+     * read; the events are still accepted, so backpressure and flush behave as with any sink.
+     */
+    default boolean discards() {
+        return false;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.governed.core.mask;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -63,6 +64,9 @@ public final class KeepStrategy implements MaskStrategy {
     @Override
     public Object mask(Object value) {
         String text = MaskText.of(value);
+        if (maskChar < Character.MIN_SUPPLEMENTARY_CODE_POINT && !MaskText.hasSurrogates(text)) {
+            return maskChars(text);
+        }
         int length = text.codePointCount(0, text.length());
         if (length <= keep) {
             return MaskText.repeat(maskChar, length);
@@ -74,5 +78,21 @@ public final class KeepStrategy implements MaskStrategy {
         }
         int cut = text.offsetByCodePoints(0, keep);
         return text.substring(0, cut) + MaskText.repeat(maskChar, hidden);
+    }
+
+    /** The same result for text of single-unit characters: one array filled in place, no intermediate strings. */
+    private String maskChars(String text) {
+        int length = text.length();
+        char[] result = new char[length];
+        if (length <= keep) {
+            Arrays.fill(result, (char) maskChar);
+        } else if (last) {
+            Arrays.fill(result, 0, length - keep, (char) maskChar);
+            text.getChars(length - keep, length, result, length - keep);
+        } else {
+            text.getChars(0, keep, result, 0);
+            Arrays.fill(result, keep, length, (char) maskChar);
+        }
+        return new String(result);
     }
 }

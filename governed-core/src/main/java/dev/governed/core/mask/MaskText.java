@@ -31,6 +31,16 @@ final class MaskText {
         return String.valueOf(value);
     }
 
+    /** True when some character of {@code text} takes two UTF-16 units, so code points and chars differ. */
+    static boolean hasSurrogates(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (Character.isSurrogate(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code count} copies of {@code mask}. */
     static String repeat(int mask, int count) {
         return Character.toString(mask).repeat(Math.max(0, count));

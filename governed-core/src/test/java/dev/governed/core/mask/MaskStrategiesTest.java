@@ -44,6 +44,14 @@ class MaskStrategiesTest {
     }
 
     @Test
+    void keepGivesTheSameAnswerForTextWithAndWithoutTwoUnitCharacters() {
+        assertThat(strategy("keep-first", Map.of("keep", 2)).mask("h\u00e9llo")).isEqualTo("h\u00e9***");
+        assertThat(strategy("keep-first", Map.of("keep", 2)).mask("h\uD83D\uDE00llo")).isEqualTo("h\uD83D\uDE00***");
+        assertThat(strategy("keep-last", Map.of("keep", 0)).mask("abc")).isEqualTo("***");
+        assertThat(strategy("keep-last", Map.of("keep", 3)).mask("")).isEqualTo("");
+    }
+
+    @Test
     void keepMasksNumbersInTheirTextForm() {
         assertThat(strategy("keep-last", Map.of("keep", 2)).mask(new BigDecimal("12345.67"))).isEqualTo("******67");
     }
