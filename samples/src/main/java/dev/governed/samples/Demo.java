@@ -6,7 +6,7 @@ import java.io.PrintWriter;
 /**
  * The README's demo, the same as {@code governed demo}: an AI support agent on
  * in-memory H2, governed by an in-process enforcement service. Its code is in
- * {@code dev.governed.service.cli.Demo}; {@link AgentExample} shows the library
+ * {@link dev.governed.samples.demo.Demo}; {@link AgentExample} shows the library
  * API an application uses.
  */
 public final class Demo {

@@ -27,9 +27,9 @@ import java.util.UUID;
  * {@code governed token --dev}): an RSA key kept in the data directory (owner-only), its public JWKS next to it.
  * Anyone who can read the data directory can mint any identity, so it is for a developer's machine only.
  */
-final class DevIdentity {
-    static final String ISSUER = "urn:governed:dev";
-    static final String AUDIENCE = "governed-dev";
+public final class DevIdentity {
+    public static final String ISSUER = "urn:governed:dev";
+    public static final String AUDIENCE = "governed-dev";
     static final String KEY_FILE = "dev-idp-key.json";
 
     private final RSAKey key;
@@ -49,7 +49,7 @@ final class DevIdentity {
     }
 
     /** The issuer of a data directory, created (owner-only) on first use: for {@code serve --dev} and the demo. */
-    static DevIdentity open(Path dataDir) {
+    public static DevIdentity open(Path dataDir) {
         Path keyFile = dataDir.resolve(KEY_FILE);
         try {
             if (!Files.exists(keyFile)) {
@@ -95,11 +95,11 @@ final class DevIdentity {
         return dataDir.toAbsolutePath().normalize().equals(defaultDataDir().toAbsolutePath().normalize()) ? "" : " --data " + dataDir;
     }
 
-    String jwksLocation() {
+    public String jwksLocation() {
         return "file:" + jwks.toAbsolutePath();
     }
 
-    String mint(String subject, List<String> groups, Duration lifetime) {
+    public String mint(String subject, List<String> groups, Duration lifetime) {
         return mint(subject, groups, List.of(AUDIENCE), lifetime);
     }
 

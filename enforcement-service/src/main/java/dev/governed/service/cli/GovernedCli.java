@@ -6,20 +6,20 @@ import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code governed} command line: {@code serve}, {@code token}, {@code policies}, {@code approvals}, {@code audit},
- * {@code replay}, {@code demo}. Every failure is one line on stderr naming the problem and the fix, with an exit code
+ * {@code replay}, and those other modules add ({@link GovernedCommand}: the samples add {@code demo}). Every failure is one line on stderr naming the problem and the fix, with an exit code
  * per kind (see {@link CliException}): 0 success, 1 failed (for {@code audit verify}: not intact), 2 usage, 3 not
  * proven ({@code audit verify}), 4 a named file is missing or unreadable, 5 the service cannot be reached, 6 the
  * service refused the token, 7 the service answered with another error, 70 an internal error (a bug: report it).
  */
 @Command(name = "governed", mixinStandardHelpOptions = true, version = "governed 0.1.0",
         description = "Governed: the enforcement service and its administration.",
-        subcommands = {ServeCommand.class, PoliciesCommand.class, ApprovalsCommand.class, AuditCommand.class, ReplayCommand.class, TokenCommand.class,
-                DemoCommand.class},
+        subcommands = {ServeCommand.class, PoliciesCommand.class, ApprovalsCommand.class, AuditCommand.class, ReplayCommand.class, TokenCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:failed (audit verify: the trail is not intact)", "2:usage error",
                 "3:audit verify: not proven (unsigned, untrusted keys or open tail)", "4:a file named on the command line is missing or unreadable",
@@ -37,6 +37,9 @@ public final class GovernedCli {
     /** Runs one command with the given output streams and returns its exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine commandLine = new CommandLine(new GovernedCli());
+        for (GovernedCommand added : ServiceLoader.load(GovernedCommand.class, GovernedCli.class.getClassLoader())) {
+            commandLine.addSubcommand(added);
+        }
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setParameterExceptionHandler((e, arguments) -> {

@@ -8,13 +8,13 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Directories and files only their owner may read: the data folder, its keys and secrets. */
-final class PrivateFiles {
+public final class PrivateFiles {
     private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
     private PrivateFiles() {}
 
     /** Creates the directory (and missing parents) owner-only; an existing one is left as it is. */
-    static Path directory(Path dir) throws IOException {
+    public static Path directory(Path dir) throws IOException {
         if (Files.isDirectory(dir)) {
             return dir;
         }
@@ -25,7 +25,7 @@ final class PrivateFiles {
     }
 
     /** Writes a new file that is owner-only from its first byte (no window in which others could open it). */
-    static void write(Path file, String text) throws IOException {
+    public static void write(Path file, String text) throws IOException {
         directory(file.toAbsolutePath().getParent());
         Path partial = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName(), ".tmp");
         try {

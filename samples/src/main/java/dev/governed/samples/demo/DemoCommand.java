@@ -1,6 +1,6 @@
-package dev.governed.service.cli;
+package dev.governed.samples.demo;
 
-import java.util.concurrent.Callable;
+import dev.governed.service.cli.GovernedCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code governed demo}: an AI agent through the driver against an in-process service, on in-memory H2. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the demo: an AI support agent governed by an in-process service, on in-memory H2.")
-final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements GovernedCommand {
 
     @Spec
     CommandSpec spec;

@@ -1,7 +1,6 @@
 package dev.governed.samples;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bin/governed}, the command the documentation prints, runs the built command line or says how to build it. */
-class LauncherTest {
+class LauncherIT {
     private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
     private static final Path LAUNCHER = ROOT.resolve("bin/governed");
 
@@ -21,7 +20,7 @@ class LauncherTest {
 
     @Test
     void launcherRunsTheBuiltCommandLine(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.exists(ROOT.resolve("enforcement-service/target/governed.jar")), "the jar is built by `package`");
+        assertThat(ROOT.resolve("samples/target/governed.jar")).as("built by `package`, which runs before this test").exists();
         Result version = run(List.of("--version"), null);
         assertThat(version.code()).as(version.out()).isZero();
         assertThat(version.out()).contains("governed 0.1.0");
@@ -34,7 +33,7 @@ class LauncherTest {
     void launcherSaysHowToBuildAMissingJar(@TempDir Path dir) throws Exception {
         Result result = run(List.of("--version"), dir.resolve("governed.jar"));
         assertThat(result.code()).isEqualTo(4);
-        assertThat(result.out()).contains("is not built yet").contains("mvn -B -q -DskipTests -pl enforcement-service -am package");
+        assertThat(result.out()).contains("is not built yet").contains("mvn -B -q -DskipTests -pl samples -am package");
     }
 
     private static Result run(List<String> arguments, Path jar) throws IOException, InterruptedException {

@@ -1,4 +1,4 @@
-package dev.governed.service.cli;
+package dev.governed.samples.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,10 +8,14 @@ import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import dev.governed.audit.verify.AuditVerifier;
 import dev.governed.audit.verify.VerificationResult;
 import dev.governed.core.Governed;
+import dev.governed.http.GovernedHttpClient;
+import dev.governed.http.RequestDeniedException;
 import dev.governed.jdbc.ApprovalPendingException;
 import dev.governed.jdbc.GovernedDriver;
 import dev.governed.service.GovernedService;
 import dev.governed.service.ServiceConfig;
+import dev.governed.service.cli.DevIdentity;
+import dev.governed.service.cli.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -39,8 +43,9 @@ import java.util.Properties;
  * name and never holds the database password; the service supplies the policy bound
  * to the agent's token. It shows what policy allows, what it blocks (with the
  * evasions an agent might try), an UPDATE held until a second identity approves it
- * and then run exactly once, a tampered token refused, and the signed,
- * hash-chained audit trail that recorded it all, verified.
+ * and then run exactly once, a tampered token refused, the same agent calling an
+ * HTTP API through the decorator, and the signed, hash-chained audit trail that
+ * recorded it all, verified.
  */
 final class Demo {
 
@@ -48,7 +53,8 @@ final class Demo {
     private static final String DATABASE_PASSWORD = "only-the-service-knows";
 
     /** What the demo writes in its folder; a new run removes exactly these, nothing else the folder may hold. */
-    private static final List<String> FILES = List.of("audit.jsonl", "audit-signing-key.jwk", "audit-public-key.jwk", "idp", "service");
+    private static final List<String> FILES = List.of("audit.jsonl", "audit-signing-key.jwk", "audit-public-key.jwk", "idp", "service",
+            "crm-api.key");
 
     private final PrintWriter out;
     private final Path work;
@@ -131,9 +137,58 @@ final class Demo {
                 Governed.runAs(promoted(agent), () -> attempt("promote itself to dba in its token", statement,
                         "SELECT * FROM payroll"));
             }
+            callTheCrm(properties, service.baseUri(), agent);
             boolean intact = ordersIntact();
             GovernedDriver.flushAudit();
             return showAudit(audit, verificationKey) && intact;
+        }
+    }
+
+    /**
+     * The same agent calls an HTTP API through the decorator, under the same policy and onto the same audit chain:
+     * Governed adds the API key (the agent never holds it), masks the JSON answer as it streams, and refuses a path
+     * trick and an agent's own credential before a byte reaches the API.
+     */
+    private void callTheCrm(Properties jdbcSettings, URI service, String agent) throws Exception {
+        try (CrmApi crm = new CrmApi()) {
+            Path key = work.resolve("crm-api.key");
+            PrivateFiles.write(key, CrmApi.API_KEY);
+            Properties settings = new Properties();
+            settings.putAll(jdbcSettings);
+            settings.setProperty("governed.policy", service.toString());
+            settings.setProperty("governed.http.resources", "crm-api=" + crm.base());
+            settings.setProperty("governed.http.credentials.crm-api", "bearer:file:" + key);
+            GovernedHttpClient http = (GovernedHttpClient) GovernedHttpClient.wrap(HttpClient.newHttpClient(), settings);
+            try {
+                say("");
+                say("The same agent calls the CRM's HTTP API (" + crm.base() + ") through the HTTP decorator:");
+                Governed.runAs(agent, () -> {
+                    request("read a customer (ssn and emails masked)", http, crm.base() + "/customers/1", null);
+                    request("reach the admin API via /customers/%2e%2e", http, crm.base() + "/customers/%2e%2e/admin/users", null);
+                    request("send its own API key", http, crm.base() + "/customers/1", "Bearer stolen-key");
+                    return null;
+                });
+                say("  the CRM received only: " + crm.received());
+            } finally {
+                http.close();
+            }
+        }
+    }
+
+    private void request(String what, HttpClient http, String url, String authorization) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            say(String.format("  ALLOWED  %-42s %d %s", what, response.statusCode(), response.body()));
+        } catch (RequestDeniedException e) {
+            say(String.format("  BLOCKED  %-42s [%s] %s", what, e.rule(), e.getMessage()));
+        } catch (IOException e) {
+            say(String.format("  BLOCKED  %-42s %s", what, e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -288,7 +343,7 @@ final class Demo {
             throws IOException, InterruptedException {
         HttpResponse<String> response = call(service, method, path, contentType, body, token);
         if (response.statusCode() >= 300) {
-            throw new CliException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
         }
     }
 
