@@ -349,7 +349,7 @@ final class Enforcer {
                         String approval) throws SQLException {
         AuditEvent.DecisionInfo decision = new AuditEvent.DecisionInfo(effect, rule, reason, policyVersion, approval);
         record(event(sql, analysis, facts, identity, connection.id(), decision, start, "denied", null, reason,
-                List.of()));
+                List.of(), MASKING_RULE.equals(rule)));
     }
 
     private AuditEvent event(Admission admission, String status, Long rows, String error) {
@@ -367,7 +367,8 @@ final class Enforcer {
                              List<AuditEvent.Masking> masking) {
         AuditEvent.DecisionInfo info = decisionInfo(admission.decision(), admission.approval());
         return event(admission.sql(), admission.analysis(), admission.facts(), admission.identity(),
-                admission.connectionId(), info, admission.startNanos(), status, rows, error, masking);
+                admission.connectionId(), info, admission.startNanos(), status, rows, error, masking,
+                admission.masks().scrubsErrors());
     }
 
     private AuditEvent event(
@@ -381,7 +382,8 @@ final class Enforcer {
             String status,
             Long rows,
             String error,
-            List<AuditEvent.Masking> masking) {
+            List<AuditEvent.Masking> masking,
+            boolean touchesMasked) {
         Target target = governance.target;
         FactsSummary summary = summary(facts);
         return new AuditEvent(
@@ -391,7 +393,7 @@ final class Enforcer {
                 actor(identity),
                 session(connectionId),
                 resource(target),
-                action(sql, analysis, summary),
+                action(sql, analysis, summary, touchesMasked),
                 decision,
                 masking,
                 new AuditEvent.Outcome(status, rows, (System.nanoTime() - start) / 1_000, error));
@@ -411,17 +413,20 @@ final class Enforcer {
 
     private record DecisionMemo(Decision decision, AuditEvent.DecisionInfo info) {}
 
-    private record ActionMemo(String sql, StatementAnalysis analysis, FactsSummary summary, AuditEvent.Action action) {}
+    private record ActionMemo(String sql, StatementAnalysis analysis, FactsSummary summary, boolean touchesMasked,
+                              AuditEvent.Action action) {}
 
     /** Cached by instances: a prepared statement executes the same text, analysis and facts again. */
-    private AuditEvent.Action action(String sql, StatementAnalysis analysis, FactsSummary summary) {
+    private AuditEvent.Action action(String sql, StatementAnalysis analysis, FactsSummary summary, boolean touchesMasked) {
         ActionMemo memo = lastAction;
-        if (memo != null && memo.sql() == sql && memo.analysis() == analysis && memo.summary() == summary) {
+        if (memo != null && memo.sql() == sql && memo.analysis() == analysis && memo.summary() == summary
+                && memo.touchesMasked() == touchesMasked) {
             return memo.action();
         }
-        AuditEvent.Action result = new AuditEvent.Action("sql", summary.operation(), governance.auditedText.apply(sql),
-                analysis.fingerprint(), summary.tables());
-        lastAction = new ActionMemo(sql, analysis, summary, result);
+        String text = touchesMasked ? governance.maskedStatementText.apply(sql) : governance.auditedText.apply(sql);
+        AuditEvent.Action result = new AuditEvent.Action("sql", summary.operation(), text, analysis.fingerprint(),
+                summary.tables());
+        lastAction = new ActionMemo(sql, analysis, summary, touchesMasked, result);
         return result;
     }
 

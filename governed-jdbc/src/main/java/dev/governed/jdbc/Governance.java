@@ -18,6 +18,11 @@ final class Governance implements AutoCloseable {
     final Function<String, StatementAnalysis> analyzer;
     /** The statement text an audit event carries: as written, or with its literals replaced by {@code ?}. */
     final Function<String, String> auditedText;
+    /**
+     * The text of a statement that touches a column masked for its caller, whatever {@link #auditedText} says: a
+     * literal compared with such a column ({@code WHERE ssn = '123-45-6789'}) may be the very value the mask hides.
+     */
+    final Function<String, String> maskedStatementText = GovernanceFactory::withoutLiterals;
     final TokenVerifier verifier;
     /** The process's own token source when {@code governed.token.provider} is set; otherwise null. */
     final TokenSource provider;

@@ -36,6 +36,11 @@ final class GovernanceFactory {
     /** One analyser for the JVM: analyses depend on the SQL text only, so every datasource shares the cache. */
     private static final SqlAnalyzer ANALYZER = SqlAnalyzer.builder().build();
 
+    /** The statement with every literal replaced by {@code ?}. */
+    static String withoutLiterals(String sql) {
+        return ANALYZER.normalised(sql);
+    }
+
     /** {@code true}: audit events carry statements with literals replaced by {@code ?} (values may be personal data). */
     static final String REDACT_LITERALS = "governed.redactLiterals";
 

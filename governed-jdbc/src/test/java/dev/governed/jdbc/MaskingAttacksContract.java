@@ -146,6 +146,7 @@ abstract class MaskingAttacksContract {
             case "clear" -> clear(sql);
             case "masked-or-denied" -> maskedOrDenied(sql);
             case "scrubbed" -> scrubbed(sql);
+            case "redacted-or-denied" -> redactedOrDenied(sql);
             default -> fail("unknown expectation " + expect);
         }
         for (JsonNode event : base.auditEvents()) {
@@ -182,6 +183,28 @@ abstract class MaskingAttacksContract {
     private void maskedOrDenied(String sql) {
         try {
             masked(sql);
+        } catch (SQLException e) {
+            assertThat(leakIn(chain(e))).as("clear secret in the error").isNull();
+        }
+    }
+
+    /**
+     * A value computed from a masked column reveals nothing, whatever its type or length: every cell is NULL
+     * or wholly masked (a short derived value such as {@code substr(ssn, 1, 3)} would pass {@link #masked}'s
+     * search for pieces of the secrets); or the statement is denied, or fails without quoting a secret.
+     */
+    private void redactedOrDenied(String sql) {
+        try (Statement statement = governed.createStatement()) {
+            if (statement.execute(sql)) {
+                try (ResultSet result = statement.getResultSet()) {
+                    while (result.next()) {
+                        for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
+                            String cell = result.getString(i);
+                            assertThat(cell == null || cell.matches("\\*+")).as("column %d holds %s", i, cell).isTrue();
+                        }
+                    }
+                }
+            }
         } catch (SQLException e) {
             assertThat(leakIn(chain(e))).as("clear secret in the error").isNull();
         }
