@@ -141,7 +141,25 @@ abstract class ReadOnlyDefenceTest {
                 "SELECT * FROM orders WHERE id = touch_orders()",
                 "SELECT (SELECT touch_orders()) FROM orders",
                 // Qualified by a schema that is not the vendor's: never the built-in.
-                "SELECT public.touch_orders()");
+                "SELECT public.touch_orders()",
+                // The same call in every other place an expression can stand.
+                "VALUES (touch_orders())",
+                "SELECT * FROM (SELECT touch_orders() AS n) t",
+                "SELECT CASE WHEN 1 = 1 THEN touch_orders() END",
+                "SELECT COALESCE(NULL, touch_orders())",
+                "SELECT * FROM orders ORDER BY touch_orders()",
+                "SELECT id FROM orders GROUP BY id HAVING touch_orders() = 1",
+                "SELECT * FROM orders FETCH FIRST (SELECT touch_orders()) ROWS ONLY",
+                "SELECT * FROM orders WHERE EXISTS (SELECT 1 FROM orders i WHERE i.id = touch_orders())",
+                "WITH t AS (SELECT touch_orders() AS n) SELECT n FROM t",
+                "SELECT id FROM orders UNION SELECT touch_orders()",
+                "EXPLAIN ANALYZE SELECT touch_orders()",
+                // Statements that change data or schema outright.
+                "TRUNCATE TABLE audit_trail",
+                "COMMENT ON TABLE orders IS 'x'",
+                "CREATE LOCAL TEMPORARY TABLE probe (x INT)",
+                "EXPLAIN ANALYZE DELETE FROM audit_trail",
+                "SELECT NEXT VALUE FOR order_seq FROM orders WHERE 1 = 0 UNION SELECT 1");
     }
 
     @ParameterizedTest(name = "{0}")
