@@ -236,6 +236,10 @@ public final class GovernedHttpClient extends HttpClient {
         } else if (refusal == null && uri.getRawUserInfo() != null) {
             rule = "credential-supplied";
             refusal = "the URI carries user information; Governed adds the credential of " + resource.name();
+        } else if (refusal == null && RequestOverrides.find(request) != null) {
+            rule = "request-override";
+            refusal = "the request carries " + RequestOverrides.find(request) + ", which many servers obey to run another"
+                    + " method or path than the one decided; send the request with its real method and path instead";
         } else if (refusal == null && suppliesCredential(request, credential)) {
             rule = "credential-supplied";
             refusal = "the request brings its own " + (credential == null ? "Authorization"

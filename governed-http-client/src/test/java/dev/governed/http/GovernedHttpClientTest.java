@@ -243,6 +243,28 @@ class GovernedHttpClientTest {
         assertThat(fixture.auditText()).doesNotContain("stolen");
     }
 
+    /** A GET the policy allows must not become a DELETE, or a request for another path, on the server's side. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"X-HTTP-Method-Override: DELETE", "x-http-method: DELETE",
+            "X-Method-Override: PUT", "X-Original-URL: /v1/admin/users", "X-Rewrite-URL: /v1/admin/users",
+            "X-Forwarded-Uri: /v1/admin/users", "X-Forwarded-Prefix: /v1/admin", "?_method=DELETE", "?a=1&%5Fmethod=DELETE",
+            "?_METHOD=delete"})
+    void requestsThatOverrideTheirMethodOrPathAreRefused(String override) {
+        fixture.crm.json("/v1/customers/42", "{\"id\":42}");
+        HttpRequest.Builder request;
+        if (override.startsWith("?")) {
+            request = HttpRequest.newBuilder(URI.create(fixture.crm.base() + "/v1/customers/42" + override));
+        } else {
+            String[] header = override.split(": ");
+            request = HttpRequest.newBuilder(URI.create(fixture.crm.base() + "/v1/customers/42")).header(header[0], header[1]);
+        }
+
+        assertThatThrownBy(() -> fixture.client().send(request.build(), BodyHandlers.ofString()))
+                .isInstanceOf(RequestDeniedException.class).hasMessageContaining("its real method and path");
+        assertThat(fixture.crm.seen).isEmpty();
+        assertThat(fixture.lastEvent().at("/decision/rule").asText()).isEqualTo("request-override");
+    }
+
     @Test
     void aConfiguredHeaderCredentialCannotBeSuppliedByTheAgent() throws Exception {
         fixture.crm.json("/v1/customers/42", "{\"id\":42}");
