@@ -71,4 +71,22 @@ class JsonMaskerTest {
         assertThatThrownBy(() -> maskBytewise("{\"a\":tru}", any)).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> maskBytewise("<html>", any)).isInstanceOf(IOException.class);
     }
+
+    /** Shapes of a body that could carry a masked field past a streaming masker: none does. */
+    @Test
+    void evasiveShapesAreMaskedOrRefused() throws Exception {
+        ActiveMask ssn = mask("redact", Map.of(), "$.ssn");
+        // several root values (JSON lines): each one is masked
+        assertThat(maskBytewise("{\"ssn\":\"1\"}\n{\"ssn\":\"123-45-6789\"}", ssn)).doesNotContain("123-45");
+        // a field name written with escapes is the same field
+        assertThat(maskBytewise("{\"\\u0073sn\":\"123-45-6789\"}", ssn)).doesNotContain("123-45");
+        // a duplicate key: both values masked
+        assertThat(maskBytewise("{\"ssn\":\"x\",\"ssn\":\"123-45-6789\"}", ssn)).doesNotContain("123-45");
+        // a number, an object and an array under the masked name
+        assertThat(maskBytewise("{\"ssn\":123456789}", ssn)).doesNotContain("123456789");
+        assertThat(maskBytewise("{\"ssn\":{\"v\":\"123-45-6789\"}}", ssn)).doesNotContain("123-45");
+        assertThat(maskBytewise("{\"ssn\":[\"123-45-6789\"]}", ssn)).doesNotContain("123-45");
+        // trailing garbage after a complete value is refused, not passed on
+        assertThatThrownBy(() -> maskBytewise("{\"a\":1} <script>\"123-45-6789\"", ssn)).isInstanceOf(IOException.class);
+    }
 }
