@@ -179,7 +179,7 @@ final class Enforcer {
         }
         if (!onlyEndsTransaction(analysis)) {
             // Not for COMMIT or ROLLBACK alone: in an aborted transaction no SET can run, and ending it must stay possible.
-            connection.readOnlySession().require(mayWrite, SessionNeed.of(analysis, facts));
+            connection.readOnlySession().require(mayWrite, mayWrite ? SessionNeed.of(analysis, facts) : SessionNeed.EITHER);
         }
     }
 
