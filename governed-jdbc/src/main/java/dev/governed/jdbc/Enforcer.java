@@ -162,8 +162,8 @@ final class Enforcer {
     }
 
     /**
-     * Holds the session read-only at the database while the caller's policy allows no write, and
-     * refuses (audited, rule {@value #READ_ONLY_RULE}) a statement that would lift that.
+     * Holds the session read-only at the database while the caller's policy allows no write, or
+     * while a caller who may write runs an autocommit statement that only reads; and refuses (audited, rule {@value #READ_ONLY_RULE}) a statement that would lift that.
      */
     private void readOnly(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, VerifiedCaller caller,
                           GovernedConnection connection, long start, Decision decision) throws SQLException {
@@ -179,7 +179,17 @@ final class Enforcer {
         }
         if (!onlyEndsTransaction(analysis)) {
             // Not for COMMIT or ROLLBACK alone: in an aborted transaction no SET can run, and ending it must stay possible.
-            connection.readOnlySession().require(mayWrite);
+            connection.readOnlySession().require(mayWrite, mayWrite ? SessionNeed.of(analysis, facts) : SessionNeed.EITHER);
+        }
+    }
+
+    /** Before a batch whose entries were admitted one by one runs as one: read-write if any entry is not a read. */
+    static void batchAdmitted(List<Admission> admissions, GovernedConnection connection) throws SQLException {
+        for (Admission each : admissions) {
+            if (SessionNeed.of(each.analysis(), each.facts()) == SessionNeed.WRITE) {
+                connection.readOnlySession().releaseRead();
+                return;
+            }
         }
     }
 

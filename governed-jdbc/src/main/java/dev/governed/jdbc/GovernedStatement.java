@@ -204,6 +204,7 @@ class GovernedStatement extends StatementWrapper {
             batch.clear();
         }
         latest = result.isEmpty() ? null : result.get(result.size() - 1);
+        Enforcer.batchAdmitted(result, owner);
         return result;
     }
 

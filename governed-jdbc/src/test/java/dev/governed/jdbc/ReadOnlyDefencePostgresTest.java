@@ -205,6 +205,22 @@ class ReadOnlyDefencePostgresTest extends ReadOnlyDefenceTest {
     }
 
     /**
+     * With autocommit off, the switch to read-only is what opens the caller's transaction: that
+     * transaction must be read-only too, not only the ones after it.
+     */
+    @Test
+    void theFirstTransactionWithAutocommitOffIsReadOnly() throws Exception {
+        try (Connection connection = lying(analystToken(), new Properties()); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            Throwable thrown = catchThrowable(() -> drain(statement, "INSERT INTO audit_trail VALUES ('lie')"));
+            assertThat(thrown).isInstanceOf(SQLException.class);
+            assertThat(((SQLException) thrown).getSQLState()).isEqualTo("25006");
+            connection.rollback();
+        }
+        assertThat(snapshot()).isEqualTo(snapshotBaseline());
+    }
+
+    /**
      * A reader takes over a connection inside a writer's open transaction; the switch to read-only
      * made inside it is undone by ROLLBACK, and must be made again before the reader's next statement.
      */
@@ -230,10 +246,13 @@ class ReadOnlyDefencePostgresTest extends ReadOnlyDefenceTest {
         assertThat(snapshot()).isEqualTo(snapshotBaseline());
     }
 
-    /** A writer on the same connection afterwards writes again: the session is read-write for it. */
+    /**
+     * A writer on the same connection afterwards writes again: the session is read-write for it. (With
+     * the real analysis: the lying one would call the writer's INSERT a read, which now runs read-only.)
+     */
     @Test
     void aWriterAfterAReaderWritesAgain() throws Exception {
-        try (Connection connection = lying(null, new Properties()); Statement statement = connection.createStatement()) {
+        try (Connection connection = governed(null); Statement statement = connection.createStatement()) {
             Governed.runAs(analystToken(), () -> {
                 drain(statement, "SELECT 1");
                 return null;
