@@ -9,6 +9,7 @@ import dev.governed.jdbc.mask.MaskDeniedException;
 import dev.governed.jdbc.mask.MaskPlan;
 import dev.governed.jdbc.sql.AnalysedStatement;
 import dev.governed.jdbc.sql.StatementAnalysis;
+import dev.governed.policy.CompiledPolicy;
 import dev.governed.policy.Decision;
 import dev.governed.policy.SqlOperation;
 import dev.governed.policy.SqlRequest;
@@ -75,16 +76,18 @@ final class Enforcer {
         Identity identity = caller.identity();
         SqlRequest request = new SqlRequest(
                 identity.caller(), governance.target.resource(), governance.target.environment(), facts);
+        CompiledPolicy policy; // one snapshot for the decision, the read-only mode and the masks
         Decision decision;
         try {
-            decision = governance.policy.decide(request, caller);
+            policy = governance.policy.policyFor(caller);
+            decision = policy.evaluate(request);
         } catch (PolicyUnavailableException e) {
             refuse(sql, analysis, facts, identity, connection, start, "deny", "policy-unavailable", e.getMessage(), null);
             throw e;
         }
         if (decision instanceof Decision.Allow) {
-            readOnly(sql, analysis, facts, caller, connection, start, decision);
-            MaskPlan masks = masks(sql, analysis, caller, connection, start, facts, decision);
+            readOnly(sql, analysis, facts, caller, policy, connection, start, decision);
+            MaskPlan masks = masks(sql, analysis, caller, policy, connection, start, facts, decision);
             return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks, null);
         }
         if (decision instanceof Decision.Approve && governance.approvals != null
@@ -101,8 +104,8 @@ final class Enforcer {
                         decision.policyVersion(), refusal.approvalId);
                 throw refusal.thrown;
             }
-            readOnly(sql, analysis, facts, caller, connection, start, decision);
-            MaskPlan masks = masks(sql, analysis, caller, connection, start, facts, decision);
+            readOnly(sql, analysis, facts, caller, policy, connection, start, decision);
+            MaskPlan masks = masks(sql, analysis, caller, policy, connection, start, facts, decision);
             return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks, approval);
         }
         String message = decision instanceof Decision.Approve
@@ -166,8 +169,10 @@ final class Enforcer {
      * while a caller who may write runs an autocommit statement that only reads; and refuses (audited, rule {@value #READ_ONLY_RULE}) a statement that would lift that.
      */
     private void readOnly(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, VerifiedCaller caller,
-                          GovernedConnection connection, long start, Decision decision) throws SQLException {
-        boolean mayWrite = governance.policy.allowsWrites(caller);
+                          CompiledPolicy policy, GovernedConnection connection, long start, Decision decision)
+            throws SQLException {
+        boolean mayWrite = policy.allowsWrites(caller.identity().caller(), governance.target.resource(),
+                governance.target.environment());
         if (!mayWrite && liftsReadOnly(analysis)) {
             String message = "Governed denied this statement: your policy allows no writes on '"
                     + governance.target.resource() + "', so the session is held read-only, and this statement would"
@@ -217,8 +222,9 @@ final class Enforcer {
      * How the result of an allowed statement is masked for this caller, or a refusal (audited, rule
      * {@value #MASKING_RULE}) when the statement would reveal a masked column.
      */
-    private MaskPlan masks(String sql, StatementAnalysis analysis, VerifiedCaller caller, GovernedConnection connection,
-                           long start, List<SqlStatementFacts> facts, Decision decision) throws SQLException {
+    private MaskPlan masks(String sql, StatementAnalysis analysis, VerifiedCaller caller, CompiledPolicy policy,
+                           GovernedConnection connection, long start, List<SqlStatementFacts> facts, Decision decision)
+            throws SQLException {
         if (changesColumns(analysis)) {
             governance.masking.invalidate();
         }
@@ -229,9 +235,7 @@ final class Enforcer {
         String message;
         try {
             return governance.masking.plan(sql, analysis.fingerprint(), connection.currentSchema(), identity.caller(),
-                    governance.policy.masks(caller), connection.connection);
-        } catch (PolicyUnavailableException e) {
-            message = e.getMessage();
+                    policy.document().masks(), connection.connection);
         } catch (MaskDeniedException e) {
             message = "Governed denied this statement: " + e.getMessage();
         } catch (RuntimeException e) {

@@ -60,11 +60,11 @@ final class GovernanceFactory {
             if (isRemote(location)) {
                 RemotePolicies remote = remotePolicies(location, target, settings);
                 policySource = remote;
-                decider = remoteDecider(remote, target);
+                decider = remoteDecider(remote);
             } else {
                 PolicySource local = PolicySources.fromLocation(location); // loads now: a broken file fails here
                 policySource = local;
-                decider = localDecider(local, target);
+                decider = localDecider(local);
             }
             TokenVerifier verifier = verifier(settings);
             TokenProvider provider = settings.get(TokenProviders.PROVIDER_SETTING)
@@ -106,57 +106,23 @@ final class GovernanceFactory {
         return builder.build();
     }
 
-    private static PolicyDecider localDecider(PolicySource source, Target target) {
-        return new PolicyDecider() {
-            @Override
-            public Decision decide(SqlRequest request, VerifiedCaller caller) throws PolicyUnavailableException {
-                return policy().evaluate(request);
-            }
-
-            @Override
-            public List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException {
-                return policy().document().masks();
-            }
-
-            @Override
-            public boolean allowsWrites(VerifiedCaller caller) throws PolicyUnavailableException {
-                return policy().allowsWrites(caller.identity().caller(), target.resource(), target.environment());
-            }
-
-            private CompiledPolicy policy() throws PolicyUnavailableException {
-                try {
-                    return source.current();
-                } catch (PolicyException e) {
-                    throw new PolicyUnavailableException("Governed has no usable policy from " + source.location()
-                            + ": " + e.getMessage(), e);
-                }
+    private static PolicyDecider localDecider(PolicySource source) {
+        return caller -> {
+            try {
+                return source.current();
+            } catch (PolicyException e) {
+                throw new PolicyUnavailableException("Governed has no usable policy from " + source.location()
+                        + ": " + e.getMessage(), e);
             }
         };
     }
 
-    private static PolicyDecider remoteDecider(RemotePolicies remote, Target target) {
-        return new PolicyDecider() {
-            @Override
-            public Decision decide(SqlRequest request, VerifiedCaller caller) throws PolicyUnavailableException {
-                return policy(caller).evaluate(request);
-            }
-
-            @Override
-            public List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException {
-                return policy(caller).document().masks();
-            }
-
-            @Override
-            public boolean allowsWrites(VerifiedCaller caller) throws PolicyUnavailableException {
-                return policy(caller).allowsWrites(caller.identity().caller(), target.resource(), target.environment());
-            }
-
-            private CompiledPolicy policy(VerifiedCaller caller) throws PolicyUnavailableException {
-                try {
-                    return remote.policyFor(caller.identity(), caller.token());
-                } catch (PolicyUnavailable e) {
-                    throw new PolicyUnavailableException("Governed has no usable policy: " + e.getMessage(), e);
-                }
+    private static PolicyDecider remoteDecider(RemotePolicies remote) {
+        return caller -> {
+            try {
+                return remote.policyFor(caller.identity(), caller.token());
+            } catch (PolicyUnavailable e) {
+                throw new PolicyUnavailableException("Governed has no usable policy: " + e.getMessage(), e);
             }
         };
     }

@@ -1,23 +1,15 @@
 package dev.governed.jdbc;
 
-import dev.governed.policy.Decision;
-import dev.governed.policy.MaskRule;
-import dev.governed.policy.SqlRequest;
-import java.util.List;
+import dev.governed.policy.CompiledPolicy;
 
 /**
- * Decides on a request with the policy in force for its caller; a seam between
- * enforcement and where policies come from (a file, or the enforcement service).
+ * Finds the policy in force for a caller; a seam between enforcement and where policies come from
+ * (a file, or the enforcement service). A statement asks once and takes its decision, its
+ * read-only mode and its masks from that one snapshot, so a refresh landing in between cannot
+ * give it the decision of one policy version and the masks of another.
  */
 interface PolicyDecider {
-    Decision decide(SqlRequest request, VerifiedCaller caller) throws PolicyUnavailableException;
 
-    /** The masks of the policy in force for this caller (the one {@link #decide} used). */
-    List<MaskRule> masks(VerifiedCaller caller) throws PolicyUnavailableException;
-
-    /**
-     * Whether this caller may run anything but reads on this datasource under the policy in force
-     * (see {@link dev.governed.policy.CompiledPolicy#allowsWrites}); when not, the session runs read-only.
-     */
-    boolean allowsWrites(VerifiedCaller caller) throws PolicyUnavailableException;
+    /** The compiled policy in force for this caller now. */
+    CompiledPolicy policyFor(VerifiedCaller caller) throws PolicyUnavailableException;
 }
