@@ -35,13 +35,13 @@ final class StatementParser {
     }
 
     /**
-     * Parses one statement, with its window frames given plainly ({@link WindowFrames}). JSqlParser
-     * accepts {@code ?} in fewer places than a literal ({@code varchar(?)}, {@code DEFAULT ?}), so a
-     * failed parse is retried once with every {@code ?} given as {@code 0}: still a function of the
-     * cache key alone.
+     * Parses one statement, with its window frames and noise words given plainly ({@link
+     * WindowFrames}, {@link NoiseWords}). JSqlParser accepts {@code ?} in fewer places than a literal
+     * ({@code varchar(?)}, {@code DEFAULT ?}), so a failed parse is retried once with every {@code ?}
+     * given as {@code 0}: still a function of the cache key alone.
      */
     Statement parse(List<Token> given, Budget budget) throws UnanalysableException, TimedOut {
-        List<Token> tokens = WindowFrames.plain(given);
+        List<Token> tokens = NoiseWords.plain(WindowFrames.plain(given));
         String withParameters = parseText(tokens, false);
         try {
             return parseOnce(withParameters, budget, false);

@@ -240,9 +240,20 @@ class RegressionCorpusTest {
         }
         out.append(String.format(Locale.ROOT, "| **all** | %d | %d | %.1f | | %d | |%n%n", total, analysed,
                 100.0 * analysed / total, writesCalledReads.size()));
+        int changes = 0;
+        int changesAnalysed = 0;
+        for (Map.Entry<String, Row> each : table.entrySet()) {
+            if (QUERIES_AND_CHANGES.contains(each.getKey())) {
+                changes += each.getValue().statements;
+                changesAnalysed += each.getValue().analysed;
+            }
+        }
         out.append("Goals: no write called a read (met), every transaction-control statement analysed (met), 99% of\n")
-                .append("SELECT/INSERT/UPDATE/DELETE/WITH/MERGE/VALUES/TABLE analysed (not yet met: what is left are\n")
-                .append("constructs JSqlParser cannot read, below; Governed denies them with a message to rewrite them).\n\n");
+                .append(String.format(Locale.ROOT, "SELECT/INSERT/UPDATE/DELETE/WITH/MERGE/VALUES/TABLE analysed (%s: %,d of"
+                        + " %,d, %.1f%%;%n", 100.0 * changesAnalysed / changes >= 99.0 ? "met" : "not yet met",
+                        changesAnalysed, changes, 100.0 * changesAnalysed / changes))
+                .append("what is left are constructs JSqlParser cannot read, below; Governed denies them with a message\n")
+                .append("to rewrite them).\n\n");
         out.append("## Why the queries and data changes left are not analysed\n\n");
         out.append("| reason | statements |\n|---|---:|\n");
         reasons.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
