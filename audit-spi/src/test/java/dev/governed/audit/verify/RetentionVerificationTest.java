@@ -146,6 +146,18 @@ class RetentionVerificationTest {
         assertThat(result.verdict()).as(result.summary()).isEqualTo(Verdict.TAMPERED);
     }
 
+    @Test
+    void witnessedHeadInsideTheExpiredEventsIsVouchedForByTheRecord() throws IOException {
+        rewrite(List.of(keeper.sign(record(1, 10, "default P1D")).toJson()), remainingAfter(10));
+
+        VerificationResult older = verifier.witnessedBy(List.of(new WitnessedHead(checkpointAt(5), null))).verify(file);
+        assertThat(older.verdict()).as(older.summary()).isEqualTo(Verdict.PROVEN);
+        Checkpoint other = keeper.sign(stream(), 10, "ef".repeat(32), Instant.parse("2026-12-01T00:00:00Z"));
+        VerificationResult rewritten = verifier.witnessedBy(List.of(new WitnessedHead(other, null))).verify(file);
+        assertThat(rewritten.verdict()).as(rewritten.summary()).isEqualTo(Verdict.TAMPERED);
+        assertThat(rewritten.summary()).contains("the expired events were rewritten");
+    }
+
     private RetentionRecord record(long first, long last, String rule) {
         JsonNode firstEvent = event(first);
         JsonNode lastEvent = event(last);
