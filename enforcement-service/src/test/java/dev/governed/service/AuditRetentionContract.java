@@ -15,7 +15,6 @@ import dev.governed.audit.verify.Verdict;
 import dev.governed.service.audit.RetentionRules;
 import dev.governed.service.cli.GovernedCli;
 import dev.governed.service.web.Json;
-import dev.governed.testsupport.TestIdentityProvider;
 import java.io.PrintWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -23,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,14 +37,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Audit retention on a real service (H2 store, loopback HTTP, the CLI): whole signed segments expire, a signed
+ * Audit retention on a real service (its real store, H2 or PostgreSQL; loopback HTTP; the CLI): whole signed segments expire, a signed
  * retention record takes their place, and verification of what remains passes and reports the expiry.
  * Rules: orders-db events are kept 30 days, prod events 10 days (the longer applies); the service's own admin events
  * match no rule and are kept for ever.
  */
-class AuditRetentionTest {
+abstract class AuditRetentionContract {
     @TempDir
     Path dir;
+
+    /** Starts the service under test on a fresh database of its kind, with these settings. */
+    abstract ServiceFixture startFixture(java.util.function.Consumer<ServiceConfig.Builder> settings);
+
+    /** A second connection to the service's database, beside the service's own pool. */
+    abstract Connection openStore() throws java.sql.SQLException;
+
+    /** SQL that makes every insert into audit_retention fail, and SQL that undoes it. */
+    abstract List<String> failRetentionInserts();
+
+    abstract List<String> allowRetentionInserts();
 
     private final MutableClock clock = new MutableClock();
     private final CheckpointSigner agentKey = CheckpointSigner.fromJwk(ServiceFixture.AGENT_AUDIT_KEY);
@@ -58,7 +67,7 @@ class AuditRetentionTest {
         RetentionRules rules = RetentionRules.fromProperties(Map.of(
                 "governed.service.audit.retention.resource.orders-db", "P30D",
                 "governed.service.audit.retention.environment.prod", "P10D"));
-        fixture = ServiceFixture.start(TestIdentityProvider.served(), true, b -> b.dataDir(dir.resolve("db")).clock(clock).retention(rules));
+        fixture = startFixture(b -> b.clock(clock).retention(rules));
         agent = fixture.agent("agent:retained");
     }
 
@@ -215,12 +224,11 @@ class AuditRetentionTest {
     @Test
     void expiryIsAtomic() throws Exception {
         String stream = upload(12, 10, new ArrayList<>(), 5, 10, 12);
-        String url = "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath().normalize().resolve("governed");
-        try (Connection connection = DriverManager.getConnection(url, "sa", "");
-             Statement statement = connection.createStatement()) {
+        try (Connection connection = openStore(); Statement statement = connection.createStatement()) {
             // the record cannot be written after the events were deleted: the deletes must roll back
-            statement.execute("CREATE TRIGGER fail_retention BEFORE INSERT ON audit_retention FOR EACH ROW CALL '"
-                    + FailingInsert.class.getName() + "'");
+            for (String each : failRetentionInserts()) {
+                statement.execute(each);
+            }
             JsonNode failed = expire(false);
             assertThat(failed.get("expired")).isEmpty();
             assertThat(failed.get("failed").toString()).contains(stream);
@@ -232,7 +240,9 @@ class AuditRetentionTest {
             VerificationResult intact = verify(stream);
             assertThat(intact.verdict()).as(intact.summary()).isEqualTo(Verdict.PROVEN);
             assertThat(intact.summary()).doesNotContain("expired");
-            statement.execute("DROP TRIGGER fail_retention");
+            for (String each : allowRetentionInserts()) {
+                statement.execute(each);
+            }
         }
         assertThat(expire(false).get("expired").toString()).contains(stream);
         assertThat(verify(stream).verdict()).isEqualTo(Verdict.PROVEN);
@@ -251,14 +261,6 @@ class AuditRetentionTest {
         assertThat(RetentionRules.fromProperties(Map.of("governed.service.audit.retention.default", "P90D",
                 "governed.service.audit.retention.resource.orders-db", "P30D")).longest("orders-db", "prod").orElseThrow().describe())
                 .as("the longest matching rule applies").isEqualTo("default P90D");
-    }
-
-    /** An H2 trigger that refuses every insert: a failure in the middle of the expiry transaction. */
-    public static final class FailingInsert implements org.h2.api.Trigger {
-        @Override
-        public void fire(Connection connection, Object[] oldRow, Object[] newRow) throws java.sql.SQLException {
-            throw new java.sql.SQLException("disk full (test)");
-        }
     }
 
     /**
