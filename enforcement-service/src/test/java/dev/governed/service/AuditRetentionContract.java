@@ -149,6 +149,9 @@ abstract class AuditRetentionContract {
         assertThat(expire(false).get("expired").toString()).contains(stream, "\"last\":10");
         assertThat(fixture.get("/v1/audit/streams/" + stream, fixture.auditor()).body()).contains("expired under the retention rules");
         assertThat(verify(stream).summary()).contains("events 1..10 expired");
+        HttpResponse<String> intruder = fixture.post("/v1/audit/events", fixture.agent("agent:intruder"), "application/x-ndjson",
+                AuditEvents.lines(AuditEvents.chain(stream, 1, "agent:intruder", "allow")));
+        assertThat(intruder.statusCode()).as("a stream whose events all expired still belongs to its writer").isEqualTo(403);
 
         String adminEvents = fixture.get("/v1/audit/events?kind=admin&limit=1000", fixture.auditor()).body();
         assertThat(adminEvents).contains("audit.hold.add", "audit.hold.release", "matter 2026-42");

@@ -542,7 +542,7 @@ public final class AuditVerifier {
                 }
                 witnessFinish(each, successor);
             }
-            if (streams.values().stream().allMatch(s -> s.events == 0)) {
+            if (streams.values().stream().allMatch(s -> s.events == 0 && s.expiredThrough == 0)) {
                 unproven.add(new Unproven(Unproven.Reason.EMPTY, null, "the trail holds no events"));
             }
             problems.sort(java.util.Comparator.comparingInt((Problem p) -> files.indexOf(p.file()))

@@ -62,6 +62,16 @@ class RetentionVerificationTest {
     }
 
     @Test
+    void streamWhoseEventsAllExpiredIsProvenByItsRecord() throws IOException {
+        rewrite(List.of(keeper.sign(record(1, 12, "default P1D")).toJson()), List.of());
+
+        VerificationResult result = verifier.verify(file);
+
+        assertThat(result.verdict()).as(result.summary()).isEqualTo(Verdict.PROVEN);
+        assertThat(result.summary()).contains("events 1..12 expired");
+    }
+
+    @Test
     void streamStartingAfterSeqOneWithoutARecordIsTampered() throws IOException {
         rewrite(List.of(), remainingAfter(5));
 

@@ -56,12 +56,16 @@ public final class AuditStore {
             for (int from = 0; from < all.size(); from += 500) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
                 String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-                try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT stream FROM audit_events WHERE stream IN ("
-                        + marks + ") AND received_by <> ?")) {
+                // a stream whose stored events all expired still belongs to its writer
+                try (PreparedStatement statement = connection.prepareStatement("SELECT stream FROM audit_events WHERE stream IN ("
+                        + marks + ") AND received_by <> ? UNION SELECT stream FROM audit_retention WHERE stream IN (" + marks
+                        + ") AND received_by <> ?")) {
                     for (int i = 0; i < chunk.size(); i++) {
                         statement.setString(i + 1, chunk.get(i));
+                        statement.setString(chunk.size() + 2 + i, chunk.get(i));
                     }
                     statement.setString(chunk.size() + 1, uploader);
+                    statement.setString(2 * chunk.size() + 2, uploader);
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
                             result.add(rows.getString(1));

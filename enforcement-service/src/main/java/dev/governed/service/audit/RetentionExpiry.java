@@ -244,6 +244,21 @@ public final class RetentionExpiry {
         return result;
     }
 
+    /** Who uploaded the stream's last expired event: the stream stays theirs after its events are gone. */
+    private static String owner(Connection connection, Expiry expiry) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT received_by FROM audit_events WHERE stream = ? AND seq = ?")) {
+            statement.setString(1, expiry.stream());
+            statement.setLong(2, expiry.last());
+            try (ResultSet rows = statement.executeQuery()) {
+                if (!rows.next()) {
+                    throw new IllegalStateException("event " + expiry.last() + " of stream " + expiry.stream() + " is gone; nothing was removed");
+                }
+                return rows.getString(1);
+            }
+        }
+    }
+
     private static JsonNode resourceOf(String body) {
         try {
             return AuditJson.readTree(body).path("resource");
@@ -265,6 +280,7 @@ public final class RetentionExpiry {
             if (!seen.equals(current)) {
                 throw new IllegalStateException("the legal holds changed while expiring; the next run decides again");
             }
+            String owner = owner(connection, expiry);
             long removed;
             try (PreparedStatement statement = connection.prepareStatement(
                     "DELETE FROM audit_events WHERE stream = ? AND seq BETWEEN ? AND ?")) {
@@ -284,13 +300,15 @@ public final class RetentionExpiry {
                 statement.executeUpdate();
             }
             try (PreparedStatement statement = connection.prepareStatement(
-                    "INSERT INTO audit_retention (stream, first_seq, last_seq, last_hash, body, expired_at) VALUES (?,?,?,?,?,?)")) {
+                    "INSERT INTO audit_retention (stream, first_seq, last_seq, last_hash, body, expired_at, received_by) "
+                            + "VALUES (?,?,?,?,?,?,?)")) {
                 statement.setString(1, record.stream());
                 statement.setLong(2, record.first());
                 statement.setLong(3, record.last());
                 statement.setString(4, record.lastHash());
                 statement.setString(5, record.toJson());
                 statement.setLong(6, Times.micros(record.expiredAt()));
+                statement.setString(7, owner);
                 statement.executeUpdate();
             }
             return record;
