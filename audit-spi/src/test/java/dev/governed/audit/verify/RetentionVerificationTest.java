@@ -72,6 +72,34 @@ class RetentionVerificationTest {
     }
 
     @Test
+    void resumedStreamStillLinksToAPredecessorWhoseEventsAllExpired() throws IOException {
+        try (AuditDispatcher dispatcher = AuditDispatcher.builder().sinks("jsonl:" + file + "?fsync=none")
+                .signer(keeper).checkpointEvery(5).closeOnShutdown(false).build()) {
+            for (int i = 0; i < 10; i++) {
+                dispatcher.record(AuditFixtures.event("agent:resumed-" + i));
+            }
+        }
+        List<String> both = Files.readAllLines(file);
+        String first = stream();
+        String second = both.stream().map(AuditJson::readTree).filter(t -> t.has("chain"))
+                .map(t -> t.path("chain").path("stream").asText()).filter(id -> !id.equals(first)).findFirst().orElseThrow();
+        original = both;
+        RetentionRecord wholeFirst = keeper.sign(record(1, 12, "default P1D"));
+        JsonNode secondFirst = both.stream().map(AuditJson::readTree)
+                .filter(t -> t.path("chain").path("stream").asText().equals(second) && t.path("chain").path("seq").asLong() == 1)
+                .findFirst().orElseThrow();
+        assertThat(secondFirst.path("chain").path("prev").asText()).as("the second stream resumes from the first's head")
+                .isEqualTo(wholeFirst.lastHash());
+        List<String> secondOnly = both.stream().filter(l -> l.contains(second)).toList();
+
+        rewrite(List.of(wholeFirst.toJson()), secondOnly);
+        VerificationResult result = verifier.verify(file);
+
+        assertThat(result.verdict()).as(result.summary()).isEqualTo(Verdict.PROVEN);
+        assertThat(result.summary()).contains("stream " + first + ": events 1..12 expired");
+    }
+
+    @Test
     void streamStartingAfterSeqOneWithoutARecordIsTampered() throws IOException {
         rewrite(List.of(), remainingAfter(5));
 
