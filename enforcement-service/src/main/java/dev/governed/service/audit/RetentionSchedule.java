@@ -23,7 +23,7 @@ public final class RetentionSchedule implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** Starts the schedule when there is a rule; the first run comes after a minute (or the interval, if shorter). */
+    /** Starts the schedule when there is a rule; the first run comes one interval after start. */
     public static RetentionSchedule start(RetentionExpiry expiry, AdminAudit audit, Duration interval) {
         if (expiry.rules().isEmpty()) {
             return new RetentionSchedule(null);
@@ -34,7 +34,7 @@ public final class RetentionSchedule implements AutoCloseable {
             return thread;
         });
         long every = interval.toMillis();
-        executor.scheduleWithFixedDelay(() -> runOnce(expiry, audit), Math.min(every, 60_000), every, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(() -> runOnce(expiry, audit), every, every, TimeUnit.MILLISECONDS);
         return new RetentionSchedule(executor);
     }
 
