@@ -62,11 +62,12 @@ abstract class AuditRetentionContract {
     private ServiceFixture fixture;
     private String agent;
 
+    private final RetentionRules rules = RetentionRules.fromProperties(Map.of(
+            "governed.service.audit.retention.resource.orders-db", "P30D",
+            "governed.service.audit.retention.environment.prod", "P10D"));
+
     @BeforeEach
     void start() {
-        RetentionRules rules = RetentionRules.fromProperties(Map.of(
-                "governed.service.audit.retention.resource.orders-db", "P30D",
-                "governed.service.audit.retention.environment.prod", "P10D"));
         fixture = startFixture(b -> b.clock(clock).retention(rules));
         agent = fixture.agent("agent:retained");
     }
@@ -120,6 +121,24 @@ abstract class AuditRetentionContract {
         JsonNode retention = Json.readTree(fixture.get("/v1/audit/retention", fixture.auditor()).body(), "retention");
         assertThat(retention.get("records")).hasSize(1);
         assertThat(retention.get("records").get(0).get("signature").asText()).isNotBlank();
+    }
+
+    @Test
+    void theServiceExpiresOnItsOwnEveryInterval() throws Exception {
+        fixture.close();
+        fixture = startFixture(b -> b.clock(clock).retention(rules).retentionInterval(Duration.ofMillis(300)));
+        agent = fixture.agent("agent:retained");
+        String stream = upload(8, 8, new ArrayList<>(), 5);
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (status(stream).get("firstSeq").asInt() != 6 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+
+        assertThat(status(stream).get("firstSeq").asInt()).isEqualTo(6);
+        assertThat(fixture.get("/v1/audit/events?kind=admin&limit=1000", fixture.auditor()).body())
+                .contains("audit.expire", "\"subject\":\"governed-service\"");
+        assertThat(verify(stream).summary()).contains("events 1..5 expired");
     }
 
     @Test
