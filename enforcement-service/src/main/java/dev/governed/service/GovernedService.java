@@ -31,6 +31,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import com.nimbusds.jose.jwk.JWK;
 import dev.governed.service.audit.CheckpointSignatures;
+import dev.governed.service.audit.LegalHolds;
+import dev.governed.service.audit.RetentionExpiry;
+import dev.governed.service.audit.RetentionRoutes;
+import dev.governed.service.audit.RetentionSchedule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +60,7 @@ public final class GovernedService implements AutoCloseable {
     private final AdminAudit adminAudit;
     private final ApprovalWaiters waiters;
     private final ConnectionRoutes connections;
+    private final RetentionSchedule retention;
 
     private GovernedService(ServiceConfig config, Database database) {
         this.database = database;
@@ -90,6 +95,10 @@ public final class GovernedService implements AutoCloseable {
         List<JWK> auditKeys = new ArrayList<>(config.auditKeys().map(CheckpointSignatures::read).orElse(List.of()));
         auditKeys.addAll(signer.publicKeys());
         new AuditRoutes(auditStore, new CheckpointSignatures(auditKeys), auth, config).register(routes);
+        LegalHolds holds = new LegalHolds(database, config.clock());
+        RetentionExpiry expiry = new RetentionExpiry(database, config.retention(), holds, signer.checkpointSigner(), config.clock());
+        new RetentionRoutes(expiry, holds, auditStore, auth, adminAudit, config).register(routes);
+        this.retention = RetentionSchedule.start(expiry, adminAudit, config.retentionInterval());
         PolicyStore policies = new PolicyStore(database, config.clock(), config.activePolicyCacheTtl());
         new PolicyRoutes(policies, signer, auth, adminAudit, config).register(routes);
         ApprovalStore approvals = new ApprovalStore(database);
@@ -203,6 +212,7 @@ public final class GovernedService implements AutoCloseable {
 
     @Override
     public void close() {
+        retention.close();
         waiters.close();
         connections.close();
         app.stop();

@@ -1,6 +1,7 @@
 package dev.governed.service;
 
 import dev.governed.core.identity.TokenVerifier;
+import dev.governed.service.audit.RetentionRules;
 import dev.governed.service.auth.Role;
 import dev.governed.service.auth.RoleMapping;
 import java.nio.file.Path;
@@ -49,8 +50,12 @@ public final class ServiceConfig {
     private final Clock clock;
     private final TokenVerifier tokenVerifier;
     private final Path auditKeys;
+    private final RetentionRules retention;
+    private final Duration retentionInterval;
 
     private ServiceConfig(Builder b) {
+        this.retention = b.retention;
+        this.retentionInterval = b.retentionInterval;
         this.auditKeys = b.auditKeys;
         this.host = b.host;
         this.port = b.port;
@@ -85,7 +90,8 @@ public final class ServiceConfig {
     /**
      * Reads {@code governed.service.host|port|dataDir|db.url|db.user|db.password|db.pool|secretKey|auditKeys|signPolicies|
      * maxBodyBytes|roles.<role>|groupClaims}, {@code governed.issuer}, {@code governed.jwks}, {@code governed.audience}
-     * and {@code governed.delegation.maxDepth}
+     * and {@code governed.delegation.maxDepth}, and the audit retention rules {@code governed.service.audit.retention.default|
+     * resource.<name>|environment.<env>|interval} ({@link RetentionRules})
      * (lists comma-separated). Absent keys keep their defaults.
      */
     public static Builder fromProperties(Map<String, String> properties) {
@@ -107,6 +113,9 @@ public final class ServiceConfig {
         value(properties, "governed.service.auditKeys").ifPresent(v -> result.auditKeys(Path.of(v)));
         value(properties, "governed.service.signPolicies").ifPresent(v -> result.signPolicies(Boolean.parseBoolean(v)));
         value(properties, "governed.service.maxBodyBytes").ifPresent(v -> result.maxBodyBytes(integer("governed.service.maxBodyBytes", v)));
+        result.retention(RetentionRules.fromProperties(properties));
+        value(properties, RetentionRules.PREFIX + "interval")
+                .ifPresent(v -> result.retentionInterval(RetentionRules.period(RetentionRules.PREFIX + "interval", v)));
         for (Role each : Role.values()) {
             value(properties, "governed.service.roles." + each.key()).ifPresent(v -> result.roleGroups(each, new LinkedHashSet<>(list(v))));
         }
@@ -169,6 +178,10 @@ public final class ServiceConfig {
     public Clock clock() { return clock; }
     public Optional<TokenVerifier> tokenVerifier() { return Optional.ofNullable(tokenVerifier); }
     public Optional<Path> auditKeys() { return Optional.ofNullable(auditKeys); }
+    /** How long audit events are kept; none by default (kept for ever). */
+    public RetentionRules retention() { return retention; }
+    /** How often expired audit segments are removed; default 1 hour. */
+    public Duration retentionInterval() { return retentionInterval; }
 
     public static final class Builder {
         private String host = DEFAULT_HOST;
@@ -195,8 +208,21 @@ public final class ServiceConfig {
         private Clock clock = Clock.systemUTC();
         private TokenVerifier tokenVerifier;
         private Path auditKeys;
+        private RetentionRules retention = RetentionRules.keepForever();
+        private Duration retentionInterval = Duration.ofHours(1);
 
         private Builder() {}
+
+        /** How long audit events are kept, by resource and environment; default: for ever. */
+        public Builder retention(RetentionRules rules) { this.retention = Objects.requireNonNull(rules); return this; }
+        /** How often the service removes expired audit segments; default 1 hour. */
+        public Builder retentionInterval(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException(RetentionRules.PREFIX + "interval must be positive, e.g. PT1H");
+            }
+            this.retentionInterval = interval;
+            return this;
+        }
 
         /** A JWK or JWK Set file of the public keys agents sign audit checkpoints with; uploaded checkpoints are checked against it. */
         public Builder auditKeys(Path file) { this.auditKeys = file; return this; }

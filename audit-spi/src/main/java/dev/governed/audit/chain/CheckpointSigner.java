@@ -21,7 +21,7 @@ import java.text.ParseException;
 import java.time.Instant;
 
 /**
- * Signs checkpoints as compact JWS ({@code EdDSA} with an Ed25519 OKP key, or {@code ES256} with a
+ * Signs checkpoints (and retention records) as compact JWS ({@code EdDSA} with an Ed25519 OKP key, or {@code ES256} with a
  * P-256 EC key) over {@link Checkpoint#signingInput()}, with the key's {@code kid} in the header.
  */
 public final class CheckpointSigner {
@@ -77,12 +77,23 @@ public final class CheckpointSigner {
 
     public Checkpoint sign(String stream, long seq, String head, Instant time) {
         Checkpoint unsigned = new Checkpoint(stream, seq, head, time, null);
-        JWSObject jws = new JWSObject(header, new Payload(unsigned.signingInput()));
+        return unsigned.withSignature(jws(unsigned.signingInput(), "audit checkpoint " + stream + "#" + seq));
+    }
+
+    /** The record with this key's signature over its {@link RetentionRecord#signingInput()}. */
+    public RetentionRecord sign(RetentionRecord record) {
+        RetentionRecord unsigned = record.withSignature(null);
+        return unsigned.withSignature(jws(unsigned.signingInput(), "retention record " + record.stream() + "#" + record.first()
+                + ".." + record.last()));
+    }
+
+    private String jws(String signingInput, String what) {
+        JWSObject jws = new JWSObject(header, new Payload(signingInput));
         try {
             jws.sign(signer);
         } catch (JOSEException e) {
-            throw new AuditException("cannot sign audit checkpoint " + stream + "#" + seq + ": " + e.getMessage(), e);
+            throw new AuditException("cannot sign " + what + ": " + e.getMessage(), e);
         }
-        return unsigned.withSignature(jws.serialize());
+        return jws.serialize();
     }
 }

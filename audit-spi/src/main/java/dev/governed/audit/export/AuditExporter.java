@@ -5,6 +5,7 @@ import dev.governed.audit.AuditEvent;
 import dev.governed.audit.AuditException;
 import dev.governed.audit.AuditJson;
 import dev.governed.audit.chain.Checkpoint;
+import dev.governed.audit.chain.RetentionRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Writer;
@@ -77,7 +78,7 @@ public final class AuditExporter {
     private static AuditEvent parse(String line, Path file, long number) {
         try {
             JsonNode tree = AuditJson.readTree(line);
-            return Checkpoint.isCheckpoint(tree) ? null : AuditJson.fromTree(tree);
+            return Checkpoint.isCheckpoint(tree) || RetentionRecord.isRetention(tree) ? null : AuditJson.fromTree(tree);
         } catch (AuditException e) {
             throw new AuditException(file + ":" + number + ": " + e.getMessage()
                     + "; the file is damaged, run 'governed audit verify' on it", e);

@@ -7,6 +7,7 @@ import dev.governed.audit.AuditException;
 import dev.governed.audit.AuditJson;
 import dev.governed.audit.chain.Checkpoint;
 import dev.governed.audit.chain.HashChain;
+import dev.governed.audit.chain.RetentionRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -270,6 +271,8 @@ public final class AuditVerifier {
                 event(at, state(event.stream()), event.seq(), event.prev(), event.claimedHash(), event.hash());
             } else if (parsed instanceof LineParser.CheckpointLine line) {
                 checkpoint(at, line.checkpoint(), line.check());
+            } else if (parsed instanceof LineParser.RetentionLine retention) {
+                retention(at, retention);
             } else if (parsed instanceof LineParser.Damaged damaged) {
                 problem(at, null, damaged.reason());
             }
@@ -299,6 +302,10 @@ public final class AuditVerifier {
                 stream.origin = prev;
                 stream.originAt = at;
                 linkToEarlierStream(stream, prev);
+            } else if (stream.expiredThrough > 0 && seq - 1 == stream.expiredThrough && !stream.expiredHash.equals(prev)) {
+                problem(at, stream.id, "prev of seq " + seq + " is not the hash of the last expired event (seq " + (seq - 1)
+                        + ") that the retention record at " + where(stream.at(seq - 1)) + " vouches for: the events were"
+                        + " replaced or the record was altered");
             } else if (stream.knows(seq - 1) && !HEX.formatHex(stream.hashCopy(seq - 1)).equals(prev)) {
                 problem(at, stream.id, "prev of seq " + seq + " is not the hash of seq " + (seq - 1) + " at "
                         + where(stream.at(seq - 1)) + ": an event was inserted, replaced or changed here");
@@ -399,6 +406,74 @@ public final class AuditVerifier {
             }
         }
 
+        /**
+         * A retention record stands in for the events it removed: honoured only when it precedes the stream's remaining
+         * events, continues from what came before it, carries the checkpoint of its last event and is not forged.
+         */
+        private void retention(StreamState.At at, LineParser.RetentionLine line) {
+            RetentionRecord record = line.record();
+            StreamState stream = state(record.stream());
+            String range = "retention record for events " + record.first() + ".." + record.last();
+            Checkpoint covering = record.checkpoint();
+            if (line.check().kind() == TrustedKeys.Check.Kind.INVALID) {
+                problem(at, stream.id, line.check().reason());
+                return;
+            }
+            if (!covering.stream().equals(record.stream()) || covering.seq() != record.last()
+                    || !covering.head().equals(record.lastHash()) || !record.lastHash().matches("[0-9a-f]{64}")) {
+                problem(at, stream.id, range + " does not carry the checkpoint of its last event: it was altered");
+                return;
+            }
+            if (line.checkpointCheck().kind() == TrustedKeys.Check.Kind.INVALID) {
+                problem(at, stream.id, range + ": its " + line.checkpointCheck().reason());
+                return;
+            }
+            if (stream.events > 0) {
+                problem(at, stream.id, range + " comes after events of its stream; a record precedes the events that remain");
+                return;
+            }
+            if (record.first() != stream.lastSeq + 1) {
+                problem(at, stream.id, range + " does not continue from seq " + stream.lastSeq + ": events or records before it are missing");
+                return;
+            }
+            if (stream.lastSeq > 0 && !HEX.formatHex(stream.lastHash).equals(record.prev())) {
+                problem(at, stream.id, range + " does not link to the record before it: it was altered");
+                return;
+            }
+            if (record.first() == 1) {
+                stream.origin = record.prev();
+                stream.originAt = at;
+                linkToEarlierStream(stream, record.prev());
+            }
+            byte[] hash = HEX.parseHex(record.lastHash());
+            stream.remember(record.last(), hash, at);
+            stream.lastSeq = record.last();
+            stream.lastHash = hash;
+            stream.lastAt = at;
+            stream.expiredThrough = record.last();
+            stream.expiredHash = record.lastHash();
+            Unproven.Reason weakness = weakness(line.check());
+            stream.covered(record.last(), weakness, line.check().reason());
+            if (checkpointHeads.size() < 1_000_000) {
+                checkpointHeads.add(record.lastHash());
+            }
+            if (weakness != null) {
+                // later checkpoints prove the chain from the record on, but not who removed the events before it, nor why
+                unproven.add(new Unproven(weakness, stream.id, range + ": " + line.check().reason()));
+            }
+            notes.add("stream " + stream.id + ": events " + record.first() + ".." + record.last() + " expired "
+                    + record.expiredAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " under rule " + record.rule());
+        }
+
+        private Unproven.Reason weakness(TrustedKeys.Check check) {
+            return switch (check.kind()) {
+                case VALID -> null;
+                case INVALID, UNTRUSTED -> Unproven.Reason.UNTRUSTED_KEY;
+                case UNSIGNED -> Unproven.Reason.UNSIGNED;
+                case NOT_CHECKED -> Unproven.Reason.NO_KEYS;
+            };
+        }
+
         private void compareHead(StreamState stream, Checkpoint checkpoint, StreamState.At at, byte[] eventHash,
                 StreamState.At eventAt) {
             if (!HEX.formatHex(eventHash).equals(checkpoint.head())) {
@@ -467,7 +542,7 @@ public final class AuditVerifier {
                 }
                 witnessFinish(each, successor);
             }
-            if (streams.values().stream().allMatch(s -> s.events == 0)) {
+            if (streams.values().stream().allMatch(s -> s.events == 0 && s.expiredThrough == 0)) {
                 unproven.add(new Unproven(Unproven.Reason.EMPTY, null, "the trail holds no events"));
             }
             problems.sort(java.util.Comparator.comparingInt((Problem p) -> files.indexOf(p.file()))
@@ -533,6 +608,13 @@ public final class AuditVerifier {
             }
             Checkpoint seen = stream.witnessed;
             String when = AuditJson.formatTime(seen.time());
+            if (stream.expiredThrough >= seen.seq()) {
+                if (stream.expiredThrough == seen.seq() && !stream.expiredHash.equals(seen.head())) {
+                    problem(stream.lastAt, stream.id, "the witness saw head " + seen.head() + " at seq " + seen.seq() + " at " + when
+                            + " but the retention record vouches for another: the expired events were rewritten");
+                }
+                return;
+            }
             if (stream.events == 0) {
                 StreamState resumed = streams.values().stream()
                         .filter(s -> s.lastHash != null && witness.get(stream.id).origin() != null

@@ -8,6 +8,7 @@ import dev.governed.audit.AuditJson;
 import dev.governed.audit.chain.Checkpoint;
 import dev.governed.audit.chain.EventEncoder;
 import dev.governed.audit.chain.Jcs;
+import dev.governed.audit.chain.RetentionRecord;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -20,12 +21,15 @@ final class LineParser {
 
     private static final String EVENT_LINE_START = "{\"id\":";
 
-    sealed interface Parsed permits Event, CheckpointLine, Damaged {}
+    sealed interface Parsed permits Event, CheckpointLine, RetentionLine, Damaged {}
 
     /** An event's chain fields and the SHA-256 of its canonical form without {@code hash}. */
     record Event(String stream, long seq, String prev, String claimedHash, byte[] hash) implements Parsed {}
 
     record CheckpointLine(Checkpoint checkpoint, TrustedKeys.Check check) implements Parsed {}
+
+    /** A retention record, its own signature check and its covering checkpoint's. */
+    record RetentionLine(RetentionRecord record, TrustedKeys.Check check, TrustedKeys.Check checkpointCheck) implements Parsed {}
 
     record Damaged(String reason) implements Parsed {}
 
@@ -60,6 +64,14 @@ final class LineParser {
                 return new CheckpointLine(checkpoint, trusted.check(checkpoint));
             } catch (AuditException e) {
                 return new Damaged("malformed checkpoint: " + e.getMessage());
+            }
+        }
+        if (RetentionRecord.isRetention(tree)) {
+            try {
+                RetentionRecord record = RetentionRecord.fromTree(tree);
+                return new RetentionLine(record, trusted.check(record), trusted.check(record.checkpoint()));
+            } catch (AuditException e) {
+                return new Damaged("malformed retention record: " + e.getMessage());
             }
         }
         JsonNode chain = tree.path("chain");

@@ -55,6 +55,10 @@ final class StreamState {
     final List<Gap> gaps = new ArrayList<>();
     final TreeMap<Long, PendingCheckpoint> ahead = new TreeMap<>();
 
+    /** The last seq a retention record removed (0: none) and that event's hash, the first remaining event's prev. */
+    long expiredThrough;
+    String expiredHash;
+
     long lastCheckpointSeq;
     long lastTrustedSeq;
     Unproven.Reason weakReason;

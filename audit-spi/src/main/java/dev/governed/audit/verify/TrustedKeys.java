@@ -9,10 +9,11 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import dev.governed.audit.chain.Checkpoint;
+import dev.governed.audit.chain.RetentionRecord;
 import java.text.ParseException;
 import java.util.Map;
 
-/** The public keys checkpoints must be signed with, by {@code kid}; checks one checkpoint's JWS. */
+/** The public keys checkpoints and retention records must be signed with, by {@code kid}; checks one JWS. */
 final class TrustedKeys {
 
     private final Map<String, JWK> byId;
@@ -31,29 +32,37 @@ final class TrustedKeys {
     }
 
     Check check(Checkpoint checkpoint) {
-        if (checkpoint.signature() == null) {
-            return new Check(Check.Kind.UNSIGNED, "checkpoint is not signed");
+        return check(checkpoint.signature(), checkpoint.signingInput(), "checkpoint");
+    }
+
+    Check check(RetentionRecord record) {
+        return check(record.signature(), record.signingInput(), "retention record");
+    }
+
+    private Check check(String signature, String signingInput, String what) {
+        if (signature == null) {
+            return new Check(Check.Kind.UNSIGNED, what + " is not signed");
         }
         try {
-            JWSObject jws = JWSObject.parse(checkpoint.signature());
+            JWSObject jws = JWSObject.parse(signature);
             if (byId.isEmpty()) {
                 return new Check(Check.Kind.NOT_CHECKED, "no trusted keys given; signature by key '"
                         + jws.getHeader().getKeyID() + "' not checked");
             }
             JWK key = byId.get(jws.getHeader().getKeyID());
             if (key == null) {
-                return new Check(Check.Kind.UNTRUSTED, "checkpoint signed with unknown key '" + jws.getHeader().getKeyID()
+                return new Check(Check.Kind.UNTRUSTED, what + " signed with unknown key '" + jws.getHeader().getKeyID()
                         + "'; trusted: " + byId.keySet());
             }
             if (!jws.verify(verifierFor(key))) {
-                return new Check(Check.Kind.INVALID, "checkpoint signature is invalid (forged or altered)");
+                return new Check(Check.Kind.INVALID, what + " signature is invalid (forged or altered)");
             }
-            if (!jws.getPayload().toString().equals(checkpoint.signingInput())) {
-                return new Check(Check.Kind.INVALID, "checkpoint fields differ from what its signature covers (altered)");
+            if (!jws.getPayload().toString().equals(signingInput)) {
+                return new Check(Check.Kind.INVALID, what + " fields differ from what its signature covers (altered)");
             }
             return new Check(Check.Kind.VALID, null);
         } catch (ParseException | JOSEException | IllegalStateException e) {
-            return new Check(Check.Kind.INVALID, "checkpoint signature cannot be checked: " + e.getMessage());
+            return new Check(Check.Kind.INVALID, what + " signature cannot be checked: " + e.getMessage());
         }
     }
 

@@ -57,6 +57,10 @@ public final class AuditBatchParser {
             if (!node.isObject()) {
                 throw ApiException.badRequest(where + " is not a JSON object");
             }
+            if (dev.governed.audit.chain.RetentionRecord.isRetention(node)) {
+                throw ApiException.badRequest(where + " is a retention record; only the service writes those, when it expires"
+                        + " events under its retention rules");
+            }
             if (Checkpoint.isCheckpoint(node)) {
                 checkpoints.add(checkpoint(node, where));
             } else {

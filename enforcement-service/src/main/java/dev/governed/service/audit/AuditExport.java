@@ -16,8 +16,9 @@ import java.util.Locale;
 /**
  * Exports stored events in the formats of {@code governed audit export}: {@code json} (the contract lines),
  * {@code csv} and {@code ocsf} are written by audit-spi's {@link AuditExporter}, so a file exported locally and
- * one exported from the service look the same; {@code jsonl} is the contract lines plus the stored checkpoints
- * of whole streams, which {@code governed audit verify} checks, signatures included.
+ * one exported from the service look the same; {@code jsonl} is the contract lines plus, for whole streams, the
+ * signed retention records of expired events and the stored checkpoints, which {@code governed audit verify}
+ * checks, signatures included.
  */
 public final class AuditExport {
     private static final String JSONL = "jsonl";
@@ -63,6 +64,8 @@ public final class AuditExport {
                 out.flush();
                 return;
             }
+            // retention records first: each stands in for expired events, so it precedes the events that remain
+            store.forEachRetention(filter.stream(), json -> line(out, json));
             // each checkpoint right after its event: the verifier then checks it in one pass, in constant memory
             java.util.Map<String, String> checkpoints = new java.util.HashMap<>();
             store.forEachCheckpoint(filter.stream(), json -> {

@@ -190,6 +190,11 @@ public final class AuditRoutes {
         auth.require(ctx, Role.AUDITOR, Role.ADMIN);
         ChainStatus status = store.status(ctx.pathParam("stream"));
         if (status.events() == 0) {
+            long expired = store.expiredThrough(ctx.pathParam("stream"));
+            if (expired > 0) {
+                throw ApiException.notFound("every stored event of stream '" + ctx.pathParam("stream") + "' (up to seq " + expired
+                        + ") expired under the retention rules; its records: GET /v1/audit/retention?stream=" + ctx.pathParam("stream"));
+            }
             throw ApiException.notFound("no audit events of stream '" + ctx.pathParam("stream") + "' are stored");
         }
         Responses.json(ctx, status);

@@ -56,12 +56,16 @@ public final class AuditStore {
             for (int from = 0; from < all.size(); from += 500) {
                 List<String> chunk = all.subList(from, Math.min(all.size(), from + 500));
                 String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
-                try (PreparedStatement statement = connection.prepareStatement("SELECT DISTINCT stream FROM audit_events WHERE stream IN ("
-                        + marks + ") AND received_by <> ?")) {
+                // a stream whose stored events all expired still belongs to its writer
+                try (PreparedStatement statement = connection.prepareStatement("SELECT stream FROM audit_events WHERE stream IN ("
+                        + marks + ") AND received_by <> ? UNION SELECT stream FROM audit_retention WHERE stream IN (" + marks
+                        + ") AND received_by <> ?")) {
                     for (int i = 0; i < chunk.size(); i++) {
                         statement.setString(i + 1, chunk.get(i));
+                        statement.setString(chunk.size() + 2 + i, chunk.get(i));
                     }
                     statement.setString(chunk.size() + 1, uploader);
+                    statement.setString(2 * chunk.size() + 2, uploader);
                     try (ResultSet rows = statement.executeQuery()) {
                         while (rows.next()) {
                             result.add(rows.getString(1));
@@ -91,10 +95,13 @@ public final class AuditStore {
             }
         }
         Map<String, String> stored = existing(byId.keySet());
+        Map<String, Long> expired = new HashMap<>();
         List<IncomingEvent> fresh = new ArrayList<>();
         for (IncomingEvent each : byId.values()) {
             String body = stored.get(each.event().id());
-            if (body == null) {
+            if (isExpired(each.event().chain(), expired)) {
+                duplicates++; // delivered again after retention removed it: storing it would fork the stream
+            } else if (body == null) {
                 fresh.add(each);
             } else if (body.equals(each.body())) {
                 duplicates++;
@@ -104,11 +111,63 @@ public final class AuditStore {
         }
         int[] outcome = insert(fresh, receivedBy);
         duplicates += outcome[1];
-        int storedCheckpoints = storeCheckpoints(checkpoints);
+        int storedCheckpoints = storeCheckpoints(checkpoints.stream()
+                .filter(c -> c.checkpoint().seq() > expiredThrough(c.checkpoint().stream(), expired)).toList());
         List<String> invalid = fresh.stream().filter(e -> !e.hashValid()).map(e -> e.event().id()).toList();
         List<String> badSignatures = checkpoints.stream().filter(c -> CheckpointSignatures.INVALID.equals(c.signature()))
                 .map(c -> c.checkpoint().stream() + "#" + c.checkpoint().seq()).toList();
         return new IngestResult(outcome[0], duplicates, conflicts, invalid, gaps(fresh), storedCheckpoints, badSignatures);
+    }
+
+    private boolean isExpired(AuditEvent.Chain chain, Map<String, Long> expired) {
+        return chain != null && chain.stream() != null && chain.seq() <= expiredThrough(chain.stream(), expired);
+    }
+
+    private long expiredThrough(String stream, Map<String, Long> known) {
+        return known.computeIfAbsent(stream, s -> expiredThrough(s));
+    }
+
+    /** The last seq of {@code stream} that retention removed; 0 when none was. */
+    public long expiredThrough(String stream) {
+        return database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT MAX(last_seq) FROM audit_retention WHERE stream = ?")) {
+                statement.setString(1, stream);
+                try (ResultSet rows = statement.executeQuery()) {
+                    return rows.next() ? rows.getLong(1) : 0L;
+                }
+            }
+        });
+    }
+
+    /** The hash of the last event a retention record removed at exactly {@code seq}, or null. */
+    private static String expiredHash(Connection connection, String stream, long seq) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT last_hash FROM audit_retention WHERE stream = ? AND last_seq = ?")) {
+            statement.setString(1, stream);
+            statement.setLong(2, seq);
+            try (ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? rows.getString(1) : null;
+            }
+        }
+    }
+
+    /** Stored retention records, of one stream or of all (null), in stream and seq order. */
+    public void forEachRetention(String stream, Consumer<String> each) {
+        database.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT body FROM audit_retention"
+                    + (stream == null ? "" : " WHERE stream = ?") + " ORDER BY stream, first_seq")) {
+                if (stream != null) {
+                    statement.setString(1, stream);
+                }
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        each.accept(rows.getString(1));
+                    }
+                }
+            }
+            return null;
+        });
     }
 
     private Map<String, String> existing(java.util.Collection<String> ids) {
@@ -260,6 +319,10 @@ public final class AuditStore {
             long max = streamEvents.stream().mapToLong(e -> e.chain().seq()).max().orElse(1);
             Map<Long, String> hashes = database.read(connection -> {
                 Map<Long, String> found = new HashMap<>();
+                String expiredHead = expiredHash(connection, stream, min - 1);
+                if (expiredHead != null) {
+                    found.put(min - 1, expiredHead);
+                }
                 try (PreparedStatement statement = connection.prepareStatement(
                         "SELECT seq, hash FROM audit_events WHERE stream = ? AND seq BETWEEN ? AND ?")) {
                     statement.setString(1, stream);
@@ -393,6 +456,7 @@ public final class AuditStore {
         long last = 0;
         String head = null;
         String startsAfter = null;
+        long expiredThrough = 0;
         List<String> missing = new ArrayList<>();
         List<Long> broken = new ArrayList<>();
         List<Long> invalid = new ArrayList<>();
@@ -411,10 +475,16 @@ public final class AuditStore {
                     count++;
                     if (count == 1) {
                         first = seq;
-                        if (seq > 1) {
+                        String expiredHead = seq > 1 ? expiredHash(connection, stream, seq - 1) : null;
+                        if (expiredHead != null) {
+                            expiredThrough = seq - 1;
+                            if (!expiredHead.equals(prev)) {
+                                addLimited(broken, seq);
+                            }
+                        } else if (seq > 1) {
                             addLimited(missing, seq == 2 ? "1" : "1-" + (seq - 1));
                         }
-                        if (!HashChain.GENESIS.equals(prev)) {
+                        if (!HashChain.GENESIS.equals(prev) && expiredHead == null) {
                             startsAfter = prev;
                         }
                     } else if (seq == previousSeq) {
@@ -438,7 +508,8 @@ public final class AuditStore {
         ChainStatus.Checkpoint checkpoint = lastCheckpoint(connection, stream);
         boolean intact = count > 0 && missing.isEmpty() && broken.isEmpty() && invalid.isEmpty() && forks.isEmpty()
                 && (checkpoint == null || (checkpoint.matches() && !CheckpointSignatures.INVALID.equals(checkpoint.signature())));
-        return new ChainStatus(stream, count, first, last, head, startsAfter, intact, missing, broken, invalid, forks, checkpoint);
+        return new ChainStatus(stream, count, first, last, head, startsAfter, intact, missing, broken, invalid, forks, checkpoint,
+                expiredThrough);
     }
 
     private static ChainStatus.Checkpoint lastCheckpoint(Connection connection, String stream) throws SQLException {

@@ -10,10 +10,11 @@ import java.util.List;
  * @param brokenLinks   seqs whose {@code prev} is not the previous event's hash
  * @param invalidHashes seqs whose hash does not match their content (changed after hashing)
  * @param forks         seqs held more than once with different ids
+ * @param expiredThrough the last seq retention removed (its signed record links to {@code firstSeq}); 0 when none
  */
 public record ChainStatus(String stream, long events, long firstSeq, long lastSeq, String head, String startsAfter,
                           boolean intact, List<String> missing, List<Long> brokenLinks, List<Long> invalidHashes,
-                          List<Long> forks, Checkpoint lastCheckpoint) {
+                          List<Long> forks, Checkpoint lastCheckpoint, long expiredThrough) {
 
     /**
      * The last checkpoint received for the stream, whether the stored chain agrees with it, and its signature:

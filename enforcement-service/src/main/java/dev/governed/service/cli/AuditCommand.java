@@ -19,10 +19,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code governed audit verify|export|query}. */
+/** {@code governed audit verify|export|query|report|hold|expire}. */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Verify, export and query the audit trail.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.Query.class,
-                AuditReportCommand.class})
+                AuditReportCommand.class, AuditRetentionCommands.Hold.class, AuditRetentionCommands.Expire.class})
 final class AuditCommand {
 
     /** Filters shared by export and query. */

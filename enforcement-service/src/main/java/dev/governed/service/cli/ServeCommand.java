@@ -26,7 +26,14 @@ import picocli.CommandLine.Spec;
  * ~/.governed/dev). Settings come from, weakest first: {@code --config} properties file,
  * {@code GOVERNED_*} environment variables, {@code governed.*} system properties, then flags.
  */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the enforcement service.")
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the enforcement service.",
+        footer = {"", "Audit retention (in the --config file or as -Dgoverned.… / GOVERNED_… settings; ISO-8601 durations):",
+                "  governed.service.audit.retention.default=P365D            events no longer rule matches",
+                "  governed.service.audit.retention.resource.<name>=P30D     events of one resource",
+                "  governed.service.audit.retention.environment.<env>=P90D   events of one environment",
+                "  governed.service.audit.retention.interval=PT1H            how often expiry runs",
+                "The longest matching rule applies; with no rule nothing expires. Expiry removes whole signed segments and",
+                "leaves a signed retention record; legal holds (`governed audit hold`) stop it. See docs/audit.md."})
 final class ServeCommand implements Callable<Integer> {
     private static volatile GovernedService running;
     private static volatile CountDownLatch stopped = new CountDownLatch(1);

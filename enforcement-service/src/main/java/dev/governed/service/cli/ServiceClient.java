@@ -38,6 +38,10 @@ final class ServiceClient {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
+    String delete(String path) {
+        return send(builder(path, Map.of()).DELETE().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     private HttpRequest.Builder builder(String path, Map<String, String> query) {
         HttpRequest.Builder result = HttpRequest.newBuilder(uri(base, path, query)).timeout(Duration.ofMinutes(5));
         if (token != null && !token.isBlank()) {
