@@ -12,6 +12,8 @@ import java.util.Set;
  *                      statement, window covers the rule for the requester until then
  * @param requestReason why the rule sends the statement to approval, as the requester's policy said
  * @param minApprovals  how many different approvers must approve; {@code approvals} lists those who did
+ * @param login         the minted login of the session that asked, which an approval adds its privileges to; null when
+ *                      the session runs on other credentials
  */
 public record ApprovalRecord(
         String id,
@@ -39,7 +41,8 @@ public record ApprovalRecord(
         String revokeReason,
         String requestReason,
         int minApprovals,
-        List<Vote> approvals) {
+        List<Vote> approvals,
+        String login) {
 
     public static final String PENDING = "pending";
     public static final String APPROVED = "approved";
@@ -80,7 +83,7 @@ public record ApprovalRecord(
     public ApprovalRecord withApprovals(List<Vote> votes) {
         return new ApprovalRecord(id, status, statement, fingerprint, parameterDigest, requester, resource, environment, rule,
                 policyVersion, approverGroups, mode, windowSeconds, createdAt, expiresAt, decidedAt, decidedBy, reason, grantUntil,
-                consumedAt, revokedAt, revokedBy, revokeReason, requestReason, minApprovals, votes);
+                consumedAt, revokedAt, revokedBy, revokeReason, requestReason, minApprovals, votes, login);
     }
 
     /** The status as of {@code now}: a pending request or a grant past its time has expired even before the row says so. */
@@ -101,7 +104,7 @@ public record ApprovalRecord(
         }
         return new ApprovalRecord(id, current, statement, fingerprint, parameterDigest, requester, resource, environment, rule,
                 policyVersion, approverGroups, mode, windowSeconds, createdAt, expiresAt, decidedAt, decidedBy, reason, grantUntil,
-                consumedAt, revokedAt, revokedBy, revokeReason, requestReason, minApprovals, approvals);
+                consumedAt, revokedAt, revokedBy, revokeReason, requestReason, minApprovals, approvals, login);
     }
 
     public boolean isFinal(Instant now) {
