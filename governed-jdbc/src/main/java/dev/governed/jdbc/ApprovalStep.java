@@ -1,5 +1,7 @@
 package dev.governed.jdbc;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.governed.core.GovernedSettings;
 import dev.governed.core.approval.ApprovalClient;
 import dev.governed.core.approval.ApprovalGate;
@@ -30,6 +32,12 @@ final class ApprovalStep {
     static final String UNAVAILABLE_STATE = "08G02";
 
     private final ApprovalGate gate;
+    /**
+     * Once-approvals that released a statement on a minted login, with the token to report its run with. Bounded:
+     * a statement that never reports back is left to the service's sweep.
+     */
+    private final Cache<String, String> running = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(5)).build();
 
     private ApprovalStep(ApprovalGate gate) {
         this.gate = gate;
@@ -63,9 +71,14 @@ final class ApprovalStep {
         }
     }
 
-    /** The id of the approval that releases this execution, or a refusal. */
+    /**
+     * The id of the approval that releases this execution, or a refusal.
+     *
+     * @param login the service-minted login the statement runs on (the service grants the approval's privileges to it),
+     *              or null
+     */
     String pass(String sql, StatementAnalysis analysis, Decision.Approve decision, VerifiedCaller caller, Target target,
-                ParameterDigests parameters) throws Refusal {
+                ParameterDigests parameters, String login) throws Refusal {
         String rule = decision.ruleId();
         String digest;
         try {
@@ -75,7 +88,7 @@ final class ApprovalStep {
             throw new Refusal("deny", null, new PolicyDeniedException(rule, message));
         }
         ApprovalRequest request = new ApprovalRequest(sql, analysis.fingerprint(), digest, target.resource(), target.environment(),
-                rule, decision.reason(), decision.policyVersion());
+                rule, decision.reason(), decision.policyVersion(), login);
         Identity identity = caller.identity();
         ApprovalOutcome outcome;
         try {
@@ -89,6 +102,9 @@ final class ApprovalStep {
                     + "' requires approval and the enforcement service refused the request: " + e.getMessage() + "."));
         }
         if (outcome instanceof ApprovalOutcome.Granted granted) {
+            if (login != null && "once".equals(granted.state().mode())) {
+                running.put(granted.approvalId(), caller.token());
+            }
             return granted.approvalId();
         }
         if (outcome instanceof ApprovalOutcome.Pending pending) {
@@ -101,6 +117,22 @@ final class ApprovalStep {
         }
         ApprovalOutcome.Denied denied = (ApprovalOutcome.Denied) outcome;
         throw new Refusal("deny", denied.approvalId(), new PolicyDeniedException(rule, deniedMessage(rule, denied.state())));
+    }
+
+    /**
+     * Reports that the statement {@code approvalId} released has run, so the service revokes the privilege the
+     * once-approval added to the login now. Best effort: if the report is lost, the service's sweep revokes it.
+     */
+    void ran(String approvalId) {
+        String token = running.asMap().remove(approvalId);
+        if (token == null) {
+            return;
+        }
+        try {
+            gate.client().complete(approvalId, token);
+        } catch (ApprovalUnavailable | ApprovalClient.Refused e) {
+            // the service's sweep revokes it within a minute of the approval's use
+        }
     }
 
     private static String deniedMessage(String rule, ApprovalState state) {

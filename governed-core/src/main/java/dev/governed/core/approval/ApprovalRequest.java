@@ -11,6 +11,8 @@ import java.util.Objects;
  * @param parameterDigest hex SHA-256 of the exact text and its bound parameters (see {@link ParameterDigest});
  *                        a once-approval releases only this digest
  * @param reason          why the rule sends it to approval, shown to the reviewer
+ * @param login           the database login minted for the caller's session that will run it, or null: the
+ *                        service grants an approval's privileges to that login only
  */
 public record ApprovalRequest(
         String statement,
@@ -20,7 +22,14 @@ public record ApprovalRequest(
         String environment,
         String rule,
         String reason,
-        long policyVersion) {
+        long policyVersion,
+        String login) {
+
+    /** A request from a session that runs on no minted login. */
+    public ApprovalRequest(String statement, String fingerprint, String parameterDigest, String resource, String environment,
+                           String rule, String reason, long policyVersion) {
+        this(statement, fingerprint, parameterDigest, resource, environment, rule, reason, policyVersion, null);
+    }
 
     public ApprovalRequest {
         Objects.requireNonNull(statement, "statement");
