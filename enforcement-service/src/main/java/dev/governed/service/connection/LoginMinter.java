@@ -116,6 +116,7 @@ final class LoginMinter {
                 throw new SQLException("user '" + target.user() + "' has no CREATEROLE", "42501");
             }
             connection.setAutoCommit(false);
+            lock(connection);
             try (Statement statement = connection.createStatement()) {
                 if (check.serverVersion() >= 160000) {
                     // The minter becomes a member of what it creates, so it may end the login's sessions and drop what it owns.
@@ -155,7 +156,7 @@ final class LoginMinter {
         try (Connection connection = target.connect()) {
             Check check = check(connection);
             connection.setAutoCommit(false);
-            lock(connection, login);
+            lock(connection);
             TargetCatalog catalog = TargetCatalog.read(connection);
             revokeAll(connection, login, catalog);
             GrantPlan plan = plans.plan(catalog);
@@ -176,7 +177,7 @@ final class LoginMinter {
                                             Consumer<ApprovalPrivileges> record) throws SQLException {
         try (Connection connection = target.connect()) {
             connection.setAutoCommit(false);
-            lock(connection, login);
+            lock(connection);
             if (!roleExists(connection, login)) {
                 throw new SQLException("login " + login + " no longer exists on the target", "42704");
             }
@@ -188,11 +189,14 @@ final class LoginMinter {
         }
     }
 
-    /** Serialises changes to one login's privileges across service instances, until the transaction ends. */
-    private static void lock(Connection connection, String login) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-            statement.setString(1, "governed login " + login);
-            statement.execute();
+    /**
+     * Serialises the service's privilege changes on one database, across service instances, until the transaction
+     * ends. Every GRANT and REVOKE on a table rewrites its catalog row, so two of them over the same tables in another
+     * order deadlock; and the live approval grants a re-grant reads must not change under it.
+     */
+    private static void lock(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_xact_lock(hashtext('governed: minted login privileges'))");
         }
     }
 
@@ -233,6 +237,7 @@ final class LoginMinter {
                 statement.execute("ALTER ROLE " + Sql.identifier(login) + " NOLOGIN VALID UNTIL '-infinity'");
             }
             connection.setAutoCommit(false);
+            lock(connection);
             revokeAll(connection, login, TargetCatalog.read(connection));
             connection.commit();
             connection.setAutoCommit(true);
