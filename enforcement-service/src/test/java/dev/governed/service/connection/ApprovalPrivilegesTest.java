@@ -27,7 +27,12 @@ class ApprovalPrivilegesTest {
                 effect: deny
               - id: writes-need-approval
                 when: { groups: [agents] }
-                sql: { operations: [select, insert, update], tables: ["public.*"] }
+                sql: { operations: [insert, update], tables: ["public.*"] }
+                effect: approve
+                approval: { approvers: { groups: [dba] }, mode: once }
+              - id: customer-reads-need-approval
+                when: { groups: [agents] }
+                sql: { operations: [select], tables: [public.customers] }
                 effect: approve
                 approval: { approvers: { groups: [dba] }, mode: once }
               - id: deletes-in-a-window
@@ -72,7 +77,7 @@ class ApprovalPrivilegesTest {
 
     @Test
     void selectLeavesOutMaskedColumns() {
-        Map<String, ApprovalPrivileges.Table> tables = derive("writes-need-approval", "SELECT * FROM customers");
+        Map<String, ApprovalPrivileges.Table> tables = derive("customer-reads-need-approval", "SELECT * FROM customers");
         assertThat(tables.get("public.customers").operations()).containsExactly("SELECT");
         assertThat(tables.get("public.customers").columns()).containsExactly("id", "name");
     }
@@ -90,7 +95,7 @@ class ApprovalPrivilegesTest {
 
     @Test
     void storedPrivilegesRoundTripAndRefuseAnythingButTablePrivileges() {
-        ApprovalPrivileges privileges = new ApprovalPrivileges(List.copyOf(derive("writes-need-approval", "SELECT * FROM customers").values()));
+        ApprovalPrivileges privileges = new ApprovalPrivileges(List.copyOf(derive("customer-reads-need-approval", "SELECT * FROM customers").values()));
         assertThat(ApprovalPrivileges.fromJson(privileges.json())).isEqualTo(privileges);
         assertThat(privileges.summary()).isEqualTo("public.customers: SELECT(id,name)");
         assertThatThrownBy(() -> ApprovalPrivileges.fromJson(
