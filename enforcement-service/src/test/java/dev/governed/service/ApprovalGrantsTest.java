@@ -85,6 +85,8 @@ class ApprovalGrantsTest {
             assertThat(sqlState(mine, INSERT)).as("still pending").isEqualTo("42501");
 
             approve(id, null);
+            HttpResponse<String> again = service.postJson("/v1/approvals/" + id + "/approve", service.approver("dba"), "{}");
+            assertThat(again.statusCode()).as("a second decision loses and leaves the grant alone: " + again.body()).isEqualTo(409);
             assertThat(sqlState(mine, INSERT)).as("approved: granted to this session's login, with the serial's sequence").isEqualTo("ok");
             assertThat(sqlState(theirs, INSERT)).as("another session of the same agent gets nothing").isEqualTo("42501");
             assertThat(privilege(other.get("login").asText(), "public.orders", "INSERT")).isFalse();

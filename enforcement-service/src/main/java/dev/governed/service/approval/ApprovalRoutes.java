@@ -218,14 +218,15 @@ public final class ApprovalRoutes {
             }
         }
         Instant grantUntil = approve ? now.plus(grantDuration(record, request.ttlSeconds())) : null;
+        boolean granted = false;
         if (approve && record.login() != null && ApprovalRecord.PENDING.equals(record.statusAt(now))) {
             // Granted before the decision is recorded: a driver that sees "approved" finds the privilege in place.
-            grants.grant(record, grantUntil);
+            granted = grants.grant(record, grantUntil);
         }
         boolean decided = store.decide(record.id(), approve ? ApprovalRecord.APPROVED : ApprovalRecord.DENIED, approver.subject(),
                 request.reason(), now, grantUntil);
         ApprovalRecord latest = find(record.id()).asOf(now);
-        if (!decided && approve && record.login() != null) {
+        if (!decided && granted) {
             grants.end(record.id(), approver, "the approval was " + latest.status() + " before it could be recorded");
         }
         if (!decided) {

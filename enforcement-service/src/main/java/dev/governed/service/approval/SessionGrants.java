@@ -19,7 +19,9 @@ public interface SessionGrants {
         }
 
         @Override
-        public void grant(ApprovalRecord approval, Instant until) {}
+        public boolean grant(ApprovalRecord approval, Instant until) {
+            return false;
+        }
 
         @Override
         public void end(String approvalId, Principal who, String why) {}
@@ -34,8 +36,10 @@ public interface SessionGrants {
     /**
      * Grants {@code approval}'s login what its rule sends to approval (for a once-approval, only what its statement
      * needs), until {@code until} at most. Throws when the grant could not be made; nothing is granted then.
+     *
+     * @return whether this call granted it; false when a concurrent decision already did
      */
-    void grant(ApprovalRecord approval, Instant until);
+    boolean grant(ApprovalRecord approval, Instant until);
 
     /** Revokes what {@code approvalId} granted, if anything; a failure is retried by the sweep. */
     void end(String approvalId, Principal who, String why);

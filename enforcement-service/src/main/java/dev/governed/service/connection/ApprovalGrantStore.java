@@ -21,8 +21,14 @@ final class ApprovalGrantStore {
         this.database = database;
     }
 
+    /** Records a grant; one that ended before (a decision that failed and is retried) makes way for it. */
     void insert(ApprovalGrant grant) {
         database.transaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM approval_grants WHERE approval_id = ? AND ended_at IS NOT NULL")) {
+                delete.setString(1, grant.approvalId());
+                delete.executeUpdate();
+            }
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO approval_grants (approval_id, login, connection, "
                     + "privileges, summary, granted_at, until_at) VALUES (?,?,?,?,?,?,?)")) {
                 insert.setString(1, grant.approvalId());

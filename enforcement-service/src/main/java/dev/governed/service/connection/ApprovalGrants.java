@@ -69,7 +69,10 @@ final class ApprovalGrants implements SessionGrants {
     }
 
     @Override
-    public void grant(ApprovalRecord approval, Instant until) {
+    public boolean grant(ApprovalRecord approval, Instant until) {
+        if (store.find(approval.id()).filter(each -> each.endedAt() == null).isPresent()) {
+            return false; // another approver's decision on this request granted it a moment ago
+        }
         MintedLogin login = logins.find(approval.login()).orElseThrow(() -> ApiException.conflict("approval " + approval.id()
                 + " was asked from login " + approval.login() + ", which this service does not know"));
         Instant now = clock.instant();
@@ -96,6 +99,7 @@ final class ApprovalGrants implements SessionGrants {
         }
         audit.approval(Logins.SERVICE, "connection.approval-grant", approval.id(), "login " + login.login() + " of "
                 + login.subject() + " on connection '" + login.connection() + "' until " + until + ": " + privileges.summary());
+        return true;
     }
 
     @Override
