@@ -14,3 +14,5 @@ CREATE TABLE approval_grants (
     end_reason  VARCHAR
 );
 CREATE INDEX approval_grants_live ON approval_grants (ended_at, login);
+-- What the statement does to which tables (JSON list of {operation, schema, table}), as the asking driver analysed it.
+ALTER TABLE approvals ADD COLUMN touches_json VARCHAR;

@@ -216,9 +216,12 @@ class ApprovalGrantsTest {
         return DriverManager.getConnection(resolved.get("url").asText(), resolved.get("user").asText(), resolved.get("password").asText());
     }
 
+    /** A request as the driver sends it: the statement, the login it runs on, and what it does to which tables. */
     private static String body(String statement, String rule, String login) {
+        String operation = statement.split(" ")[0].toLowerCase(java.util.Locale.ROOT);
         return Json.write(java.util.Map.of("statement", statement, "fingerprint", statement, "parameterDigest", "d-" + statement.hashCode(),
-                "resource", "jit", "rule", rule, "login", login));
+                "resource", "jit", "rule", rule, "login", login,
+                "touches", java.util.List.of(java.util.Map.of("operation", operation, "schema", "public", "table", "orders"))));
     }
 
     private String ask(String statement, String rule, String login) {

@@ -12,11 +12,17 @@ import dev.governed.core.approval.ApprovalUnavailable;
 import dev.governed.core.identity.Identity;
 import dev.governed.jdbc.sql.StatementAnalysis;
 import dev.governed.policy.Decision;
+import dev.governed.policy.SqlOperation;
+import dev.governed.policy.SqlStatementFacts;
+import dev.governed.policy.TableName;
 import java.net.URI;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -74,11 +80,12 @@ final class ApprovalStep {
     /**
      * The id of the approval that releases this execution, or a refusal.
      *
+     * @param facts what the statement does to which tables, resolved against the connection's schema
      * @param login the service-minted login the statement runs on (the service grants the approval's privileges to it),
      *              or null
      */
-    String pass(String sql, StatementAnalysis analysis, Decision.Approve decision, VerifiedCaller caller, Target target,
-                ParameterDigests parameters, String login) throws Refusal {
+    String pass(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, Decision.Approve decision, VerifiedCaller caller,
+                Target target, ParameterDigests parameters, String login) throws Refusal {
         String rule = decision.ruleId();
         String digest;
         try {
@@ -88,7 +95,7 @@ final class ApprovalStep {
             throw new Refusal("deny", null, new PolicyDeniedException(rule, message));
         }
         ApprovalRequest request = new ApprovalRequest(sql, analysis.fingerprint(), digest, target.resource(), target.environment(),
-                rule, decision.reason(), decision.policyVersion(), login);
+                rule, decision.reason(), decision.policyVersion(), login, login == null ? List.of() : touches(facts));
         Identity identity = caller.identity();
         ApprovalOutcome outcome;
         try {
@@ -140,6 +147,26 @@ final class ApprovalStep {
         return "Governed denied this statement: approval " + state.id() + " (rule '" + rule + "') was " + verb
                 + (state.decidedBy() == null ? "" : " by " + state.decidedBy())
                 + (state.reason() == null ? "" : ": " + state.reason()) + ". Nothing was executed.";
+    }
+
+    /**
+     * What a statement needs on which tables: its operation on those it writes (and SELECT, for the rows an UPDATE or
+     * DELETE filters), SELECT on those it reads. The service grants a once-approval no more than this.
+     */
+    static List<ApprovalRequest.Touch> touches(List<SqlStatementFacts> facts) {
+        Set<ApprovalRequest.Touch> result = new LinkedHashSet<>();
+        for (SqlStatementFacts each : facts) {
+            for (TableName written : each.tablesWritten()) {
+                result.add(new ApprovalRequest.Touch(each.operation().key(), written.schema(), written.name()));
+                if (each.operation() == SqlOperation.UPDATE || each.operation() == SqlOperation.DELETE) {
+                    result.add(new ApprovalRequest.Touch(SqlOperation.SELECT.key(), written.schema(), written.name()));
+                }
+            }
+            for (TableName read : each.tablesRead()) {
+                result.add(new ApprovalRequest.Touch(SqlOperation.SELECT.key(), read.schema(), read.name()));
+            }
+        }
+        return List.copyOf(result);
     }
 
     /** The digest of what an execution binds: the text alone for plain statements. */

@@ -95,7 +95,7 @@ final class Enforcer {
         if (decision instanceof Decision.Approve approve && governance.approvals != null) {
             String approval;
             try {
-                approval = governance.approvals.pass(sql, analysis, approve, caller, governance.target, parameters,
+                approval = governance.approvals.pass(sql, analysis, facts, approve, caller, governance.target, parameters,
                         connection.mintedLogin());
             } catch (ApprovalStep.Refusal refusal) {
                 refuse(sql, analysis, facts, identity, connection, start, refusal.effect, decision.ruleId(), refusal.getMessage(),

@@ -36,6 +36,7 @@ import java.util.UUID;
 public final class ApprovalRoutes {
     private static final int MAX_STATEMENT = 64 * 1024;
     private static final int MAX_FIELD = 1024;
+    private static final int MAX_TOUCHES = 256;
 
     private final ApprovalStore store;
     private final ApprovalWaiters waiters;
@@ -60,10 +61,11 @@ public final class ApprovalRoutes {
 
     /**
      * The body of {@code POST /v1/approvals}; the requester comes from the token. {@code login} names the minted login
-     * the statement will run on, which an approval then grants what it needs.
+     * the statement will run on, which an approval then grants what it needs; {@code touches} says what the statement
+     * does to which tables, which bounds what a once-approval grants.
      */
     record CreateRequest(String statement, String fingerprint, String parameterDigest, String resource, String environment, String rule,
-                         Long policyVersion, String reason, String login) {}
+                         Long policyVersion, String reason, String login, List<ApprovalRecord.Touch> touches) {}
 
     /** The body of approve, deny and revoke; {@code ttlSeconds} shortens an approval's grant. */
     record DecisionRequest(String reason, Long ttlSeconds) {}
@@ -92,6 +94,7 @@ public final class ApprovalRoutes {
         optional(request.environment(), "environment");
         optional(request.reason(), "reason");
         optional(request.login(), "login");
+        List<ApprovalRecord.Touch> touches = touches(request.touches());
         long version = request.policyVersion() != null ? request.policyVersion() : policies.activeVersion().orElseThrow(
                 () -> ApiException.conflict("no policy is active, so no rule can require approval"));
         PolicyDocument document = policies.document(version).orElseThrow(
@@ -121,7 +124,7 @@ public final class ApprovalRoutes {
                         caller.identity().onBehalfOf(), caller.identity().delegation()),
                 request.resource(), request.environment(), request.rule(), version, approval.approverGroups(), approval.mode().key(),
                 approval.ttl() == null ? null : approval.ttl().toSeconds(), now, now.plus(config.approvalTimeout()),
-                null, null, null, null, null, null, null, null, request.reason(), approval.minApprovals(), List.of(), request.login());
+                null, null, null, null, null, null, null, null, request.reason(), approval.minApprovals(), List.of(), request.login(), touches);
         store.insert(record);
         audit.approval(caller, "approval.request", record.id(), "rule " + record.rule() + " on " + record.resource() + ": "
                 + record.statement());
@@ -361,6 +364,24 @@ public final class ApprovalRoutes {
         String onBehalfOf = caller.identity().onBehalfOf(); // immutable sets refuse contains(null)
         return requester.contains(caller.subject()) || (onBehalfOf != null && requester.contains(onBehalfOf))
                 || caller.identity().delegation().stream().anyMatch(requester::contains);
+    }
+
+    private static List<ApprovalRecord.Touch> touches(List<ApprovalRecord.Touch> touches) {
+        if (touches == null) {
+            return List.of();
+        }
+        if (touches.size() > MAX_TOUCHES) {
+            throw ApiException.badRequest("field 'touches' lists more than " + MAX_TOUCHES + " table operations");
+        }
+        for (ApprovalRecord.Touch each : touches) {
+            if (each == null) {
+                throw ApiException.badRequest("field 'touches' has an empty entry");
+            }
+            required(each.operation(), "touches.operation", MAX_FIELD);
+            optional(each.schema(), "touches.schema");
+            required(each.table(), "touches.table", MAX_FIELD);
+        }
+        return touches;
     }
 
     private static void required(String value, String field, int max) {

@@ -2,6 +2,8 @@ package dev.governed.service.connection;
 
 import dev.governed.policy.Caller;
 import dev.governed.policy.CompiledPolicy;
+import dev.governed.policy.SqlOperation;
+import dev.governed.policy.TableName;
 import dev.governed.service.approval.ApprovalRecord;
 import dev.governed.service.approval.ApprovalStore;
 import dev.governed.service.approval.SessionGrants;
@@ -12,7 +14,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -84,12 +89,12 @@ final class ApprovalGrants implements SessionGrants {
                 + login.connection() + "' of login " + login.login() + " was deleted; nothing can be granted for approval " + approval.id()));
         Caller caller = new Caller(login.subject(), login.groups());
         CompiledPolicy policy = policies.apply(approval.policyVersion());
-        String statement = "once".equals(approval.mode()) ? approval.statement() : null;
+        Set<ApprovalPrivileges.Touch> touched = "once".equals(approval.mode()) ? touched(approval) : null;
         ApprovalPrivileges privileges;
         try {
             privileges = LoginMinter.grantApproval(targets.apply(profile), login.login(),
                     catalog -> ApprovalPrivileges.derive(policy, caller, profile.policyResource(), profile.environment(), approval.rule(),
-                            statement, catalog),
+                            touched, catalog),
                     derived -> store.insert(new ApprovalGrant(approval.id(), login.login(), login.connection(), derived, now, until,
                             null, null)));
         } catch (SQLException e) {
@@ -100,6 +105,22 @@ final class ApprovalGrants implements SessionGrants {
         audit.approval(Logins.SERVICE, "connection.approval-grant", approval.id(), "login " + login.login() + " of "
                 + login.subject() + " on connection '" + login.connection() + "' until " + until + ": " + privileges.summary());
         return true;
+    }
+
+    /**
+     * What the once-approved statement does, as the driver that asked analysed it. A table without a schema (the
+     * driver did not know the connection's) or an operation this service does not know is left out: nothing is
+     * granted for it, and the database refuses the statement.
+     */
+    private static Set<ApprovalPrivileges.Touch> touched(ApprovalRecord approval) {
+        Set<ApprovalPrivileges.Touch> result = new HashSet<>();
+        for (ApprovalRecord.Touch each : approval.touches()) {
+            Optional<SqlOperation> operation = SqlOperation.fromKey(each.operation().toLowerCase(Locale.ROOT));
+            if (each.schema() != null && operation.isPresent()) {
+                result.add(new ApprovalPrivileges.Touch(TableName.of(each.schema(), each.table()), operation.get()));
+            }
+        }
+        return result;
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.governed.service.connection;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.governed.jdbc.sql.SqlAnalyzer;
-import dev.governed.jdbc.sql.StatementAnalysis;
 import dev.governed.policy.Caller;
 import dev.governed.policy.CompiledPolicy;
 import dev.governed.policy.Decision;
@@ -13,7 +11,6 @@ import dev.governed.policy.SqlStatementFacts;
 import dev.governed.policy.TableName;
 import dev.governed.service.web.Json;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -22,15 +19,12 @@ import java.util.stream.Collectors;
 /**
  * What one approval adds to a minted login: for each relation, the operations the approval's rule sends to approval
  * for this caller (never one the policy allows, which the login already holds, or denies). For a once-approval, only
- * the tables and operations of the approved statement. SELECT leaves out the columns a mask hides from the caller, as
- * the login's own grants do; INSERT also covers the sequences behind serial columns.
+ * the tables and operations the approved statement touches. SELECT leaves out the columns a mask hides from the
+ * caller, as the login's own grants do; INSERT also covers the sequences behind serial columns.
  */
 record ApprovalPrivileges(List<Table> tables) {
     /** No privileges: what an approval gets when nothing in the catalog matches. */
     static final ApprovalPrivileges NONE = new ApprovalPrivileges(List.of());
-    /** Where PostgreSQL puts an unqualified name for a minted login: its search path is "$user", public and it owns no schema. */
-    private static final String DEFAULT_SCHEMA = "public";
-    private static final SqlAnalyzer ANALYZER = SqlAnalyzer.builder().cacheSize(64).build();
 
     /**
      * @param operations SQL keywords (INSERT, UPDATE, ...)
@@ -58,13 +52,15 @@ record ApprovalPrivileges(List<Table> tables) {
         tables = List.copyOf(tables);
     }
 
+    /** One operation a statement does on one table. */
+    record Touch(TableName table, SqlOperation operation) {}
+
     /**
-     * @param statement the approved statement for a once-approval, which narrows the grant to what it touches; null for
-     *                  a window, which covers every statement the rule matches
+     * @param touched for a once-approval, what the approved statement does to which tables, which narrows the grant; null
+     *                for a window, which covers every statement the rule matches
      */
     static ApprovalPrivileges derive(CompiledPolicy policy, Caller caller, String resource, String environment, String rule,
-                                     String statement, TargetCatalog catalog) {
-        Set<Touch> touched = statement == null ? null : touched(statement);
+                                     Set<Touch> touched, TargetCatalog catalog) {
         List<Table> tables = new ArrayList<>();
         for (TargetCatalog.Relation each : catalog.relations()) {
             List<String> operations = new ArrayList<>();
@@ -96,34 +92,6 @@ record ApprovalPrivileges(List<Table> tables) {
             }
         }
         return new ApprovalPrivileges(tables);
-    }
-
-    /** One table and one operation a statement needs. */
-    private record Touch(TableName table, SqlOperation operation) {}
-
-    /**
-     * What the approved statement needs: its operation on the tables it writes, SELECT on those it reads (and on the
-     * rows an UPDATE or DELETE filters). A statement that cannot be analysed needs nothing it will be given.
-     */
-    private static Set<Touch> touched(String statement) {
-        StatementAnalysis analysis = ANALYZER.analyze(statement);
-        Set<Touch> result = new HashSet<>();
-        if (!analysis.isAnalysable()) {
-            return result;
-        }
-        for (var each : analysis.statements()) {
-            SqlStatementFacts facts = each.resolve(DEFAULT_SCHEMA);
-            for (TableName written : facts.tablesWritten()) {
-                result.add(new Touch(written, facts.operation()));
-                if (facts.operation() == SqlOperation.UPDATE || facts.operation() == SqlOperation.DELETE) {
-                    result.add(new Touch(written, SqlOperation.SELECT));
-                }
-            }
-            for (TableName read : facts.tablesRead()) {
-                result.add(new Touch(read, SqlOperation.SELECT));
-            }
-        }
-        return result;
     }
 
     private static boolean approvedBy(CompiledPolicy policy, Caller caller, String resource, String environment,

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.governed.policy.Caller;
 import dev.governed.policy.CompiledPolicy;
 import dev.governed.policy.PolicyDocuments;
+import dev.governed.policy.SqlOperation;
+import dev.governed.policy.TableName;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,32 +54,37 @@ class ApprovalPrivilegesTest {
             new TargetCatalog.Relation("hr", "orders", 'r', List.of("id"))),
             Map.of("\"public\".\"orders\"", List.of("\"public\".\"orders_id_seq\"")));
 
-    private static Map<String, ApprovalPrivileges.Table> derive(String rule, String statement) {
-        return ApprovalPrivileges.derive(POLICY, new Caller("agent:x", Set.of("agents")), "db", null, rule, statement, CATALOG).tables()
+    private static Map<String, ApprovalPrivileges.Table> derive(String rule, Set<ApprovalPrivileges.Touch> touched) {
+        return ApprovalPrivileges.derive(POLICY, new Caller("agent:x", Set.of("agents")), "db", null, rule, touched, CATALOG).tables()
                 .stream().collect(Collectors.toMap(each -> each.schema() + "." + each.name(), each -> each));
+    }
+
+    private static ApprovalPrivileges.Touch touch(SqlOperation operation, String schema, String table) {
+        return new ApprovalPrivileges.Touch(TableName.of(schema, table), operation);
     }
 
     @Test
     void aOnceApprovalGetsOnlyWhatItsStatementNeedsAndTheRuleSendsToApproval() {
-        Map<String, ApprovalPrivileges.Table> tables = derive("writes-need-approval", "INSERT INTO orders (amount) VALUES (5)");
-        assertThat(tables).as("unqualified means public; hr.orders is another table").containsOnlyKeys("public.orders");
+        Map<String, ApprovalPrivileges.Table> tables = derive("writes-need-approval", Set.of(touch(SqlOperation.INSERT, "public", "orders")));
+        assertThat(tables).as("hr.orders is another table").containsOnlyKeys("public.orders");
         assertThat(tables.get("public.orders").operations()).containsExactly("INSERT");
         assertThat(tables.get("public.orders").sequences()).containsExactly("\"public\".\"orders_id_seq\"");
     }
 
     @Test
     void neverWhatThePolicyAllowsDeniesOrAnotherRuleApproves() {
-        Map<String, ApprovalPrivileges.Table> tables = derive("writes-need-approval",
-                "UPDATE orders SET amount = (SELECT count(*) FROM payroll) WHERE id = 1");
+        // UPDATE orders SET amount = (SELECT count(*) FROM payroll) WHERE id = 1
+        Map<String, ApprovalPrivileges.Table> tables = derive("writes-need-approval", Set.of(touch(SqlOperation.UPDATE, "public", "orders"),
+                touch(SqlOperation.SELECT, "public", "orders"), touch(SqlOperation.SELECT, "public", "payroll")));
         assertThat(tables.get("public.orders").operations()).as("select on orders is allowed outright, so the login has it")
                 .containsExactly("UPDATE");
         assertThat(tables).as("payroll is denied").doesNotContainKey("public.payroll");
-        assertThat(derive("writes-need-approval", "DELETE FROM orders WHERE id = 1")).as("deletes are another rule's").isEmpty();
+        assertThat(derive("writes-need-approval", Set.of(touch(SqlOperation.DELETE, "public", "orders")))).as("deletes are another rule's").isEmpty();
     }
 
     @Test
     void selectLeavesOutMaskedColumns() {
-        Map<String, ApprovalPrivileges.Table> tables = derive("customer-reads-need-approval", "SELECT * FROM customers");
+        Map<String, ApprovalPrivileges.Table> tables = derive("customer-reads-need-approval", Set.of(touch(SqlOperation.SELECT, "public", "customers")));
         assertThat(tables.get("public.customers").operations()).containsExactly("SELECT");
         assertThat(tables.get("public.customers").columns()).containsExactly("id", "name");
     }
@@ -89,13 +96,15 @@ class ApprovalPrivilegesTest {
     }
 
     @Test
-    void anUnanalysableStatementGetsNothing() {
-        assertThat(derive("writes-need-approval", "INSERT INTO orders VALUES (")).isEmpty();
+    void aOnceApprovalThatTouchesNothingGetsNothing() {
+        assertThat(derive("writes-need-approval", Set.of())).isEmpty();
+        assertThat(derive("writes-need-approval", Set.of(touch(SqlOperation.INSERT, "hr", "orders"))))
+                .as("another schema's table of the same name is outside the rule").isEmpty();
     }
 
     @Test
     void storedPrivilegesRoundTripAndRefuseAnythingButTablePrivileges() {
-        ApprovalPrivileges privileges = new ApprovalPrivileges(List.copyOf(derive("customer-reads-need-approval", "SELECT * FROM customers").values()));
+        ApprovalPrivileges privileges = new ApprovalPrivileges(List.copyOf(derive("customer-reads-need-approval", Set.of(touch(SqlOperation.SELECT, "public", "customers"))).values()));
         assertThat(ApprovalPrivileges.fromJson(privileges.json())).isEqualTo(privileges);
         assertThat(privileges.summary()).isEqualTo("public.customers: SELECT(id,name)");
         assertThatThrownBy(() -> ApprovalPrivileges.fromJson(

@@ -56,6 +56,9 @@ public final class ApprovalClient {
                 .put("policyVersion", request.policyVersion());
         if (request.login() != null) {
             body.put("login", request.login());
+            var touches = body.putArray("touches");
+            request.touches().forEach(each -> touches.addObject().put("operation", each.operation()).put("schema", each.schema())
+                    .put("table", each.table()));
         }
         return send(HttpRequest.newBuilder(service.resolve("/v1/approvals"))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))

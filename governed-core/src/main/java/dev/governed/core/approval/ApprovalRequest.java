@@ -1,5 +1,6 @@
 package dev.governed.core.approval;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,6 +14,7 @@ import java.util.Objects;
  * @param reason          why the rule sends it to approval, shown to the reviewer
  * @param login           the database login minted for the caller's session that will run it, or null: the
  *                        service grants an approval's privileges to that login only
+ * @param touches         what the statement does to which tables; a once-approval grants the login no more
  */
 public record ApprovalRequest(
         String statement,
@@ -23,12 +25,21 @@ public record ApprovalRequest(
         String rule,
         String reason,
         long policyVersion,
-        String login) {
+        String login,
+        List<Touch> touches) {
+
+    /** One operation on one table ({@code schema} null when unknown), e.g. insert on public.orders. */
+    public record Touch(String operation, String schema, String table) {
+        public Touch {
+            Objects.requireNonNull(operation, "operation");
+            Objects.requireNonNull(table, "table");
+        }
+    }
 
     /** A request from a session that runs on no minted login. */
     public ApprovalRequest(String statement, String fingerprint, String parameterDigest, String resource, String environment,
                            String rule, String reason, long policyVersion) {
-        this(statement, fingerprint, parameterDigest, resource, environment, rule, reason, policyVersion, null);
+        this(statement, fingerprint, parameterDigest, resource, environment, rule, reason, policyVersion, null, List.of());
     }
 
     public ApprovalRequest {
@@ -37,5 +48,6 @@ public record ApprovalRequest(
         Objects.requireNonNull(parameterDigest, "parameterDigest");
         Objects.requireNonNull(resource, "resource");
         Objects.requireNonNull(rule, "rule");
+        touches = touches == null ? List.of() : List.copyOf(touches);
     }
 }
