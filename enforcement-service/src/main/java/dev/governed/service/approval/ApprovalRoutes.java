@@ -224,7 +224,7 @@ public final class ApprovalRoutes {
         boolean granted = false;
         if (approve && record.login() != null && ApprovalRecord.PENDING.equals(record.statusAt(now))) {
             // Granted before the decision is recorded: a driver that sees "approved" finds the privilege in place.
-            granted = grants.grant(record, grantUntil);
+            granted = grants.grant(record, grantUntil, approver);
         }
         boolean decided = store.decide(record.id(), approve ? ApprovalRecord.APPROVED : ApprovalRecord.DENIED, approver.subject(),
                 request.reason(), now, grantUntil);

@@ -19,7 +19,7 @@ public interface SessionGrants {
         }
 
         @Override
-        public boolean grant(ApprovalRecord approval, Instant until) {
+        public boolean grant(ApprovalRecord approval, Instant until, Principal approver) {
             return false;
         }
 
@@ -35,11 +35,12 @@ public interface SessionGrants {
 
     /**
      * Grants {@code approval}'s login what its rule sends to approval (for a once-approval, only what its statement
-     * needs), until {@code until} at most. Throws when the grant could not be made; nothing is granted then.
+     * touches), until {@code until} at most, on {@code approver}'s decision. Throws when the grant could not be made;
+     * nothing is granted then.
      *
      * @return whether this call granted it; false when a concurrent decision already did
      */
-    boolean grant(ApprovalRecord approval, Instant until);
+    boolean grant(ApprovalRecord approval, Instant until, Principal approver);
 
     /** Revokes what {@code approvalId} granted, if anything; a failure is retried by the sweep. */
     void end(String approvalId, Principal who, String why);

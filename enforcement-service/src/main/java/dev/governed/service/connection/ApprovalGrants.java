@@ -74,7 +74,7 @@ final class ApprovalGrants implements SessionGrants {
     }
 
     @Override
-    public boolean grant(ApprovalRecord approval, Instant until) {
+    public boolean grant(ApprovalRecord approval, Instant until, Principal approver) {
         if (store.find(approval.id()).filter(each -> each.endedAt() == null).isPresent()) {
             return false; // another approver's decision on this request granted it a moment ago
         }
@@ -102,7 +102,7 @@ final class ApprovalGrants implements SessionGrants {
                     + "grant its privileges to login " + login.login() + " on connection '" + login.connection() + "': " + e.getMessage()
                     + "; retry the decision later");
         }
-        audit.approval(Logins.SERVICE, "connection.approval-grant", approval.id(), "login " + login.login() + " of "
+        audit.approval(approver, "connection.approval-grant", approval.id(), "login " + login.login() + " of "
                 + login.subject() + " on connection '" + login.connection() + "' until " + until + ": " + privileges.summary());
         return true;
     }
