@@ -103,8 +103,8 @@ public final class GovernedService implements AutoCloseable {
         new PolicyRoutes(policies, signer, auth, adminAudit, config).register(routes);
         ApprovalStore approvals = new ApprovalStore(database);
         this.waiters = new ApprovalWaiters(approvals, config.clock());
-        new ApprovalRoutes(approvals, waiters, policies, auth, adminAudit, config).register(routes);
-        this.connections = new ConnectionRoutes(database, policies, cipher, auth, adminAudit, config);
+        this.connections = new ConnectionRoutes(database, policies, approvals, cipher, auth, adminAudit, config);
+        new ApprovalRoutes(approvals, waiters, policies, auth, adminAudit, config, connections.approvalGrants()).register(routes);
         connections.register(routes);
     }
 

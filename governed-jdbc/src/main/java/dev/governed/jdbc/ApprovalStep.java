@@ -1,5 +1,7 @@
 package dev.governed.jdbc;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.governed.core.GovernedSettings;
 import dev.governed.core.approval.ApprovalClient;
 import dev.governed.core.approval.ApprovalGate;
@@ -10,11 +12,17 @@ import dev.governed.core.approval.ApprovalUnavailable;
 import dev.governed.core.identity.Identity;
 import dev.governed.jdbc.sql.StatementAnalysis;
 import dev.governed.policy.Decision;
+import dev.governed.policy.SqlOperation;
+import dev.governed.policy.SqlStatementFacts;
+import dev.governed.policy.TableName;
 import java.net.URI;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -30,6 +38,12 @@ final class ApprovalStep {
     static final String UNAVAILABLE_STATE = "08G02";
 
     private final ApprovalGate gate;
+    /**
+     * Once-approvals that released a statement on a minted login, with the token to report its run with. Bounded:
+     * a statement that never reports back is left to the service's sweep.
+     */
+    private final Cache<String, String> running = Caffeine.newBuilder().maximumSize(10_000)
+            .expireAfterWrite(Duration.ofMinutes(5)).build();
 
     private ApprovalStep(ApprovalGate gate) {
         this.gate = gate;
@@ -63,9 +77,15 @@ final class ApprovalStep {
         }
     }
 
-    /** The id of the approval that releases this execution, or a refusal. */
-    String pass(String sql, StatementAnalysis analysis, Decision.Approve decision, VerifiedCaller caller, Target target,
-                ParameterDigests parameters) throws Refusal {
+    /**
+     * The id of the approval that releases this execution, or a refusal.
+     *
+     * @param facts what the statement does to which tables, resolved against the connection's schema
+     * @param login the service-minted login the statement runs on (the service grants the approval's privileges to it),
+     *              or null
+     */
+    String pass(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, Decision.Approve decision, VerifiedCaller caller,
+                Target target, ParameterDigests parameters, String login) throws Refusal {
         String rule = decision.ruleId();
         String digest;
         try {
@@ -75,7 +95,7 @@ final class ApprovalStep {
             throw new Refusal("deny", null, new PolicyDeniedException(rule, message));
         }
         ApprovalRequest request = new ApprovalRequest(sql, analysis.fingerprint(), digest, target.resource(), target.environment(),
-                rule, decision.reason(), decision.policyVersion());
+                rule, decision.reason(), decision.policyVersion(), login, login == null ? List.of() : touches(facts));
         Identity identity = caller.identity();
         ApprovalOutcome outcome;
         try {
@@ -89,6 +109,9 @@ final class ApprovalStep {
                     + "' requires approval and the enforcement service refused the request: " + e.getMessage() + "."));
         }
         if (outcome instanceof ApprovalOutcome.Granted granted) {
+            if (login != null && "once".equals(granted.state().mode())) {
+                running.put(granted.approvalId(), caller.token());
+            }
             return granted.approvalId();
         }
         if (outcome instanceof ApprovalOutcome.Pending pending) {
@@ -103,11 +126,47 @@ final class ApprovalStep {
         throw new Refusal("deny", denied.approvalId(), new PolicyDeniedException(rule, deniedMessage(rule, denied.state())));
     }
 
+    /**
+     * Reports that the statement {@code approvalId} released has run, so the service revokes the privilege the
+     * once-approval added to the login now. Best effort: if the report is lost, the service's sweep revokes it.
+     */
+    void ran(String approvalId) {
+        String token = running.asMap().remove(approvalId);
+        if (token == null) {
+            return;
+        }
+        try {
+            gate.client().complete(approvalId, token);
+        } catch (ApprovalUnavailable | ApprovalClient.Refused e) {
+            // the service's sweep revokes it within a minute of the approval's use
+        }
+    }
+
     private static String deniedMessage(String rule, ApprovalState state) {
         String verb = state.is("revoked") ? "revoked" : "denied";
         return "Governed denied this statement: approval " + state.id() + " (rule '" + rule + "') was " + verb
                 + (state.decidedBy() == null ? "" : " by " + state.decidedBy())
                 + (state.reason() == null ? "" : ": " + state.reason()) + ". Nothing was executed.";
+    }
+
+    /**
+     * What a statement needs on which tables: its operation on those it writes (and SELECT, for the rows an UPDATE or
+     * DELETE filters), SELECT on those it reads. The service grants a once-approval no more than this.
+     */
+    static List<ApprovalRequest.Touch> touches(List<SqlStatementFacts> facts) {
+        Set<ApprovalRequest.Touch> result = new LinkedHashSet<>();
+        for (SqlStatementFacts each : facts) {
+            for (TableName written : each.tablesWritten()) {
+                result.add(new ApprovalRequest.Touch(each.operation().key(), written.schema(), written.name()));
+                if (each.operation() == SqlOperation.UPDATE || each.operation() == SqlOperation.DELETE) {
+                    result.add(new ApprovalRequest.Touch(SqlOperation.SELECT.key(), written.schema(), written.name()));
+                }
+            }
+            for (TableName read : each.tablesRead()) {
+                result.add(new ApprovalRequest.Touch(SqlOperation.SELECT.key(), read.schema(), read.name()));
+            }
+        }
+        return List.copyOf(result);
     }
 
     /** The digest of what an execution binds: the text alone for plain statements. */

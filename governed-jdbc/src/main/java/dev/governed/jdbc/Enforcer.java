@@ -98,7 +98,8 @@ final class Enforcer {
         if (decision instanceof Decision.Approve approve && governance.approvals != null) {
             String approval;
             try {
-                approval = governance.approvals.pass(sql, analysis, approve, caller, governance.target, parameters);
+                approval = governance.approvals.pass(sql, analysis, facts, approve, caller, governance.target, parameters,
+                        connection.mintedLogin());
             } catch (ApprovalStep.Refusal refusal) {
                 refuse(sql, analysis, facts, identity, connection, start, refusal.effect, decision.ruleId(), refusal.getMessage(),
                         decision.policyVersion(), refusal.approvalId);
@@ -284,11 +285,26 @@ final class Enforcer {
 
     /** Records the event of an admitted statement that ran; {@code rows} is null when unknown. */
     void completed(Admission admission, Long rows) throws SQLException {
-        record(event(admission, "ok", rows, null));
+        try {
+            record(event(admission, "ok", rows, null));
+        } finally {
+            ran(admission);
+        }
     }
 
     void failed(Admission admission, SQLException error) throws SQLException {
-        record(event(admission, "error", null, error.getClass().getSimpleName() + ": " + error.getMessage()));
+        try {
+            record(event(admission, "error", null, error.getClass().getSimpleName() + ": " + error.getMessage()));
+        } finally {
+            ran(admission);
+        }
+    }
+
+    /** A once-approval's statement has run: the service takes back what the approval granted the session's login. */
+    private void ran(Admission admission) {
+        if (admission.approval() != null && governance.approvals != null) {
+            governance.approvals.ran(admission.approval());
+        }
     }
 
     /**

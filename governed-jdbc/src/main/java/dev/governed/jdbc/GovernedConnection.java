@@ -48,6 +48,11 @@ final class GovernedConnection extends ConnectionWrapper {
         lease.check();
     }
 
+    /** The service-minted login this connection runs on, which approvals asked from it are granted to; null if none. */
+    String mintedLogin() {
+        return lease.login();
+    }
+
     /** Who runs the current statement: resolved per statement, as a pooled connection serves many callers. */
     IdentitySource identities() {
         return identities;

@@ -158,6 +158,11 @@ final class ServiceMode {
         }
 
         /** Stops renewing and asks the service to drop the login now (best effort: otherwise it expires). */
+        /** The minted login's name; null for static credentials. */
+        String login() {
+            return login;
+        }
+
         void release() {
             if (this == NONE || closed) {
                 return;

@@ -12,6 +12,10 @@ import java.util.Set;
  *                      statement, window covers the rule for the requester until then
  * @param requestReason why the rule sends the statement to approval, as the requester's policy said
  * @param minApprovals  how many different approvers must approve; {@code approvals} lists those who did
+ * @param login         the minted login of the session that asked, which an approval adds its privileges to; null when
+ *                      the session runs on other credentials
+ * @param touches       what the statement does to which tables, as the requester's driver analysed it; a once-approval
+ *                      grants its login no more than these (and never more than the rule sends to approval)
  */
 public record ApprovalRecord(
         String id,
@@ -39,7 +43,9 @@ public record ApprovalRecord(
         String revokeReason,
         String requestReason,
         int minApprovals,
-        List<Vote> approvals) {
+        List<Vote> approvals,
+        String login,
+        List<Touch> touches) {
 
     public static final String PENDING = "pending";
     public static final String APPROVED = "approved";
@@ -69,18 +75,22 @@ public record ApprovalRecord(
         }
     }
 
+    /** One operation on one table, e.g. insert on public.orders. */
+    public record Touch(String operation, String schema, String table) {}
+
     /** One approver's approval of a request that needs several. */
     public record Vote(String approver, Instant at, String reason) {}
 
     public ApprovalRecord {
         approverGroups = Set.copyOf(approverGroups);
         approvals = List.copyOf(approvals);
+        touches = touches == null ? List.of() : List.copyOf(touches);
     }
 
     public ApprovalRecord withApprovals(List<Vote> votes) {
         return new ApprovalRecord(id, status, statement, fingerprint, parameterDigest, requester, resource, environment, rule,
                 policyVersion, approverGroups, mode, windowSeconds, createdAt, expiresAt, decidedAt, decidedBy, reason, grantUntil,
-                consumedAt, revokedAt, revokedBy, revokeReason, requestReason, minApprovals, votes);
+                consumedAt, revokedAt, revokedBy, revokeReason, requestReason, minApprovals, votes, login, touches);
     }
 
     /** The status as of {@code now}: a pending request or a grant past its time has expired even before the row says so. */
@@ -101,7 +111,7 @@ public record ApprovalRecord(
         }
         return new ApprovalRecord(id, current, statement, fingerprint, parameterDigest, requester, resource, environment, rule,
                 policyVersion, approverGroups, mode, windowSeconds, createdAt, expiresAt, decidedAt, decidedBy, reason, grantUntil,
-                consumedAt, revokedAt, revokedBy, revokeReason, requestReason, minApprovals, approvals);
+                consumedAt, revokedAt, revokedBy, revokeReason, requestReason, minApprovals, approvals, login, touches);
     }
 
     public boolean isFinal(Instant now) {

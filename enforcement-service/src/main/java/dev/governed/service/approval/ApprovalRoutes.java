@@ -36,6 +36,7 @@ import java.util.UUID;
 public final class ApprovalRoutes {
     private static final int MAX_STATEMENT = 64 * 1024;
     private static final int MAX_FIELD = 1024;
+    private static final int MAX_TOUCHES = 256;
 
     private final ApprovalStore store;
     private final ApprovalWaiters waiters;
@@ -43,11 +44,13 @@ public final class ApprovalRoutes {
     private final Authenticator auth;
     private final AdminAudit audit;
     private final ServiceConfig config;
+    private final SessionGrants grants;
     private final Clock clock;
 
     public ApprovalRoutes(ApprovalStore store, ApprovalWaiters waiters, PolicyStore policies, Authenticator auth, AdminAudit audit,
-                          ServiceConfig config) {
+                          ServiceConfig config, SessionGrants grants) {
         this.store = store;
+        this.grants = grants;
         this.waiters = waiters;
         this.policies = policies;
         this.auth = auth;
@@ -56,9 +59,13 @@ public final class ApprovalRoutes {
         this.clock = config.clock();
     }
 
-    /** The body of {@code POST /v1/approvals}; the requester comes from the token. */
+    /**
+     * The body of {@code POST /v1/approvals}; the requester comes from the token. {@code login} names the minted login
+     * the statement will run on, which an approval then grants what it needs; {@code touches} says what the statement
+     * does to which tables, which bounds what a once-approval grants.
+     */
     record CreateRequest(String statement, String fingerprint, String parameterDigest, String resource, String environment, String rule,
-                         Long policyVersion, String reason) {}
+                         Long policyVersion, String reason, String login, List<ApprovalRecord.Touch> touches) {}
 
     /** The body of approve, deny and revoke; {@code ttlSeconds} shortens an approval's grant. */
     record DecisionRequest(String reason, Long ttlSeconds) {}
@@ -71,7 +78,8 @@ public final class ApprovalRoutes {
                 .post("/v1/approvals/{id}/approve", ctx -> decide(ctx, true))
                 .post("/v1/approvals/{id}/deny", ctx -> decide(ctx, false))
                 .post("/v1/approvals/{id}/revoke", this::revoke)
-                .post("/v1/approvals/{id}/consume", this::consume);
+                .post("/v1/approvals/{id}/consume", this::consume)
+                .post("/v1/approvals/{id}/complete", this::complete);
         new ApprovalPage().register(routes);
     }
 
@@ -85,6 +93,8 @@ public final class ApprovalRoutes {
         optional(request.parameterDigest(), "parameterDigest");
         optional(request.environment(), "environment");
         optional(request.reason(), "reason");
+        optional(request.login(), "login");
+        List<ApprovalRecord.Touch> touches = touches(request.touches());
         long version = request.policyVersion() != null ? request.policyVersion() : policies.activeVersion().orElseThrow(
                 () -> ApiException.conflict("no policy is active, so no rule can require approval"));
         PolicyDocument document = policies.document(version).orElseThrow(
@@ -96,9 +106,12 @@ public final class ApprovalRoutes {
                     + caller.subject() + "' on resource '" + request.resource() + "'" + (request.environment() == null ? "" : " in "
                     + request.environment()) + "; approvals are only for statements a rule sends to approval");
         }
+        if (request.login() != null) {
+            grants.checkLogin(caller, request.login(), request.resource());
+        }
         Instant now = clock.instant();
         Optional<ApprovalRecord> existing = store.reusable(caller.subject(), caller.identity().onBehalfOf(), request.fingerprint(), request.parameterDigest(),
-                request.resource(), request.environment(), request.rule(), now);
+                request.resource(), request.environment(), request.rule(), request.login(), now);
         if (existing.isPresent()) {
             ctx.header("Location", "/v1/approvals/" + existing.get().id());
             Responses.json(ctx, 200, existing.get().asOf(now));
@@ -111,7 +124,7 @@ public final class ApprovalRoutes {
                         caller.identity().onBehalfOf(), caller.identity().delegation()),
                 request.resource(), request.environment(), request.rule(), version, approval.approverGroups(), approval.mode().key(),
                 approval.ttl() == null ? null : approval.ttl().toSeconds(), now, now.plus(config.approvalTimeout()),
-                null, null, null, null, null, null, null, null, request.reason(), approval.minApprovals(), List.of());
+                null, null, null, null, null, null, null, null, request.reason(), approval.minApprovals(), List.of(), request.login(), touches);
         store.insert(record);
         audit.approval(caller, "approval.request", record.id(), "rule " + record.rule() + " on " + record.resource() + ": "
                 + record.statement());
@@ -192,12 +205,14 @@ public final class ApprovalRoutes {
         optional(request.reason(), "reason");
         Instant now = clock.instant();
         if (approve && record.minApprovals() > 1 && ApprovalRecord.PENDING.equals(record.statusAt(now))) {
-            if (!store.vote(record.id(), approver.subject(), request.reason(), now)) {
+            boolean voted = store.vote(record.id(), approver.subject(), request.reason(), now);
+            int votes = store.votes(record.id()).size();
+            if (!voted && votes < record.minApprovals()) {
                 throw ApiException.conflict("'" + approver.subject() + "' already approved " + record.id() + "; it needs "
                         + record.minApprovals() + " different approvers");
             }
-            int votes = store.votes(record.id()).size();
-            if (votes < record.minApprovals()) {
+            // Quorum reached earlier but still pending: the decision itself failed (e.g. its grant), so it may be retried.
+            if (voted && votes < record.minApprovals()) {
                 audit.approval(approver, "approval.approve", record.id(), "approval " + votes + " of " + record.minApprovals()
                         + " for rule " + record.rule() + " requested by " + record.requester().subject()
                         + (request.reason() == null ? "" : ": " + request.reason()));
@@ -206,9 +221,17 @@ public final class ApprovalRoutes {
             }
         }
         Instant grantUntil = approve ? now.plus(grantDuration(record, request.ttlSeconds())) : null;
+        boolean granted = false;
+        if (approve && record.login() != null && ApprovalRecord.PENDING.equals(record.statusAt(now))) {
+            // Granted before the decision is recorded: a driver that sees "approved" finds the privilege in place.
+            granted = grants.grant(record, grantUntil, approver);
+        }
         boolean decided = store.decide(record.id(), approve ? ApprovalRecord.APPROVED : ApprovalRecord.DENIED, approver.subject(),
                 request.reason(), now, grantUntil);
         ApprovalRecord latest = find(record.id()).asOf(now);
+        if (!decided && granted) {
+            grants.end(record.id(), approver, "the approval was " + latest.status() + " before it could be recorded");
+        }
         if (!decided) {
             throw ApiException.conflict("approval " + record.id() + " is " + latest.status() + ", not pending; it cannot be "
                     + (approve ? "approved" : "denied") + " any more");
@@ -250,6 +273,7 @@ public final class ApprovalRoutes {
         ApprovalRecord latest = find(record.id());
         waiters.changed(latest);
         audit.approval(caller, "approval.revoke", record.id(), request.reason());
+        grants.end(record.id(), caller, "approval revoked");
         Responses.json(ctx, latest.asOf(now));
     }
 
@@ -272,6 +296,28 @@ public final class ApprovalRoutes {
         }
         audit.approval(caller, "approval.use", record.id(), "the once-approval of rule " + record.rule() + " was used");
         Responses.json(ctx, find(record.id()).asOf(now));
+    }
+
+    /**
+     * The requester reports that the statement a once-approval released has run (or failed): what the approval granted
+     * its login is revoked now. For a window grant nothing changes; it ends with its window or a revocation.
+     */
+    private void complete(Context ctx) {
+        Principal caller = auth.require(ctx, Role.AGENT);
+        ApprovalRecord record = find(ctx.pathParam("id"));
+        if (!caller.subject().equals(record.requester().subject())) {
+            throw ApiException.forbidden("approval " + record.id() + " was granted to '" + record.requester().subject()
+                    + "', not to '" + caller.subject() + "'");
+        }
+        ApprovalRecord current = record.asOf(clock.instant());
+        if ("once".equals(current.mode()) && !ApprovalRecord.CONSUMED.equals(current.status())) {
+            throw ApiException.conflict("approval " + record.id() + " is " + current.status() + ", not used; only a used "
+                    + "once-approval can be completed (POST /v1/approvals/" + record.id() + "/consume first)");
+        }
+        if ("once".equals(current.mode())) {
+            grants.end(record.id(), caller, "the approved statement ran");
+        }
+        Responses.json(ctx, current);
     }
 
     private DecisionRequest decisionBody(Context ctx) {
@@ -318,6 +364,24 @@ public final class ApprovalRoutes {
         String onBehalfOf = caller.identity().onBehalfOf(); // immutable sets refuse contains(null)
         return requester.contains(caller.subject()) || (onBehalfOf != null && requester.contains(onBehalfOf))
                 || caller.identity().delegation().stream().anyMatch(requester::contains);
+    }
+
+    private static List<ApprovalRecord.Touch> touches(List<ApprovalRecord.Touch> touches) {
+        if (touches == null) {
+            return List.of();
+        }
+        if (touches.size() > MAX_TOUCHES) {
+            throw ApiException.badRequest("field 'touches' lists more than " + MAX_TOUCHES + " table operations");
+        }
+        for (ApprovalRecord.Touch each : touches) {
+            if (each == null) {
+                throw ApiException.badRequest("field 'touches' has an empty entry");
+            }
+            required(each.operation(), "touches.operation", MAX_FIELD);
+            optional(each.schema(), "touches.schema");
+            required(each.table(), "touches.table", MAX_FIELD);
+        }
+        return touches;
     }
 
     private static void required(String value, String field, int max) {

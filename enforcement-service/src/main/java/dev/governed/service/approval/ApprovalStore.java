@@ -23,7 +23,7 @@ public final class ApprovalStore {
     private static final String COLUMNS = "id, status, statement, fingerprint, parameter_digest, subject, groups_json, issuer, "
             + "on_behalf_of, resource_name, environment, rule_id, policy_version, approver_groups, mode, window_seconds, created_at, "
             + "expires_at, decided_at, decided_by, reason, grant_until, consumed_at, revoked_at, revoked_by, revoke_reason, request_reason, "
-            + "min_approvals, delegation_json";
+            + "min_approvals, delegation_json, login, touches_json";
 
     private final Database database;
 
@@ -34,7 +34,7 @@ public final class ApprovalStore {
     public void insert(ApprovalRecord r) {
         database.read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("INSERT INTO approvals (" + COLUMNS
-                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                    + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
                 statement.setString(1, r.id());
                 statement.setString(2, r.status());
                 statement.setString(3, r.statement());
@@ -59,6 +59,8 @@ public final class ApprovalStore {
                 statement.setString(27, r.requestReason());
                 statement.setInt(28, r.minApprovals());
                 statement.setString(29, Json.write(r.requester().delegation()));
+                statement.setString(30, r.login());
+                statement.setString(31, Json.write(r.touches()));
                 statement.executeUpdate();
                 return null;
             }
@@ -133,9 +135,12 @@ public final class ApprovalStore {
         });
     }
 
-    /** A live request or grant of the same requester for the same statement (or, for window rules, the same rule). */
+    /**
+     * A live request or grant of the same requester for the same statement (or, for window rules, the same rule), asked
+     * from the same minted login: an approval's grant belongs to one session, so another session asks afresh.
+     */
     public Optional<ApprovalRecord> reusable(String subject, String onBehalfOf, String fingerprint, String parameterDigest, String resource,
-                                             String environment, String rule, Instant now) {
+                                             String environment, String rule, String login, Instant now) {
         List<ApprovalRecord> candidates = database.read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS + " FROM approvals WHERE subject = ? "
                     + "AND resource_name = ? AND rule_id = ? AND status IN ('pending', 'approved') ORDER BY created_at DESC LIMIT 50")) {
@@ -155,7 +160,8 @@ public final class ApprovalStore {
             String status = each.statusAt(now);
             // A grant made for an agent acting for one user never covers it acting for another.
             boolean sameEnvironment = java.util.Objects.equals(each.environment(), environment)
-                    && java.util.Objects.equals(each.requester().onBehalfOf(), onBehalfOf);
+                    && java.util.Objects.equals(each.requester().onBehalfOf(), onBehalfOf)
+                    && java.util.Objects.equals(each.login(), login);
             boolean sameStatement = each.fingerprint().equals(fingerprint) && java.util.Objects.equals(each.parameterDigest(), parameterDigest);
             if (!sameEnvironment) {
                 continue;
@@ -220,12 +226,23 @@ public final class ApprovalStore {
                 instant(rows, "created_at"), instant(rows, "expires_at"), instant(rows, "decided_at"), rows.getString("decided_by"),
                 rows.getString("reason"), instant(rows, "grant_until"), instant(rows, "consumed_at"), instant(rows, "revoked_at"),
                 rows.getString("revoked_by"), rows.getString("revoke_reason"), rows.getString("request_reason"), rows.getInt("min_approvals"),
-                List.of());
+                List.of(), rows.getString("login"), touches(rows.getString("touches_json")));
     }
 
     /** Rows written before the chain was kept have none; their subject and onBehalfOf still name the parties. */
     private static List<String> delegation(String json) {
         return json == null ? List.of() : strings(json);
+    }
+
+    private static List<ApprovalRecord.Touch> touches(String json) {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            return Json.mapper().readValue(json, new TypeReference<List<ApprovalRecord.Touch>>() {});
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored touches are not JSON: " + json, e);
+        }
     }
 
     private static List<String> strings(String json) {

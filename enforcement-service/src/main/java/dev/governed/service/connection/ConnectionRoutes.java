@@ -3,6 +3,8 @@ package dev.governed.service.connection;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.governed.service.ServiceConfig;
+import dev.governed.service.approval.ApprovalStore;
+import dev.governed.service.approval.SessionGrants;
 import dev.governed.service.audit.AdminAudit;
 import dev.governed.service.auth.Authenticator;
 import dev.governed.service.auth.Principal;
@@ -44,11 +46,11 @@ public final class ConnectionRoutes implements AutoCloseable {
     private final AdminAudit audit;
     private final ServiceConfig config;
 
-    public ConnectionRoutes(Database database, PolicyStore policies, Optional<SecretCipher> cipher, Authenticator auth, AdminAudit audit,
-                            ServiceConfig config) {
+    public ConnectionRoutes(Database database, PolicyStore policies, ApprovalStore approvals, Optional<SecretCipher> cipher, Authenticator auth,
+                            AdminAudit audit, ServiceConfig config) {
         this.store = new ConnectionStore(database);
         this.loginStore = new LoginStore(database);
-        this.logins = new Logins(store, loginStore, policies, cipher, audit, config.clock());
+        this.logins = new Logins(store, loginStore, policies, new ApprovalGrantStore(database), approvals, cipher, audit, config.clock());
         this.cipher = cipher;
         this.auth = auth;
         this.audit = audit;
@@ -316,6 +318,11 @@ public final class ConnectionRoutes implements AutoCloseable {
             throw ApiException.badRequest("connection name '" + name + "' must be 1-128 letters, digits, '.', '_' or '-'");
         }
         return name;
+    }
+
+    /** What approvals asked from a session on a minted login add to that login, and when it ends. */
+    public SessionGrants approvalGrants() {
+        return logins.approvalGrants();
     }
 
     @Override

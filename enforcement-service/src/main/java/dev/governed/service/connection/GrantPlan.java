@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * library's to enforce.
  */
 record GrantPlan(List<TableGrant> tables, List<MaskView> views) {
-    private static final List<SqlOperation> GRANTABLE = List.of(SqlOperation.SELECT, SqlOperation.INSERT, SqlOperation.UPDATE,
+    static final List<SqlOperation> GRANTABLE = List.of(SqlOperation.SELECT, SqlOperation.INSERT, SqlOperation.UPDATE,
             SqlOperation.DELETE, SqlOperation.TRUNCATE);
 
     /**

@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -113,6 +116,7 @@ final class LoginMinter {
                 throw new SQLException("user '" + target.user() + "' has no CREATEROLE", "42501");
             }
             connection.setAutoCommit(false);
+            lock(connection);
             try (Statement statement = connection.createStatement()) {
                 if (check.serverVersion() >= 160000) {
                     // The minter becomes a member of what it creates, so it may end the login's sessions and drop what it owns.
@@ -142,17 +146,78 @@ final class LoginMinter {
         }
     }
 
-    /** Replaces every privilege of {@code login} by {@code plan}'s, in one transaction: statements see the old set or the new. */
-    static GrantPlan regrant(Target target, String login, PlanSource plans) throws SQLException {
+    /**
+     * Replaces every privilege of {@code login} by {@code plan}'s and those of its live approvals, in one transaction:
+     * statements see the old set or the new. This is also how one approval's privileges end: the others are granted
+     * again, so two approvals needing the same privilege never take it from each other.
+     */
+    static GrantPlan regrant(Target target, String login, PlanSource plans, Supplier<List<ApprovalPrivileges>> approvals)
+            throws SQLException {
         try (Connection connection = target.connect()) {
             Check check = check(connection);
             connection.setAutoCommit(false);
+            lock(connection);
             TargetCatalog catalog = TargetCatalog.read(connection);
             revokeAll(connection, login, catalog);
             GrantPlan plan = plans.plan(catalog);
             apply(connection, login, plan, check.canCreateSchemas());
+            for (ApprovalPrivileges each : approvals.get()) {
+                apply(connection, login, each);
+            }
             connection.commit();
             return plan;
+        }
+    }
+
+    /**
+     * Adds the privileges {@code derive} finds for one approval to {@code login}. {@code record} keeps them in the
+     * service's database before the grant commits, so a crash in between leaves a record of them, never a bare grant.
+     */
+    static ApprovalPrivileges grantApproval(Target target, String login, Function<TargetCatalog, ApprovalPrivileges> derive,
+                                            Consumer<ApprovalPrivileges> record) throws SQLException {
+        try (Connection connection = target.connect()) {
+            connection.setAutoCommit(false);
+            lock(connection);
+            if (!roleExists(connection, login)) {
+                throw new SQLException("login " + login + " no longer exists on the target", "42704");
+            }
+            ApprovalPrivileges privileges = derive.apply(TargetCatalog.read(connection));
+            apply(connection, login, privileges);
+            record.accept(privileges);
+            connection.commit();
+            return privileges;
+        }
+    }
+
+    /**
+     * Serialises the service's privilege changes on one database, across service instances, until the transaction
+     * ends. Every GRANT and REVOKE on a table rewrites its catalog row, so two of them over the same tables in another
+     * order deadlock; and the live approval grants a re-grant reads must not change under it.
+     */
+    private static void lock(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_xact_lock(hashtext('governed: minted login privileges'))");
+        }
+    }
+
+    private static void apply(Connection connection, String login, ApprovalPrivileges privileges) throws SQLException {
+        String role = Sql.identifier(login);
+        try (Statement statement = connection.createStatement()) {
+            for (ApprovalPrivileges.Table each : privileges.tables()) {
+                statement.execute("GRANT USAGE ON SCHEMA " + Sql.identifier(each.schema()) + " TO " + role);
+                List<String> whole = each.operations().stream()
+                        .filter(operation -> !operation.equals("SELECT") || each.columns().isEmpty()).toList();
+                if (!whole.isEmpty()) {
+                    statement.execute("GRANT " + String.join(", ", whole) + " ON " + each.quoted() + " TO " + role);
+                }
+                if (each.operations().contains("SELECT") && !each.columns().isEmpty()) {
+                    statement.execute("GRANT SELECT (" + each.columns().stream().map(Sql::identifier).collect(Collectors.joining(", "))
+                            + ") ON " + each.quoted() + " TO " + role);
+                }
+                for (String sequence : each.sequences()) {
+                    statement.execute("GRANT USAGE ON SEQUENCE " + sequence + " TO " + role);
+                }
+            }
         }
     }
 
@@ -172,6 +237,7 @@ final class LoginMinter {
                 statement.execute("ALTER ROLE " + Sql.identifier(login) + " NOLOGIN VALID UNTIL '-infinity'");
             }
             connection.setAutoCommit(false);
+            lock(connection);
             revokeAll(connection, login, TargetCatalog.read(connection));
             connection.commit();
             connection.setAutoCommit(true);

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.governed.core.identity.Identity;
 import dev.governed.policy.Caller;
 import dev.governed.policy.CompiledPolicy;
+import dev.governed.service.approval.ApprovalStore;
 import dev.governed.service.audit.AdminAudit;
 import dev.governed.service.auth.Principal;
 import dev.governed.service.policy.PolicyStore;
@@ -32,7 +33,7 @@ final class Logins implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Logins.class);
     static final Duration SWEEP_EVERY = Duration.ofSeconds(2);
     private static final int SWEEP_BATCH = 500;
-    private static final Principal SERVICE = new Principal(
+    static final Principal SERVICE = new Principal(
             new Identity("governed-service", Set.of(), "governed-service", null, null, Instant.MAX), Set.of());
 
     /** A freshly minted login: the only moment its password exists outside the database. */
@@ -46,9 +47,13 @@ final class Logins implements AutoCloseable {
     private final Clock clock;
     private final Cache<Long, CompiledPolicy> compiled = Caffeine.newBuilder().maximumSize(16).build();
     private final ScheduledExecutorService sweeper;
+    private final ApprovalGrantStore approvalGrantStore;
+    private final ApprovalGrants approvalGrants;
 
-    Logins(ConnectionStore profiles, LoginStore logins, PolicyStore policies, Optional<SecretCipher> cipher, AdminAudit audit,
-                  Clock clock) {
+    Logins(ConnectionStore profiles, LoginStore logins, PolicyStore policies, ApprovalGrantStore approvalGrantStore, ApprovalStore approvals,
+           Optional<SecretCipher> cipher, AdminAudit audit, Clock clock) {
+        this.approvalGrantStore = approvalGrantStore;
+        this.approvalGrants = new ApprovalGrants(approvalGrantStore, logins, profiles, approvals, audit, clock, this::target, this::policy);
         this.profiles = profiles;
         this.logins = logins;
         this.policies = policies;
@@ -61,6 +66,11 @@ final class Logins implements AutoCloseable {
             return thread;
         });
         sweeper.scheduleWithFixedDelay(this::sweepQuietly, SWEEP_EVERY.toMillis(), SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** What approvals add to these logins. */
+    ApprovalGrants approvalGrants() {
+        return approvalGrants;
     }
 
     Minted mint(ConnectionProfile profile, Principal caller) {
@@ -124,6 +134,7 @@ final class Logins implements AutoCloseable {
                 regrantQuietly(profile.get(), each);
             }
         }
+        approvalGrants.sweep();
     }
 
     private void sweepQuietly() {
@@ -140,7 +151,8 @@ final class Logins implements AutoCloseable {
         Caller caller = new Caller(login.subject(), login.groups());
         try {
             GrantPlan plan = LoginMinter.regrant(target(profile), login.login(),
-                    catalog -> GrantPlan.derive(policy(version), caller, profile.policyResource(), profile.environment(), catalog));
+                    catalog -> GrantPlan.derive(policy(version), caller, profile.policyResource(), profile.environment(), catalog),
+                    () -> approvalGrantStore.liveOf(login.login()));
             logins.regranted(login.login(), version, plan.summary());
             audit.allowed(SERVICE, "connection.regrant", "connection:" + profile.name(), "login " + login.login() + " of "
                     + login.subject() + " (policy version " + version + "): " + plan.summary());

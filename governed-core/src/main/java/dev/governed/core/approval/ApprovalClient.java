@@ -54,6 +54,12 @@ public final class ApprovalClient {
                 .put("rule", request.rule())
                 .put("reason", request.reason())
                 .put("policyVersion", request.policyVersion());
+        if (request.login() != null) {
+            body.put("login", request.login());
+            var touches = body.putArray("touches");
+            request.touches().forEach(each -> touches.addObject().put("operation", each.operation()).put("schema", each.schema())
+                    .put("table", each.table()));
+        }
         return send(HttpRequest.newBuilder(service.resolve("/v1/approvals"))
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .header("Content-Type", "application/json"), token, timeout, "ask for approval");
@@ -84,6 +90,15 @@ public final class ApprovalClient {
             }
             throw e;
         }
+    }
+
+    /**
+     * Reports that the statement a once-approval released has run (or failed), so the service revokes what the
+     * approval granted the session's login at once instead of at its sweep.
+     */
+    public ApprovalState complete(String id, String token) throws ApprovalUnavailable {
+        return send(HttpRequest.newBuilder(service.resolve("/v1/approvals/" + id + "/complete"))
+                .POST(HttpRequest.BodyPublishers.noBody()), token, timeout, "report the use of approval " + id);
     }
 
     /** The service answered with an error (4xx): the request itself is wrong, so retrying does not help. */

@@ -40,7 +40,7 @@ public final class ApprovalGate {
      */
     public ApprovalOutcome pass(ApprovalRequest request, String caller, String token) throws ApprovalUnavailable {
         String key = caller + '\u0000' + request.resource() + '\u0000' + request.environment() + '\u0000' + request.rule() + '\u0000'
-                + request.parameterDigest();
+                + request.parameterDigest() + '\u0000' + request.login();
         String remembered = asked.getIfPresent(key);
         if (remembered != null) {
             ApprovalState earlier;
