@@ -18,6 +18,9 @@ final class GovernedResultSet extends ResultSetWrapper {
     private final boolean allowUnwrap;
     /** The statement's admission, whose plan says whether database messages are withheld; null for metadata. */
     private final Admission admission;
+    /** Non-null only with {@code governed.audit.results=digest}: then the rows read are summarised at the end. */
+    private final ResultSummary summary;
+    private long rows;
 
     GovernedResultSet(ResultSet resultSet, GovernedStatement owner) {
         this(resultSet, owner, (Admission) null);
@@ -28,6 +31,8 @@ final class GovernedResultSet extends ResultSetWrapper {
         this.owner = owner;
         this.allowUnwrap = owner.governance.allowUnwrap;
         this.admission = admission;
+        this.summary = admission != null && owner.governance.recording.digestsResults()
+                ? new ResultSummary(null, admission.eventId()) : null;
     }
 
     GovernedResultSet(ResultSet resultSet, GovernedStatement owner, boolean allowUnwrap) {
@@ -35,17 +40,44 @@ final class GovernedResultSet extends ResultSetWrapper {
         this.owner = owner;
         this.allowUnwrap = allowUnwrap;
         this.admission = null;
+        this.summary = null;
     }
 
     /** Rows may be computed as they are fetched (H2, a PostgreSQL cursor): a failure then is scrubbed too. */
     @Override
     public boolean next() throws SQLException {
+        boolean result;
         try {
-            return resultSet.next();
+            result = resultSet.next();
         } catch (SQLException e) {
             throw MaskedResults.scrub(admission, e);
         }
+        if (summary != null) {
+            summarise(result);
+        }
+        return result;
     }
+
+    private void summarise(boolean onRow) throws SQLException {
+        if (onRow) {
+            rows++;
+            summary.row(resultSet);
+        } else {
+            summary.end();
+            report();
+        }
+    }
+
+    /** Records the summary once, at the end of the rows or at close, whichever comes first. */
+    private void report() throws SQLException {
+        if (reported) {
+            return;
+        }
+        reported = true;
+        owner.governance.enforcer.resultRead(admission, rows, summary.finish());
+    }
+
+    private boolean reported;
 
     @Override
     public java.sql.SQLWarning getWarnings() throws SQLException {
@@ -89,7 +121,13 @@ final class GovernedResultSet extends ResultSetWrapper {
 
     @Override
     public void close() throws SQLException {
-        resultSet.close();
+        try {
+            if (summary != null) {
+                report();
+            }
+        } finally {
+            resultSet.close();
+        }
     }
 
     @Override
