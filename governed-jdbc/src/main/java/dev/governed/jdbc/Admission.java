@@ -3,10 +3,13 @@ package dev.governed.jdbc;
 import dev.governed.audit.AuditEvent;
 import dev.governed.audit.AuditIds;
 import dev.governed.core.identity.Identity;
+import dev.governed.jdbc.mask.ActiveMask;
 import dev.governed.jdbc.mask.MaskPlan;
 import dev.governed.jdbc.sql.StatementAnalysis;
+import dev.governed.policy.ColumnPattern;
 import dev.governed.policy.Decision;
 import dev.governed.policy.SqlStatementFacts;
+import dev.governed.policy.TableName;
 import java.util.List;
 
 /**
@@ -46,18 +49,32 @@ record Admission(
 
     /**
      * Whether a parameter of this statement may be compared with, or written to, a column masked for the caller:
-     * it reads a masked column anywhere, or it writes while masks apply to the caller (writes are not traced).
+     * the lineage says a parameter may meet one ({@link MaskPlan#nearMasked}), or it writes a table on which a mask
+     * applies to the caller (where written values go is not traced by column, so any write there counts).
      */
     boolean touchesMasked() {
-        if (masks.scrubsErrors()) {
+        if (masks.nearMasked()) {
             return true;
         }
         if (masks.active().isEmpty()) {
             return false;
         }
         for (SqlStatementFacts each : facts) {
-            if (!each.tablesWritten().isEmpty()) {
-                return true;
+            for (TableName table : each.tablesWritten()) {
+                if (masked(table)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean masked(TableName table) {
+        for (ActiveMask mask : masks.active()) {
+            for (ColumnPattern pattern : mask.rule().columns()) {
+                if (pattern.mayCover(table)) {
+                    return true;
+                }
             }
         }
         return false;

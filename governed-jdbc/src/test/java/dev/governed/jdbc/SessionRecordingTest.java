@@ -63,6 +63,27 @@ class SessionRecordingTest {
     }
 
     @Test
+    void aParameterInAnExpressionOverAMaskedColumnIsWithheldButOneBesideAMaskedOutputIsKept() throws Exception {
+        try (MaskingFixture fixture = new MaskingFixture(h2Url(), h2Account())) {
+            try (Connection connection = fixture.governed(fixture.support());
+                    PreparedStatement guess = connection.prepareStatement(
+                            "SELECT id, CASE WHEN ssn = ? THEN 1 ELSE 0 END AS hit FROM people");
+                    PreparedStatement plain = connection.prepareStatement("SELECT id, ssn FROM people WHERE id = ?")) {
+                guess.setString(1, "123-45-6789");
+                guess.executeQuery().close();
+                plain.setInt(1, 2);
+                plain.executeQuery().close();
+            }
+            List<JsonNode> events = fixture.base.auditEvents();
+            assertThat(events.get(0).at("/action/parameters/0/value").isNull()).isTrue();
+            assertThat(Files.readString(fixture.base.audit)).doesNotContain("123-45");
+            JsonNode kept = events.stream().filter(each -> each.at("/action/statement").asText().contains("WHERE id"))
+                    .findFirst().orElseThrow();
+            assertThat(kept.at("/action/parameters/0/value").asText()).isEqualTo("2");
+        }
+    }
+
+    @Test
     void aWriteByACallerWithMasksRecordsItsParametersWithheld() throws Exception {
         try (MaskingFixture fixture = new MaskingFixture(h2Url(), h2Account())) {
             try (Connection connection = fixture.governed(fixture.support());
