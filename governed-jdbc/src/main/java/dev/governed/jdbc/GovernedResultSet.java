@@ -12,7 +12,7 @@ import java.util.Map;
  * A result set that leads back only to governed objects. {@code owner} is null for
  * result sets of {@link java.sql.DatabaseMetaData}, as JDBC allows.
  */
-final class GovernedResultSet extends ResultSetWrapper {
+final class GovernedResultSet extends ResultSetWrapper implements SummarisedResult {
 
     private final GovernedStatement owner;
     private final boolean allowUnwrap;
@@ -69,8 +69,9 @@ final class GovernedResultSet extends ResultSetWrapper {
     }
 
     /** Records the summary once, at the end of the rows or at close, whichever comes first. */
-    private void report() throws SQLException {
-        if (reported) {
+    @Override
+    public void report() throws SQLException {
+        if (summary == null || reported) {
             return;
         }
         reported = true;

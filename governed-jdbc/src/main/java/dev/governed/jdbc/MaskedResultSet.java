@@ -22,7 +22,7 @@ import java.util.Map;
  * read to the end or closed. It never unwraps to the driver's result set, whatever the
  * configuration: that would hand out the clear values.
  */
-final class MaskedResultSet extends MaskingResultSetWrapper {
+final class MaskedResultSet extends MaskingResultSetWrapper implements SummarisedResult {
 
     private final GovernedStatement owner;
     private final Admission admission;
@@ -234,7 +234,8 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
     }
 
     /** Records once how many values were masked; the values themselves never leave this object. */
-    private void report() throws SQLException {
+    @Override
+    public void report() throws SQLException {
         if (reported) {
             return;
         }

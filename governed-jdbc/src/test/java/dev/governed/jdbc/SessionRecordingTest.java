@@ -130,6 +130,29 @@ class SessionRecordingTest {
     }
 
     @Test
+    void aResultTheCallerNeverClosedIsSummarisedWhenItsStatementClosesOrRunsAgain() throws Exception {
+        try (GovernedFixture fixture = new GovernedFixture()) {
+            String rawUrl = GovernedFixture.newH2Database();
+            Properties properties = fixture.properties(fixture.supportAgent());
+            properties.setProperty("governed.audit.results", "digest");
+            try (Connection connection = DriverManager.getConnection(GovernedFixture.governedUrl(rawUrl), properties)) {
+                PreparedStatement select = connection.prepareStatement("SELECT id FROM customers WHERE id >= ? ORDER BY id");
+                select.setInt(1, 1);
+                select.executeQuery().next(); // left open
+                select.setInt(1, 2);
+                select.executeQuery().next(); // left open, then the statement is closed
+                select.close();
+            }
+            List<JsonNode> events = fixture.auditEvents();
+            assertThat(events).extracting(each -> each.at("/outcome/status").asText())
+                    .containsExactly("ok", "read", "ok", "read");
+            assertThat(events.get(1).at("/outcome/result/event").asText()).isEqualTo(events.get(0).get("id").asText());
+            assertThat(events.get(3).at("/outcome/result/event").asText()).isEqualTo(events.get(2).get("id").asText());
+            assertThat(events.get(3).at("/outcome/result/complete").asBoolean()).isFalse();
+        }
+    }
+
+    @Test
     void maskedColumnsEnterTheDigestOnlyAsMasked() throws Exception {
         String rawUrl = h2Url();
         try (MaskingFixture fixture = new MaskingFixture(rawUrl, h2Account())) {
