@@ -4,7 +4,6 @@ import dev.governed.audit.AuditEvent;
 import dev.governed.audit.recording.ParameterRecording;
 import dev.governed.audit.recording.ResultRecording;
 import dev.governed.core.GovernedSettings;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,11 +38,11 @@ record Recording(ParameterRecording parameters, ResultRecording results) {
         if (count == 0) {
             return List.of();
         }
-        List<AuditEvent.Parameter> result = new ArrayList<>(count);
+        AuditEvent.Parameter[] result = new AuditEvent.Parameter[count];
         for (int i = 0; i < count; i++) {
             Object each = values[i];
-            result.add(parameters.record(each == nullMarker ? null : each, withheld));
+            result[i] = parameters.record(each == nullMarker ? null : each, withheld);
         }
-        return result;
+        return List.of(result); // immutable already: the event's records do not copy it again
     }
 }

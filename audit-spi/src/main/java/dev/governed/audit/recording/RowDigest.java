@@ -1,6 +1,5 @@
 package dev.governed.audit.recording;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,40 +19,84 @@ import java.util.HexFormat;
 public final class RowDigest {
 
     private final MessageDigest sha = sha256();
-    private final ByteBuffer number = ByteBuffer.allocate(4);
+    /** One row's bytes, hashed with one update: many small updates cost more than the hashing. */
+    private byte[] row = new byte[256];
+    private int length;
 
     /** Adds the current row of {@code rows}; {@code masked[i]} is true for a masked column {@code i} (1-based). */
     public void add(ResultSet rows, int columns, boolean[] masked) throws SQLException {
-        sha.update((byte) 'R');
+        length = 0;
+        put((byte) 'R');
         integer(columns);
         for (int i = 1; i <= columns; i++) {
             if (masked != null && i < masked.length && masked[i]) {
-                sha.update((byte) 'M');
+                put((byte) 'M');
                 continue;
             }
             Object value = rows.getObject(i);
             if (value == null) {
-                sha.update((byte) 'N');
+                put((byte) 'N');
                 continue;
             }
             value(CanonicalValue.of(value));
         }
+        sha.update(row, 0, length);
     }
 
     private void value(CanonicalValue value) {
-        sha.update((byte) 'V');
-        byte[] type = value.type().getBytes(StandardCharsets.US_ASCII);
-        sha.update((byte) type.length);
-        sha.update(type);
-        byte[] text = value.text() == null ? new byte[0] : value.text().getBytes(StandardCharsets.UTF_8);
-        integer(text.length);
-        sha.update(text);
+        put((byte) 'V');
+        String type = value.type(); // ASCII
+        put((byte) type.length());
+        for (int i = 0; i < type.length(); i++) {
+            put((byte) type.charAt(i));
+        }
+        String text = value.text() == null ? "" : value.text();
+        int lengthAt = length;
+        integer(0); // patched below with the UTF-8 length
+        if (ascii(text)) {
+            ensure(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                row[length++] = (byte) text.charAt(i);
+            }
+        } else {
+            byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+            ensure(bytes.length);
+            System.arraycopy(bytes, 0, row, length, bytes.length);
+            length += bytes.length;
+        }
+        int size = length - lengthAt - 4;
+        row[lengthAt] = (byte) (size >>> 24);
+        row[lengthAt + 1] = (byte) (size >>> 16);
+        row[lengthAt + 2] = (byte) (size >>> 8);
+        row[lengthAt + 3] = (byte) size;
+    }
+
+    private static boolean ascii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void integer(int value) {
-        number.clear();
-        number.putInt(value);
-        sha.update(number.array());
+        ensure(4);
+        row[length++] = (byte) (value >>> 24);
+        row[length++] = (byte) (value >>> 16);
+        row[length++] = (byte) (value >>> 8);
+        row[length++] = (byte) value;
+    }
+
+    private void put(byte value) {
+        ensure(1);
+        row[length++] = value;
+    }
+
+    private void ensure(int more) {
+        if (length + more > row.length) {
+            row = java.util.Arrays.copyOf(row, Math.max(row.length * 2, length + more));
+        }
     }
 
     /** The hex digest of the rows added so far; the digest cannot be added to afterwards. */
