@@ -167,20 +167,25 @@ class ReplayAgainstSandboxTest {
         assertThat(run.err()).contains("sandbox database's own JDBC URL");
     }
 
-    private static Run replay(Recording recording, String url) {
+    static Run replay(Recording recording, String url) {
         return governed("replay", recording.session(), "--trail", recording.trail().toString(), "--against", url,
                 "--user", "sa", "--password", "");
     }
 
     /** Runs the agent's session through the governed driver with results digested; returns its trail. */
     private static Recording record(String parameters) throws Exception {
-        String url = database(false);
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL(database(false));
+        h2.setUser("sa");
+        return record(parameters, h2, dir, idp);
+    }
+
+    /** Runs the agent's session on {@code target} (which has the tables of {@link #createTables}); returns its trail. */
+    static Recording record(String parameters, javax.sql.DataSource target, Path dir, TestIdentityProvider idp)
+            throws Exception {
         Path policy = Files.writeString(dir.resolve("policy-" + UUID.randomUUID() + ".yaml"), POLICY);
         Path trail = dir.resolve("audit-" + UUID.randomUUID() + ".jsonl");
-        JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL(url);
-        h2.setUser("sa");
-        try (GovernedDataSource governed = GovernedDataSource.wrap(h2).policy(policy.toString())
+        try (GovernedDataSource governed = GovernedDataSource.wrap(target).policy(policy.toString())
                 .jwks(idp.writeJwks(dir).toString()).issuer(idp.issuer()).audience(idp.audience())
                 .audit("jsonl:" + trail).token(idp.token().subject("agent:support").groups("support-agents").sign())
                 .property("governed.audit.results", "digest").property("governed.audit.parameters", parameters)
@@ -218,8 +223,15 @@ class ReplayAgainstSandboxTest {
     /** A fresh in-memory H2 database with the session's tables, marked as a sandbox or not. */
     private static String database(boolean sandbox) throws SQLException {
         String url = "jdbc:h2:mem:" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
-        try (Connection raw = DriverManager.getConnection(url, "sa", "");
-                Statement statement = raw.createStatement()) {
+        try (Connection raw = DriverManager.getConnection(url, "sa", "")) {
+            createTables(raw, sandbox);
+        }
+        return url;
+    }
+
+    /** The session's tables with their rows, and the sandbox mark when asked. */
+    static void createTables(Connection raw, boolean sandbox) throws SQLException {
+        try (Statement statement = raw.createStatement()) {
             statement.execute("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100), ssn VARCHAR(11))");
             statement.execute("CREATE TABLE orders (id INT PRIMARY KEY, status VARCHAR(20))");
             statement.execute("CREATE TABLE secrets (id INT PRIMARY KEY, secret VARCHAR(100))");
@@ -230,6 +242,5 @@ class ReplayAgainstSandboxTest {
                 statement.execute("INSERT INTO governed_sandbox VALUES ('replay test')");
             }
         }
-        return url;
     }
 }
