@@ -158,6 +158,17 @@ class ReplayAgainstSandboxTest {
     }
 
     @Test
+    void aRecordedTrailStillVerifiesItsChainWithParametersAndResults() throws Exception {
+        Recording recording = record("values");
+        assertThat(Files.readString(recording.trail())).contains("\"parameters\":[").contains("\"result\":{");
+
+        Run verify = governed("audit", "verify", recording.trail().toString(), "--allow-unsigned");
+
+        assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+        assertThat(verify.out()).startsWith("PROVEN");
+    }
+
+    @Test
     void aGovernedUrlIsNotASandbox() throws Exception {
         Recording recording = record("values");
 
