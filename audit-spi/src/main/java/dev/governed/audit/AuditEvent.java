@@ -1,6 +1,7 @@
 package dev.governed.audit;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.time.Instant;
 import java.util.List;
 
@@ -57,10 +58,43 @@ public record AuditEvent(
     /** {@code kind} is {@code jdbc} or {@code http}. */
     public record Resource(String name, String kind, String target, String environment) {}
 
-    /** {@code kind} is {@code sql} or {@code http}; {@code statement} may have literals redacted. */
-    public record Action(String kind, String operation, String statement, String fingerprint, List<String> tables) {
+    /**
+     * {@code kind} is {@code sql} or {@code http}; {@code statement} may have literals redacted. {@code parameters}
+     * are a prepared statement's bound values in order, as {@code governed.audit.parameters} allows; empty, and then
+     * left out of the JSON (events without them encode and hash as before the field existed), when there are none
+     * or none are recorded.
+     */
+    public record Action(String kind, String operation, String statement, String fingerprint, List<String> tables,
+                         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Parameter> parameters) {
         public Action {
             tables = tables == null ? List.of() : List.copyOf(tables);
+            parameters = parameters == null ? List.of() : List.copyOf(parameters);
+        }
+
+        /** An action without recorded parameters. */
+        public Action(String kind, String operation, String statement, String fingerprint, List<String> tables) {
+            this(kind, operation, statement, fingerprint, tables, List.of());
+        }
+    }
+
+    /**
+     * One bound parameter: its {@code type} ({@code dev.governed.audit.recording.ParameterValues}) and either its
+     * {@code value} as text, or the hex SHA-256 of that text, or neither when withheld. Components are in name
+     * order, which is also the canonical (RFC 8785) order.
+     */
+    @JsonPropertyOrder({"sha256", "type", "value"})
+    public record Parameter(String sha256, String type, String value) {}
+
+    /**
+     * The summary of a result set as the caller saw it, in the follow-up event recorded when it was closed or read to
+     * its end: {@code event} is the id of the statement's own event, {@code complete} whether every row was read,
+     * {@code digest} the hex SHA-256 of the rows read ({@code dev.governed.audit.recording.RowDigest}) and
+     * {@code masked} the 1-based result columns that were masked (the digest covers only that they were).
+     */
+    @JsonPropertyOrder({"complete", "digest", "event", "masked"})
+    public record Result(boolean complete, String digest, String event, List<Integer> masked) {
+        public Result {
+            masked = masked == null ? List.of() : List.copyOf(masked);
         }
     }
 
@@ -70,6 +104,16 @@ public record AuditEvent(
     /** One masked column: its strategy and how many values were masked. */
     public record Masking(String column, String strategy, long values) {}
 
-    /** {@code status} is ok, denied or error; {@code rows} may be null when unknown. */
-    public record Outcome(String status, Long rows, long durationMicros, String error) {}
+    /**
+     * {@code status} is ok, denied, error, or read (the follow-up event of a result set); {@code rows} may be null
+     * when unknown. {@code result} is null, and left out of the JSON, unless {@code governed.audit.results=digest}.
+     */
+    public record Outcome(String status, Long rows, long durationMicros, String error,
+                          @JsonInclude(JsonInclude.Include.NON_NULL) Result result) {
+
+        /** An outcome without a result summary. */
+        public Outcome(String status, Long rows, long durationMicros, String error) {
+            this(status, rows, durationMicros, error, null);
+        }
+    }
 }

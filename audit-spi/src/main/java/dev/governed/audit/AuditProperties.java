@@ -70,7 +70,9 @@ final class AuditProperties {
             "governed.audit.queue", "governed.audit.backpressure", "governed.audit.key",
             "governed.audit.checkpoint.every", "governed.audit.checkpoint.interval", "governed.audit.spool",
             "governed.audit.spool.maxSize", "governed.audit.state", "governed.audit.journal",
-            "governed.audit.journal.maxSize"));
+            "governed.audit.journal.maxSize",
+            // read by the JDBC driver, which records the events: what a recording of a session keeps
+            "governed.audit.parameters", "governed.audit.results"));
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     private static void apply(Map<String, String> values, String key, Consumer<String> setter) {

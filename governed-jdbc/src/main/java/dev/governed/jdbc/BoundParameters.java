@@ -72,6 +72,11 @@ final class BoundParameters {
         return ParameterDigest.of(sql, sets);
     }
 
+    /** The current positional values as {@code recording} keeps them in an event; empty when nothing is kept. */
+    List<dev.governed.audit.AuditEvent.Parameter> recorded(Recording recording, boolean withheld) {
+        return recording.parameters(values, NULL, withheld);
+    }
+
     private static Map<String, Object> set(Object[] positional, Map<String, Object> byName) {
         Map<String, Object> result = new LinkedHashMap<>();
         for (int i = 0; i < positional.length; i++) {

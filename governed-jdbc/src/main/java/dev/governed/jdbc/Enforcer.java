@@ -276,8 +276,17 @@ final class Enforcer {
      * the statement's own event was recorded before any row was read, so it lists the masked
      * columns with 0 values; this one carries the rows read and the values masked per column.
      */
-    void maskedValues(Admission admission, long rows, List<AuditEvent.Masking> masking) throws SQLException {
-        record(event(admission, READ_STATUS, rows, null, masking));
+    void maskedValues(Admission admission, long rows, List<AuditEvent.Masking> masking, AuditEvent.Result result)
+            throws SQLException {
+        record(followUp(admission, rows, masking, result));
+    }
+
+    /**
+     * Records the follow-up event of a result set without masks, with {@code governed.audit.results=digest}: the
+     * rows read and their digest, naming the statement's own event.
+     */
+    void resultRead(Admission admission, long rows, AuditEvent.Result result) throws SQLException {
+        record(followUp(admission, rows, List.of(), result));
     }
 
     /** Outcome status of a masked result set's follow-up event, so it is never mistaken for another execution. */
@@ -378,8 +387,8 @@ final class Enforcer {
                         GovernedConnection connection, long start, String effect, String rule, String reason, Long policyVersion,
                         String approval) throws SQLException {
         AuditEvent.DecisionInfo decision = new AuditEvent.DecisionInfo(effect, rule, reason, policyVersion, approval);
-        record(event(sql, analysis, facts, identity, connection.id(), decision, start, "denied", null, reason,
-                List.of(), MASKING_RULE.equals(rule)));
+        record(event(AuditIds.newId(), sql, analysis, facts, List.of(), identity, connection.id(), decision, start,
+                "denied", null, reason, List.of(), null, MASKING_RULE.equals(rule)));
     }
 
     private AuditEvent event(Admission admission, String status, Long rows, String error) {
@@ -393,18 +402,29 @@ final class Enforcer {
         return event(admission, status, rows, error, masking);
     }
 
+    /** The statement's own event: the id its admission reserved, its recorded parameters. */
     private AuditEvent event(Admission admission, String status, Long rows, String error,
                              List<AuditEvent.Masking> masking) {
         AuditEvent.DecisionInfo info = decisionInfo(admission.decision(), admission.approval());
-        return event(admission.sql(), admission.analysis(), admission.facts(), admission.identity(),
-                admission.connectionId(), info, admission.startNanos(), status, rows, error, masking,
-                admission.masks().scrubsErrors());
+        return event(admission.eventId(), admission.sql(), admission.analysis(), admission.facts(),
+                admission.parameters(), admission.identity(), admission.connectionId(), info, admission.startNanos(),
+                status, rows, error, masking, null, admission.masks().scrubsErrors());
+    }
+
+    private AuditEvent followUp(Admission admission, long rows, List<AuditEvent.Masking> masking,
+                                AuditEvent.Result result) {
+        AuditEvent.DecisionInfo info = decisionInfo(admission.decision(), admission.approval());
+        return event(AuditIds.newId(), admission.sql(), admission.analysis(), admission.facts(), List.of(),
+                admission.identity(), admission.connectionId(), info, admission.startNanos(), READ_STATUS, rows, null,
+                masking, result, admission.masks().scrubsErrors());
     }
 
     private AuditEvent event(
+            String id,
             String sql,
             StatementAnalysis analysis,
             List<SqlStatementFacts> facts,
+            List<AuditEvent.Parameter> parameters,
             Identity identity,
             String connectionId,
             AuditEvent.DecisionInfo decision,
@@ -413,20 +433,26 @@ final class Enforcer {
             Long rows,
             String error,
             List<AuditEvent.Masking> masking,
+            AuditEvent.Result result,
             boolean touchesMasked) {
         Target target = governance.target;
         FactsSummary summary = summary(facts);
+        AuditEvent.Action action = action(sql, analysis, summary, touchesMasked);
+        if (!parameters.isEmpty()) {
+            action = new AuditEvent.Action(action.kind(), action.operation(), action.statement(), action.fingerprint(),
+                    action.tables(), parameters);
+        }
         return new AuditEvent(
-                AuditIds.newId(),
+                id,
                 Instant.now(),
                 null,
                 actor(identity),
                 session(connectionId),
                 resource(target),
-                action(sql, analysis, summary, touchesMasked),
+                action,
                 decision,
                 masking,
-                new AuditEvent.Outcome(status, rows, (System.nanoTime() - start) / 1_000, error));
+                new AuditEvent.Outcome(status, rows, (System.nanoTime() - start) / 1_000, error, result));
     }
 
     /** The parts of an event that repeat from statement to statement, built once (the hot path allocates less). */

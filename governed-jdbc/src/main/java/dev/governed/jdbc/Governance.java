@@ -37,6 +37,8 @@ final class Governance implements AutoCloseable {
     final ApprovalStep approvals;
     /** Functions the database holds besides its vendor's built-ins, which a call by a built-in's name may reach. */
     final UserFunctions userFunctions = new UserFunctions();
+    /** What events keep for a replay: parameters, result digests. */
+    final Recording recording;
     private final AutoCloseable resources;
 
     Governance(
@@ -51,6 +53,24 @@ final class Governance implements AutoCloseable {
             MaskConfiguration maskConfiguration,
             ApprovalStep approvals,
             AutoCloseable resources) {
+        this(analyzer, auditedText, verifier, provider, policy, audit, target, allowUnwrap, maskConfiguration, approvals,
+                resources, Recording.DEFAULT);
+    }
+
+    Governance(
+            Function<String, StatementAnalysis> analyzer,
+            Function<String, String> auditedText,
+            TokenVerifier verifier,
+            TokenSource provider,
+            PolicyDecider policy,
+            AuditRecorder audit,
+            Target target,
+            boolean allowUnwrap,
+            MaskConfiguration maskConfiguration,
+            ApprovalStep approvals,
+            AutoCloseable resources,
+            Recording recording) {
+        this.recording = recording;
         this.analyzer = analyzer;
         this.auditedText = auditedText;
         this.verifier = verifier;

@@ -53,6 +53,9 @@ final class GovernanceFactory {
                     settings.get(GovernedSettings.RESOURCE).orElseGet(() -> Target.databaseName(targetUrl)),
                     Target.describe(targetUrl),
                     settings.get(GovernedSettings.ENVIRONMENT).orElse(null));
+            boolean redactLiterals = settings.flag(REDACT_LITERALS);
+            Function<String, String> auditedText = redactLiterals ? ANALYZER::normalised : Function.identity();
+            Recording recording = Recording.from(settings, redactLiterals);
             String location = settings.get(GovernedSettings.POLICY).orElseThrow(() -> new PolicyException(
                     "no policy configured; set governed.policy to a file path, file:, classpath: or the"
                             + " enforcement service's URL"));
@@ -77,13 +80,11 @@ final class GovernanceFactory {
                     // both closed, in reverse order
                 }
             };
-            Function<String, String> auditedText = settings.flag(REDACT_LITERALS)
-                    ? ANALYZER::normalised : Function.identity();
             return new Governance(ANALYZER::analyze, auditedText, verifier,
                     provider == null ? null : TokenProviders.asSource(provider), decider, audit, target,
                     settings.flag(GovernedSettings.ALLOW_UNWRAP),
                     MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)),
-                    ApprovalStep.from(settings).orElse(null), resources);
+                    ApprovalStep.from(settings).orElse(null), resources, recording);
         } catch (PolicyException | AuditException | IllegalArgumentException | IllegalStateException e) {
             closeQuietly(policySource);
             throw new SQLNonTransientConnectionException(

@@ -1,5 +1,6 @@
 package dev.governed.jdbc;
 
+import dev.governed.audit.recording.ParameterRecording;
 import dev.governed.jdbc.sql.StatementAnalysis;
 import dev.governed.policy.SqlStatementFacts;
 import java.sql.Array;
@@ -160,7 +161,12 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
             facts = Enforcer.facts(analysis, schema, owner.catalogFirst());
             factsSchema = schema;
         }
-        return governance.enforcer.admit(sql, analysis, facts, owner, text -> parameters.digest(text, batch));
+        Admission admission = governance.enforcer.admit(sql, analysis, facts, owner,
+                text -> parameters.digest(text, batch));
+        if (batch || governance.recording.parameters() == ParameterRecording.NONE) {
+            return admission; // a batch's parameter sets are not recorded: it is not replayable
+        }
+        return admission.withParameters(parameters.recorded(governance.recording, admission.touchesMasked()));
     }
 
     private static Long total(int[] counts) {

@@ -12,12 +12,15 @@ import java.util.Map;
  * A result set that leads back only to governed objects. {@code owner} is null for
  * result sets of {@link java.sql.DatabaseMetaData}, as JDBC allows.
  */
-final class GovernedResultSet extends ResultSetWrapper {
+final class GovernedResultSet extends ResultSetWrapper implements SummarisedResult {
 
     private final GovernedStatement owner;
     private final boolean allowUnwrap;
     /** The statement's admission, whose plan says whether database messages are withheld; null for metadata. */
     private final Admission admission;
+    /** Non-null only with {@code governed.audit.results=digest}: then the rows read are summarised at the end. */
+    private final ResultSummary summary;
+    private long rows;
 
     GovernedResultSet(ResultSet resultSet, GovernedStatement owner) {
         this(resultSet, owner, (Admission) null);
@@ -28,6 +31,8 @@ final class GovernedResultSet extends ResultSetWrapper {
         this.owner = owner;
         this.allowUnwrap = owner.governance.allowUnwrap;
         this.admission = admission;
+        this.summary = admission != null && owner.governance.recording.digestsResults()
+                ? new ResultSummary(null, admission.eventId()) : null;
     }
 
     GovernedResultSet(ResultSet resultSet, GovernedStatement owner, boolean allowUnwrap) {
@@ -35,17 +40,45 @@ final class GovernedResultSet extends ResultSetWrapper {
         this.owner = owner;
         this.allowUnwrap = allowUnwrap;
         this.admission = null;
+        this.summary = null;
     }
 
     /** Rows may be computed as they are fetched (H2, a PostgreSQL cursor): a failure then is scrubbed too. */
     @Override
     public boolean next() throws SQLException {
+        boolean result;
         try {
-            return resultSet.next();
+            result = resultSet.next();
         } catch (SQLException e) {
             throw MaskedResults.scrub(admission, e);
         }
+        if (summary != null) {
+            summarise(result);
+        }
+        return result;
     }
+
+    private void summarise(boolean onRow) throws SQLException {
+        if (onRow) {
+            rows++;
+            summary.row(resultSet);
+        } else {
+            summary.end();
+            report();
+        }
+    }
+
+    /** Records the summary once, at the end of the rows or at close, whichever comes first. */
+    @Override
+    public void report() throws SQLException {
+        if (summary == null || reported) {
+            return;
+        }
+        reported = true;
+        owner.governance.enforcer.resultRead(admission, rows, summary.finish());
+    }
+
+    private boolean reported;
 
     @Override
     public java.sql.SQLWarning getWarnings() throws SQLException {
@@ -89,7 +122,13 @@ final class GovernedResultSet extends ResultSetWrapper {
 
     @Override
     public void close() throws SQLException {
-        resultSet.close();
+        try {
+            if (summary != null) {
+                report();
+            }
+        } finally {
+            resultSet.close();
+        }
     }
 
     @Override

@@ -105,7 +105,25 @@ class GovernedStatement extends StatementWrapper {
 
     @Override
     ResultSet wrap(ResultSet resultSet) throws SQLException {
-        return resultSet == null ? null : MaskedResults.wrap(resultSet, this, latest);
+        if (resultSet == null) {
+            return null;
+        }
+        ResultSet result = MaskedResults.wrap(resultSet, this, latest);
+        if (governance.recording.digestsResults() && result instanceof SummarisedResult summarised) {
+            open = summarised;
+        }
+        return result;
+    }
+
+    /** With result digests: the latest result set, reported when the driver closes it without the caller. */
+    private SummarisedResult open;
+
+    private void reportOpenResult() throws SQLException {
+        SummarisedResult previous = open;
+        open = null;
+        if (previous != null) {
+            previous.report();
+        }
     }
 
     @Override
@@ -116,7 +134,11 @@ class GovernedStatement extends StatementWrapper {
     @Override
     public void close() throws SQLException {
         batch.clear();
-        statement.close();
+        try {
+            reportOpenResult();
+        } finally {
+            statement.close();
+        }
     }
 
     @Override
@@ -131,6 +153,7 @@ class GovernedStatement extends StatementWrapper {
 
     /** Runs one admitted call and audits its outcome; the event is recorded before the result is returned. */
     final <T> T run(Admission admission, SqlCall<T> call, Function<T, Long> rows) throws SQLException {
+        reportOpenResult(); // executing again closes the previous result set
         latest = admission;
         T result;
         try {

@@ -22,7 +22,7 @@ import java.util.Map;
  * read to the end or closed. It never unwraps to the driver's result set, whatever the
  * configuration: that would hand out the clear values.
  */
-final class MaskedResultSet extends MaskingResultSetWrapper {
+final class MaskedResultSet extends MaskingResultSetWrapper implements SummarisedResult {
 
     private final GovernedStatement owner;
     private final Admission admission;
@@ -35,8 +35,15 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
     private long rows;
     private boolean lastWasNull;
     private boolean reported;
+    /** Non-null only with {@code governed.audit.results=digest}. */
+    private final ResultSummary summary;
 
     MaskedResultSet(ResultSet resultSet, GovernedStatement owner, MaskPlan plan, Admission admission) {
+        this(resultSet, owner, plan, admission, true);
+    }
+
+    /** {@code summarise} false for generated keys: they are not the statement's result, so replay has none to compare. */
+    MaskedResultSet(ResultSet resultSet, GovernedStatement owner, MaskPlan plan, Admission admission, boolean summarise) {
         super(resultSet);
         this.owner = owner;
         this.admission = admission;
@@ -49,6 +56,8 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
         }
         this.values = new long[masks.length];
         this.countedAtRow = new long[masks.length];
+        this.summary = summarise && admission != null && owner.governance.recording.digestsResults()
+                ? new ResultSummary(masked.clone(), admission.eventId()) : null;
     }
 
     @Override
@@ -183,7 +192,13 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
         }
         if (result) {
             rows++;
+            if (summary != null) {
+                summary.row(resultSet); // reads the clear columns only
+            }
         } else {
+            if (summary != null) {
+                summary.end();
+            }
             report();
         }
         return result;
@@ -219,7 +234,8 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
     }
 
     /** Records once how many values were masked; the values themselves never leave this object. */
-    private void report() throws SQLException {
+    @Override
+    public void report() throws SQLException {
         if (reported) {
             return;
         }
@@ -230,6 +246,6 @@ final class MaskedResultSet extends MaskingResultSetWrapper {
                 masking.add(new AuditEvent.Masking(masks[i].column(), masks[i].strategy(), values[i]));
             }
         }
-        owner.governance.enforcer.maskedValues(admission, rows, masking);
+        owner.governance.enforcer.maskedValues(admission, rows, masking, summary == null ? null : summary.finish());
     }
 }

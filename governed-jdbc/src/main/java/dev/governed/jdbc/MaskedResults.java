@@ -112,6 +112,6 @@ final class MaskedResults {
         if (!any) {
             return new GovernedResultSet(keys, owner);
         }
-        return new MaskedResultSet(keys, owner, MaskPlan.of(byIndex, active), admission);
+        return new MaskedResultSet(keys, owner, MaskPlan.of(byIndex, active), admission, false);
     }
 }

@@ -41,6 +41,15 @@ public record ColumnPattern(String text, List<String> segments) {
         return count < 3 || table.schema() == null || NamePatterns.segmentMatches(segments.get(0), table.schema());
     }
 
+    /** Whether this pattern may cover some column of {@code table}: its table part matches, whatever the column. */
+    public boolean mayCover(TableName table) {
+        int count = segments.size();
+        if (!NamePatterns.segmentMatches(segments.get(count - 2), table.name())) {
+            return false;
+        }
+        return count < 3 || table.schema() == null || NamePatterns.segmentMatches(segments.get(0), table.schema());
+    }
+
     @Override
     public String toString() {
         return text;

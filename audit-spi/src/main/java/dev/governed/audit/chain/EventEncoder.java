@@ -57,7 +57,9 @@ public final class EventEncoder {
     private static final int S_ID = 29;
     private static final int TIME = 30;
     private static final int AC_DELEGATION = 31;
-    private static final int SLOTS = 32;
+    private static final int A_PARAMETERS = 32;
+    private static final int O_RESULT = 33;
+    private static final int SLOTS = 34;
     private static final int CACHE_SLOTS = 1024;
     private static final int CACHED_CHARS = 512;
 
@@ -127,6 +129,11 @@ public final class EventEncoder {
             string(A_KIND, action.kind());
             raw(",\"operation\":");
             string(A_OPERATION, action.operation());
+            // operation < parameters < statement; left out when empty so such events hash as they always did
+            if (!action.parameters().isEmpty()) {
+                raw(",\"parameters\":");
+                parameters(A_PARAMETERS, action.parameters());
+            }
             raw(",\"statement\":");
             string(A_STATEMENT, action.statement());
             raw(",\"tables\":");
@@ -193,6 +200,10 @@ public final class EventEncoder {
             number(O_DURATION, outcome.durationMicros());
             raw(",\"error\":");
             string(O_ERROR, outcome.error());
+            if (outcome.result() != null) {
+                raw(",\"result\":");
+                result(O_RESULT, outcome.result());
+            }
             raw(",\"rows\":");
             number(O_ROWS, outcome.rows());
             raw(",\"status\":");
@@ -305,6 +316,10 @@ public final class EventEncoder {
             copy(A_FINGERPRINT);
             put(L_TABLES);
             copy(A_TABLES);
+            if (!event.action().parameters().isEmpty()) {
+                put(L_PARAMETERS);
+                copy(A_PARAMETERS);
+            }
             put(L_CLOSE);
         }
         if (event.decision() == null) {
@@ -335,6 +350,10 @@ public final class EventEncoder {
             copy(O_DURATION);
             put(L_ERROR);
             copy(O_ERROR);
+            if (event.outcome().result() != null) {
+                put(L_RESULT);
+                copy(O_RESULT);
+            }
             put(L_CLOSE);
         }
         put(L_CLOSE);
@@ -381,6 +400,8 @@ public final class EventEncoder {
     private static final byte[] L_ROWS = bytes(",\"rows\":");
     private static final byte[] L_DURATION = bytes(",\"durationMicros\":");
     private static final byte[] L_ERROR = bytes(",\"error\":");
+    private static final byte[] L_PARAMETERS = bytes(",\"parameters\":");
+    private static final byte[] L_RESULT = bytes(",\"result\":");
     private static final byte[] L_CLOSE = bytes("}");
 
     private void put(byte[] bytes) {
@@ -494,6 +515,10 @@ public final class EventEncoder {
             string(action.fingerprint());
             raw(",\"tables\":");
             strings(action.tables());
+            if (!action.parameters().isEmpty()) {
+                raw(",\"parameters\":");
+                parameters(action.parameters());
+            }
             raw('}');
         }
         raw(",\"decision\":");
@@ -528,6 +553,10 @@ public final class EventEncoder {
             number(outcome.durationMicros());
             raw(",\"error\":");
             string(outcome.error());
+            if (outcome.result() != null) {
+                raw(",\"result\":");
+                result(outcome.result());
+            }
             raw('}');
         }
         raw('}');
@@ -576,6 +605,18 @@ public final class EventEncoder {
         mark(slot, start);
     }
 
+    private void parameters(int slot, List<AuditEvent.Parameter> value) {
+        int start = length;
+        parameters(value);
+        mark(slot, start);
+    }
+
+    private void result(int slot, AuditEvent.Result value) {
+        int start = length;
+        result(value);
+        mark(slot, start);
+    }
+
     private void mark(int slot, int start) {
         slotStart[slot] = start;
         slotEnd[slot] = length;
@@ -598,6 +639,43 @@ public final class EventEncoder {
             raw('}');
         }
         raw(']');
+    }
+
+    // sha256 < type < value: contract order is canonical order here
+    private void parameters(List<AuditEvent.Parameter> parameters) {
+        raw('[');
+        for (int i = 0; i < parameters.size(); i++) {
+            if (i > 0) {
+                raw(',');
+            }
+            AuditEvent.Parameter each = parameters.get(i);
+            raw("{\"sha256\":");
+            unique(each.sha256());
+            raw(",\"type\":");
+            string(each.type());
+            raw(",\"value\":");
+            unique(each.value());
+            raw('}');
+        }
+        raw(']');
+    }
+
+    // complete < digest < event < masked: contract order is canonical order here
+    private void result(AuditEvent.Result result) {
+        raw(result.complete() ? "{\"complete\":true" : "{\"complete\":false");
+        raw(",\"digest\":");
+        unique(result.digest());
+        raw(",\"event\":");
+        unique(result.event());
+        raw(",\"masked\":[");
+        List<Integer> masked = result.masked();
+        for (int i = 0; i < masked.size(); i++) {
+            if (i > 0) {
+                raw(',');
+            }
+            number(masked.get(i).longValue());
+        }
+        raw("]}");
     }
 
     private void strings(List<String> values) {

@@ -70,6 +70,16 @@ class EventEncoderTest {
     }
 
     @Test
+    void eventsWithoutRecordedPartsEncodeAsBeforeTheFieldsExisted() {
+        AuditEvent plain = AuditFixtures.event("plain");
+
+        String line = encoder.line(plain).text();
+
+        assertThat(line).doesNotContain("parameters").doesNotContain("result");
+        assertThat(AuditJson.toJson(plain)).doesNotContain("parameters").doesNotContain("\"result\"");
+    }
+
+    @Test
     void integersBeyondTwoToTheFiftyThirdAreLeftToTheTreePath() {
         AuditEvent event = AuditFixtures.event("a");
         AuditEvent huge = new AuditEvent(event.id(), event.time(), null, event.actor(), event.session(),
@@ -107,7 +117,19 @@ class EventEncoderTest {
                 new AuditEvent.Actor("agent:billing", List.of("support-agents"), "https://idp", "jti", "alice",
                         List.of("agent:billing", "orchestr\"ator \uD83D\uDE00")),
                 full.session(), full.resource(), full.action(), full.decision(), full.masking(), full.outcome());
-        return List.of(full, sparse, noTime, leap, ancient, AuditFixtures.event("plain"), delegated);
+        AuditEvent.Action action = full.action();
+        AuditEvent recorded = new AuditEvent("id-r", full.time(), null, full.actor(), full.session(), full.resource(),
+                new AuditEvent.Action(action.kind(), action.operation(), action.statement(), action.fingerprint(),
+                        action.tables(), List.of(new AuditEvent.Parameter(null, "integer", "42"),
+                                new AuditEvent.Parameter("ab".repeat(32), "string", null),
+                                new AuditEvent.Parameter(null, "string", "\u00fc \"q\" \uD83D\uDE00"),
+                                new AuditEvent.Parameter(null, "null", null))),
+                full.decision(), full.masking(), new AuditEvent.Outcome("read", 3L, 12, null,
+                        new AuditEvent.Result(true, "cd".repeat(32), "id-s", List.of(2, 5))));
+        AuditEvent partial = new AuditEvent("id-p", full.time(), null, full.actor(), full.session(), full.resource(),
+                full.action(), full.decision(), List.of(), new AuditEvent.Outcome("read", 0L, 1, "x",
+                        new AuditEvent.Result(false, null, null, List.of())));
+        return List.of(full, sparse, noTime, leap, ancient, AuditFixtures.event("plain"), delegated, recorded, partial);
     }
 
     private static String randomString(Random random) {

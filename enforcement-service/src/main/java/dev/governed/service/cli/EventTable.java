@@ -73,6 +73,12 @@ final class EventTable {
         if (outcome.path("error").isTextual()) {
             result.append(" error=").append(outcome.path("error").asText());
         }
+        JsonNode summary = outcome.path("result");
+        if (summary.isObject()) {
+            String digest = summary.path("digest").asText("");
+            result.append(" digest=").append(digest, 0, Math.min(12, digest.length()))
+                    .append(summary.path("complete").asBoolean() ? " (all rows)" : " (rows read)");
+        }
         return result.toString();
     }
 

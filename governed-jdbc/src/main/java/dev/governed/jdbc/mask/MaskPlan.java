@@ -31,9 +31,16 @@ public final class MaskPlan {
     private final List<ActiveMask> active;
     private final boolean masksRows;
     private final boolean scrubsErrors;
+    private final boolean nearMasked;
 
     MaskPlan(ColumnMask[] byIndex, List<String> labels, boolean verify, List<ActiveMask> active,
              boolean readsMasked) {
+        this(byIndex, labels, verify, active, readsMasked, readsMasked);
+    }
+
+    MaskPlan(ColumnMask[] byIndex, List<String> labels, boolean verify, List<ActiveMask> active,
+             boolean readsMasked, boolean nearMasked) {
+        this.nearMasked = nearMasked;
         this.byIndex = byIndex;
         this.labels = labels;
         this.verify = verify;
@@ -58,6 +65,15 @@ public final class MaskPlan {
      */
     public boolean scrubsErrors() {
         return scrubsErrors;
+    }
+
+    /**
+     * Whether a value the statement is given (a bound parameter) may meet a masked column: it compares, filters,
+     * sorts or groups by one, computes an expression from one, or reads one other than as a plain result column.
+     * Such parameters are never recorded in the clear.
+     */
+    public boolean nearMasked() {
+        return nearMasked;
     }
 
     /** Whether any result column is masked: only then is the result set wrapped for masking. */

@@ -22,13 +22,15 @@ final class MaskPlanner {
     static MaskPlan plan(List<StatementLineage> lineages, List<ActiveMask> masks) throws MaskDeniedException {
         MaskPlan result = null;
         boolean readsMasked = false;
+        boolean nearMasked = false;
         for (StatementLineage each : lineages) {
             readsMasked |= readsMasked(each, masks);
+            nearMasked |= nearMasked(each, masks);
         }
         for (StatementLineage each : lineages) {
             check(each, masks);
             if (each.returnsRows()) {
-                MaskPlan plan = outputs(each, masks, readsMasked);
+                MaskPlan plan = outputs(each, masks, readsMasked, nearMasked);
                 if (result == null) {
                     result = plan;
                 } else if (plan.masksRows()) {
@@ -37,8 +39,37 @@ final class MaskPlanner {
                 }
             }
         }
-        return result == null ? new MaskPlan(new MaskPlan.ColumnMask[1], List.of(), false, masks, readsMasked)
-                : result;
+        return result == null ? new MaskPlan(new MaskPlan.ColumnMask[1], List.of(), false, masks, readsMasked,
+                nearMasked) : result;
+    }
+
+    /**
+     * Whether a value given to the statement may meet a masked column: every masked column it reads must come out
+     * as a plain result column (which a parameter cannot touch); a comparison, an expression or any other read of
+     * one may involve a parameter. Comparisons are the lineage's {@code uses}, the same tracking that denies them.
+     */
+    private static boolean nearMasked(StatementLineage lineage, List<ActiveMask> masks) {
+        Set<SourceColumn> plain = new java.util.HashSet<>();
+        for (OutputColumn output : lineage.outputs()) {
+            for (Flow flow : output.flows()) {
+                if (flow.kind() == Flow.Kind.DIRECT) {
+                    plain.add(flow.source());
+                } else if (ActiveMask.find(masks, flow.source()) != null) {
+                    return true;
+                }
+            }
+        }
+        for (Use each : lineage.uses()) {
+            if (ActiveMask.find(masks, each.source()) != null) {
+                return true;
+            }
+        }
+        for (SourceColumn each : lineage.reads()) {
+            if (!plain.contains(each) && ActiveMask.find(masks, each) != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean readsMasked(StatementLineage lineage, List<ActiveMask> masks) {
@@ -96,8 +127,8 @@ final class MaskPlanner {
         }
     }
 
-    private static MaskPlan outputs(StatementLineage lineage, List<ActiveMask> masks, boolean readsMasked)
-            throws MaskDeniedException {
+    private static MaskPlan outputs(StatementLineage lineage, List<ActiveMask> masks, boolean readsMasked,
+                                    boolean nearMasked) throws MaskDeniedException {
         List<OutputColumn> outputs = lineage.outputs();
         MaskPlan.ColumnMask[] byIndex = new MaskPlan.ColumnMask[outputs.size() + 1];
         List<String> labels = new ArrayList<>(outputs.size());
@@ -106,7 +137,7 @@ final class MaskPlanner {
             labels.add(output.label());
             byIndex[i + 1] = column(output, i + 1, masks);
         }
-        return new MaskPlan(byIndex, labels, lineage.usesCatalog(), masks, readsMasked);
+        return new MaskPlan(byIndex, labels, lineage.usesCatalog(), masks, readsMasked, nearMasked);
     }
 
     private static MaskPlan.ColumnMask column(OutputColumn output, int position, List<ActiveMask> masks)

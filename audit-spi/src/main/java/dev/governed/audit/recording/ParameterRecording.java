@@ -1,0 +1,49 @@
+package dev.governed.audit.recording;
+
+import dev.governed.audit.AuditEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * What an event keeps of a bound parameter ({@code governed.audit.parameters}): {@code values} its canonical text,
+ * {@code digest} the hex SHA-256 of that text, {@code none} nothing (the event lists no parameters). Whatever the
+ * setting, a parameter of a statement that touches a column masked for the caller is withheld: its type only.
+ */
+public enum ParameterRecording {
+    VALUES, DIGEST, NONE;
+
+    public static final String SETTING = "governed.audit.parameters";
+
+    /** @throws IllegalArgumentException naming the allowed values */
+    public static ParameterRecording parse(String text) {
+        if (text == null) {
+            return VALUES;
+        }
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "values" -> VALUES;
+            case "digest" -> DIGEST;
+            case "none" -> NONE;
+            default -> throw new IllegalArgumentException(SETTING + "=" + text + " is not one of values, digest, none");
+        };
+    }
+
+    /** The recorded form of {@code value}; {@code withheld} for a statement that touches a masked column. */
+    public AuditEvent.Parameter record(Object value, boolean withheld) {
+        CanonicalValue canonical = CanonicalValue.ofParameter(value);
+        if (canonical.text() == null) {
+            return new AuditEvent.Parameter(null, canonical.type(), null);
+        }
+        if (withheld) {
+            return new AuditEvent.Parameter(null, canonical.type(), null);
+        }
+        if (this == DIGEST) {
+            return new AuditEvent.Parameter(sha256(canonical.text()), canonical.type(), null);
+        }
+        return new AuditEvent.Parameter(null, canonical.type(), canonical.text());
+    }
+
+    static String sha256(String text) {
+        return HexFormat.of().formatHex(RowDigest.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
+    }
+}

@@ -1,0 +1,257 @@
+package dev.governed.service.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.governed.jdbc.GovernedDataSource;
+import dev.governed.testsupport.TestIdentityProvider;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code governed replay <session> --against}: a session recorded through the driver on H2 runs again on an H2
+ * sandbox and gives the same digests; a changed row shows; an unmarked database is refused before anything runs.
+ */
+class ReplayAgainstSandboxTest {
+
+    private static final String POLICY = """
+            version: 1
+            defaults: { effect: deny }
+            rules:
+              - id: read
+                when: { groups: [support-agents] }
+                sql: { operations: [select], tables: [public.customers, public.orders] }
+                effect: allow
+              - id: order-writes
+                when: { groups: [support-agents] }
+                sql: { operations: [update], tables: [public.orders] }
+                effect: allow
+            masks:
+              - columns: [public.customers.ssn]
+                strategy: keep-last
+                keep: 4
+            """;
+
+    @TempDir
+    static Path dir;
+    static TestIdentityProvider idp;
+
+    @BeforeAll
+    static void start() {
+        idp = new TestIdentityProvider();
+    }
+
+    @AfterAll
+    static void stop() {
+        idp.close();
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run governed(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = GovernedCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** A recorded session: its trail and its id. */
+    record Recording(Path trail, String session) {}
+
+    @Test
+    void aFaithfulSandboxGivesTheSameRowCountsAndDigestsMaskedColumnsIncluded() throws Exception {
+        Recording recording = record("values");
+        String sandbox = database(true);
+
+        Run run = replay(recording, sandbox);
+
+        assertThat(run.code()).as(run.out() + run.err()).isZero();
+        assertThat(run.out()).contains("3 same, 0 differ, 0 not replayable, 0 unchecked; 1 denied");
+        assertThat(run.out()).contains("2 row(s), digest").contains("1 row(s) changed");
+    }
+
+    @Test
+    void aChangedRowIsShownAsADifferenceWithItsOwnExitCode() throws Exception {
+        Recording recording = record("values");
+        String sandbox = database(true);
+        try (Connection raw = DriverManager.getConnection(sandbox, "sa", "");
+                Statement statement = raw.createStatement()) {
+            statement.execute("UPDATE customers SET name = 'Eve' WHERE id = 2");
+        }
+
+        Run run = replay(recording, sandbox);
+
+        assertThat(run.code()).as(run.out() + run.err()).isEqualTo(ReplayCommand.DIFFERENCES);
+        assertThat(run.out()).contains("DIFFERS").contains("rows 2 -> 2, digest").contains("2 same, 1 differ");
+    }
+
+    @Test
+    void aDatabaseNotMarkedAsSandboxIsRefusedBeforeAnythingRuns() throws Exception {
+        Recording recording = record("values");
+        String production = database(false);
+
+        Run run = replay(recording, production);
+
+        assertThat(run.code()).isEqualTo(CliException.USAGE);
+        assertThat(run.err()).contains("not marked as a sandbox", "CREATE TABLE governed_sandbox");
+        assertThat(run.out()).isEmpty();
+        try (Connection raw = DriverManager.getConnection(production, "sa", "");
+                Statement statement = raw.createStatement();
+                ResultSet rows = statement.executeQuery("SELECT status FROM orders WHERE id = 10")) {
+            rows.next();
+            assertThat(rows.getString(1)).as("the recorded UPDATE must not have run").isEqualTo("open");
+        }
+    }
+
+    @Test
+    void parametersNotRecordedMakeTheirStatementsNotReplayable() throws Exception {
+        Recording recording = record("none");
+        String sandbox = database(true);
+
+        Run run = replay(recording, sandbox);
+
+        // the UPDATE did not run again, so the SELECT after it sees the order as it was before
+        assertThat(run.code()).as(run.out() + run.err()).isEqualTo(ReplayCommand.DIFFERENCES);
+        assertThat(run.out()).contains("not replayable").contains("governed.audit.parameters=none")
+                .contains("an earlier statement that may change data was not replayed")
+                .contains("0 same, 1 differ, 2 not replayable");
+    }
+
+    @Test
+    void statementsThatCannotBeReplayedWithoutDifferencesExitWithTheIncompleteCode() throws Exception {
+        Recording recording = record("digest");
+        String sandbox = database(true);
+        try (Connection raw = DriverManager.getConnection(sandbox, "sa", "");
+                Statement statement = raw.createStatement()) {
+            statement.execute("UPDATE orders SET status = 'shipped' WHERE id = 10"); // as the unreplayable UPDATE did
+        }
+
+        Run run = replay(recording, sandbox);
+
+        assertThat(run.code()).as(run.out() + run.err()).isEqualTo(ReplayCommand.INCOMPLETE);
+        assertThat(run.out()).contains("recorded as a digest only").contains("1 same, 0 differ, 2 not replayable");
+    }
+
+    @Test
+    void theTimelineShowsParametersAndResultDigests() throws Exception {
+        Recording recording = record("values");
+
+        Run run = governed("replay", recording.session(), "--trail", recording.trail().toString());
+
+        assertThat(run.code()).as(run.err()).isZero();
+        assertThat(run.out()).contains("(1)").contains("('shipped', 10)").contains("digest=").contains("(all rows)")
+                .contains("DENY").contains("agent:support");
+    }
+
+    @Test
+    void aRecordedTrailStillVerifiesItsChainWithParametersAndResults() throws Exception {
+        Recording recording = record("values");
+        assertThat(Files.readString(recording.trail())).contains("\"parameters\":[").contains("\"result\":{");
+
+        Run verify = governed("audit", "verify", recording.trail().toString(), "--allow-unsigned");
+
+        assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+        assertThat(verify.out()).startsWith("PROVEN");
+    }
+
+    @Test
+    void aGovernedUrlIsNotASandbox() throws Exception {
+        Recording recording = record("values");
+
+        Run run = replay(recording, "jdbc:governed:h2:mem:x");
+
+        assertThat(run.code()).isEqualTo(CliException.USAGE);
+        assertThat(run.err()).contains("sandbox database's own JDBC URL");
+    }
+
+    static Run replay(Recording recording, String url) {
+        return governed("replay", recording.session(), "--trail", recording.trail().toString(), "--against", url,
+                "--user", "sa", "--password", "");
+    }
+
+    /** Runs the agent's session through the governed driver with results digested; returns its trail. */
+    private static Recording record(String parameters) throws Exception {
+        JdbcDataSource h2 = new JdbcDataSource();
+        h2.setURL(database(false));
+        h2.setUser("sa");
+        return record(parameters, h2, dir, idp);
+    }
+
+    /** Runs the agent's session on {@code target} (which has the tables of {@link #createTables}); returns its trail. */
+    static Recording record(String parameters, javax.sql.DataSource target, Path dir, TestIdentityProvider idp)
+            throws Exception {
+        Path policy = Files.writeString(dir.resolve("policy-" + UUID.randomUUID() + ".yaml"), POLICY);
+        Path trail = dir.resolve("audit-" + UUID.randomUUID() + ".jsonl");
+        try (GovernedDataSource governed = GovernedDataSource.wrap(target).policy(policy.toString())
+                .jwks(idp.writeJwks(dir).toString()).issuer(idp.issuer()).audience(idp.audience())
+                .audit("jsonl:" + trail).token(idp.token().subject("agent:support").groups("support-agents").sign())
+                .property("governed.audit.results", "digest").property("governed.audit.parameters", parameters)
+                .build()) {
+            try (Connection connection = governed.getConnection()) {
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT id, name, ssn FROM customers WHERE id >= ? ORDER BY id")) {
+                    select.setInt(1, 1);
+                    readAll(select.executeQuery());
+                }
+                try (PreparedStatement update = connection.prepareStatement("UPDATE orders SET status = ? WHERE id = ?")) {
+                    update.setString(1, "shipped");
+                    update.setInt(2, 10);
+                    assertThat(update.executeUpdate()).isEqualTo(1);
+                }
+                try (Statement statement = connection.createStatement()) {
+                    readAll(statement.executeQuery("SELECT id, status FROM orders ORDER BY id"));
+                    assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM secrets")).isInstanceOf(SQLException.class);
+                }
+            }
+        }
+        String line = Files.readAllLines(trail).get(0);
+        String session = dev.governed.audit.AuditJson.readTree(line).at("/session/id").asText();
+        return new Recording(trail, session);
+    }
+
+    private static void readAll(ResultSet rows) throws SQLException {
+        try (rows) {
+            while (rows.next()) {
+                rows.getObject(1);
+            }
+        }
+    }
+
+    /** A fresh in-memory H2 database with the session's tables, marked as a sandbox or not. */
+    private static String database(boolean sandbox) throws SQLException {
+        String url = "jdbc:h2:mem:" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
+        try (Connection raw = DriverManager.getConnection(url, "sa", "")) {
+            createTables(raw, sandbox);
+        }
+        return url;
+    }
+
+    /** The session's tables with their rows, and the sandbox mark when asked. */
+    static void createTables(Connection raw, boolean sandbox) throws SQLException {
+        try (Statement statement = raw.createStatement()) {
+            statement.execute("CREATE TABLE customers (id INT PRIMARY KEY, name VARCHAR(100), ssn VARCHAR(11))");
+            statement.execute("CREATE TABLE orders (id INT PRIMARY KEY, status VARCHAR(20))");
+            statement.execute("CREATE TABLE secrets (id INT PRIMARY KEY, secret VARCHAR(100))");
+            statement.execute("INSERT INTO customers VALUES (1, 'Ada', '123-45-6789'), (2, 'Grace', '987-65-4321')");
+            statement.execute("INSERT INTO orders VALUES (10, 'open'), (11, 'open')");
+            if (sandbox) {
+                statement.execute("CREATE TABLE governed_sandbox (marked_by VARCHAR(200))");
+                statement.execute("INSERT INTO governed_sandbox VALUES ('replay test')");
+            }
+        }
+    }
+}
