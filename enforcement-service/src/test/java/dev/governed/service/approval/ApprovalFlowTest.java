@@ -310,6 +310,7 @@ class ApprovalFlowTest extends ApprovalScenario {
         JsonNode events = Json.readTree(service.get("/v1/audit/events?approval=" + id, service.auditor()).body(), "events");
         assertThat(events.toString()).contains("approval.request").contains("approval.approve").contains("approval.use")
                 .contains("dave-dba").contains("looks right");
+        dev.governed.jdbc.GovernedDriver.flushAudit(); // the writer is asynchronous: closing a connection does not wait for it
         String agentTrail = Files.readString(auditFile);
         assertThat(agentTrail.lines().filter(line -> line.contains("\"approval\":\"" + id + "\"")))
                 .as("the pending refusal and the execution carry the id")
