@@ -55,8 +55,11 @@ final class WebDriver implements AutoCloseable {
             port = socket.getLocalPort();
         }
         this.profile = profile;
-        this.chromedriver = new ProcessBuilder(driver.toString(), "--port=" + port).redirectErrorStream(true)
-                .redirectOutput(profile.resolve("chromedriver.log").toFile()).start();
+        ProcessBuilder process = new ProcessBuilder(driver.toString(), "--port=" + port).redirectErrorStream(true)
+                .redirectOutput(profile.resolve("chromedriver.log").toFile());
+        // Chromium puts its own org.chromium.Chromium.* folders in TMPDIR: inside the profile, they go with it
+        process.environment().put("TMPDIR", profile.toString());
+        this.chromedriver = process.start();
         URI base = URI.create("http://127.0.0.1:" + port);
         waitUntilReady(base);
         ObjectNode capabilities = JSON.createObjectNode();
