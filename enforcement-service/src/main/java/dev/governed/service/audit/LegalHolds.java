@@ -44,8 +44,13 @@ public final class LegalHolds {
         this.clock = clock;
     }
 
-    /** @throws IllegalArgumentException saying what to give when scope, value or reason is missing or unknown */
-    public Hold add(String scope, String value, String reason, String by) {
+    /**
+     * Synchronized with {@link RetentionExpiry}'s expiry of a segment (which holds this object's lock from its last
+     * look at the holds to its commit), so a hold placed meanwhile is never missed by this service.
+     *
+     * @throws IllegalArgumentException saying what to give when scope, value or reason is missing or unknown
+     */
+    public synchronized Hold add(String scope, String value, String reason, String by) {
         if (scope == null || !SCOPES.contains(scope)) {
             throw new IllegalArgumentException("'scope' must be one of all, resource, environment or stream, was " + scope);
         }

@@ -78,7 +78,10 @@ public final class RetentionExpiry {
                 continue;
             }
             try {
-                RetentionRecord record = apply(plan.get(), holdsNow);
+                RetentionRecord record;
+                synchronized (holds) { // no hold can be placed between apply's last look at the holds and its commit
+                    record = apply(plan.get(), holdsNow);
+                }
                 expired.add(new Expiry(stream, record.first(), record.last(), record.rule(), record));
             } catch (StorageException | IllegalStateException e) {
                 LOG.warn("audit retention: expiring stream {} failed and was rolled back: {}", stream, e.getMessage());
