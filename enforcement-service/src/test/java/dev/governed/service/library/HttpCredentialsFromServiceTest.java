@@ -226,7 +226,7 @@ class HttpCredentialsFromServiceTest {
                 {"url": "%s", "password": "x", "allowed": {"groups": ["agents"]}}
                 """.formatted(base));
         assertThat(minted.statusCode()).isEqualTo(400);
-        assertThat(minted.body()).contains("\\\"credentials\\\": \\\"static\\\"");
+        assertThat(minted.body()).contains("an HTTP API's profile");
         HttpResponse<String> withUser = service.putJson("/v1/connections/crm-user", service.admin(), """
                 {"url": "http://me:pw@127.0.0.1/v1", "credentials": "static", "allowed": {"groups": ["agents"]}}
                 """);
