@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * The credential Governed adds to every request of one resource ({@code governed.http.credentials.<resource>}):
@@ -20,7 +21,7 @@ final class Credential {
     static final String PREFIX = "governed.http.credentials.";
     private static final long FILE_RECHECK_NANOS = 10_000_000_000L;
     private static final String SERVICE = "service:";
-    private static final java.util.regex.Pattern PROFILE = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final Pattern PROFILE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private final String header;
     private final String scheme;
@@ -144,8 +145,9 @@ final class Credential {
             base = null;
         }
         if (!resource.base().equals(base)) {
-            throw new IllegalStateException("connection profile '" + profile() + "' is for " + released.url()
-                    + ", not for the base " + resource.base() + " of " + resource.name()
+            // the profile's url is not repeated: a JDBC URL may carry a password in its parameters
+            throw new IllegalStateException("connection profile '" + profile() + "' is for another target than the base "
+                    + resource.base() + " of " + resource.name()
                     + "; an administrator sets the profile's url to that base, or points " + PREFIX + resource.name()
                     + " at the profile that is");
         }
