@@ -84,10 +84,15 @@ public final class GovernedHttpClient extends HttpClient {
         }
         GovernedSettings settings = GovernedSettings.from(properties);
         Resources resources = Resources.parse(settings.get(Resources.SETTING).orElse(null));
+        ServiceSecrets service = settings.get(GovernedSettings.POLICY)
+                .filter(url -> url.toLowerCase(Locale.ROOT).startsWith("http://")
+                        || url.toLowerCase(Locale.ROOT).startsWith("https://"))
+                .map(url -> new ServiceSecrets(URI.create(url)))
+                .orElse(null);
         Map<String, Credential> credentials = new HashMap<>();
         for (Resources.Resource each : resources.all()) {
-            settings.get(Credential.PREFIX + each.name())
-                    .ifPresent(text -> credentials.put(each.name(), Credential.parse(each.name(), text, environment)));
+            settings.get(Credential.PREFIX + each.name()).ifPresent(text -> credentials.put(each.name(),
+                    Credential.parse(each, text, environment, service)));
         }
         String follow = settings.get(FOLLOW_REDIRECTS).orElse("never").toLowerCase(Locale.ROOT);
         if (!follow.equals("never") && !follow.equals("normal")) {
@@ -260,11 +265,12 @@ public final class GovernedHttpClient extends HttpClient {
                         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())));
         if (credential != null) {
             try {
-                outgoing.setHeader(credential.header(), credential.value());
+                outgoing.setHeader(credential.header(), credential.value(admission.callerToken()));
             } catch (IllegalStateException e) {
-                admission.fail(e);
-                throw new RequestDeniedException("credential-unavailable", "Governed could not add the credential of "
-                        + resource.name() + ": " + e.getMessage() + "; nothing was sent.");
+                String reason = "Governed could not add the credential of " + resource.name() + ": " + e.getMessage()
+                        + "; nothing was sent.";
+                admission.refuse("credential-unavailable", reason);
+                throw new RequestDeniedException("credential-unavailable", reason);
             }
         }
         return new Exchange(request, outgoing.build(), admission);

@@ -38,30 +38,34 @@ final class Resources {
             if (equals <= 0 || equals == each.length() - 1) {
                 throw new IllegalArgumentException(SETTING + ": \"" + each + "\" is not name=baseURI");
             }
-            String name = each.substring(0, equals).strip();
-            URI base;
-            try {
-                base = new URI(each.substring(equals + 1).strip());
-            } catch (java.net.URISyntaxException e) {
-                throw new IllegalArgumentException(SETTING + ": the base of " + name + " is not a URI: " + e.getMessage());
-            }
-            String scheme = base.getScheme() == null ? null : base.getScheme().toLowerCase(Locale.ROOT);
-            if (!"http".equals(scheme) && !"https".equals(scheme) || base.getHost() == null
-                    || base.getRawUserInfo() != null || base.getRawQuery() != null || base.getRawFragment() != null) {
-                throw new IllegalArgumentException(SETTING + ": the base of " + name + " must be an http(s) URI with"
-                        + " a host and no user, query or fragment, e.g. https://crm.example.com/api");
-            }
-            String path;
-            try {
-                path = HttpPaths.normalise(base.getRawPath());
-            } catch (HttpPaths.AmbiguousPathException e) {
-                throw new IllegalArgumentException(SETTING + ": the base of " + name + " has " + e.getMessage());
-            }
-            path = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-            result.add(new Resource(name, scheme, host(base), port(base, scheme), path,
-                    scheme + "://" + host(base) + ":" + port(base, scheme) + path));
+            result.add(resource(each.substring(0, equals).strip(), each.substring(equals + 1).strip()));
         }
         return new Resources(result);
+    }
+
+    /** One named base URI, normalised; fails with what to write instead. */
+    static Resource resource(String name, String text) {
+        URI base;
+        try {
+            base = new URI(text);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(SETTING + ": the base of " + name + " is not a URI: " + e.getMessage());
+        }
+        String scheme = base.getScheme() == null ? null : base.getScheme().toLowerCase(Locale.ROOT);
+        if (!"http".equals(scheme) && !"https".equals(scheme) || base.getHost() == null
+                || base.getRawUserInfo() != null || base.getRawQuery() != null || base.getRawFragment() != null) {
+            throw new IllegalArgumentException(SETTING + ": the base of " + name + " must be an http(s) URI with"
+                    + " a host and no user, query or fragment, e.g. https://crm.example.com/api");
+        }
+        String path;
+        try {
+            path = HttpPaths.normalise(base.getRawPath());
+        } catch (HttpPaths.AmbiguousPathException e) {
+            throw new IllegalArgumentException(SETTING + ": the base of " + name + " has " + e.getMessage());
+        }
+        path = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return new Resource(name, scheme, host(base), port(base, scheme), path,
+                scheme + "://" + host(base) + ":" + port(base, scheme) + path);
     }
 
     /** The resource of a request whose path is already normalised, or null when it is outside every base. */

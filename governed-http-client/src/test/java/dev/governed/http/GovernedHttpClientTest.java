@@ -367,6 +367,19 @@ class GovernedHttpClientTest {
     }
 
     @Test
+    void serviceSecretsNeedTheEnforcementServiceAndAProfileName() {
+        Properties settings = fixture.settings(fixture.supportAgent());
+        settings.setProperty("governed.http.credentials.crm-api", "bearer:service:crm");
+        assertThatThrownBy(() -> fixture.client(settings)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("set governed.policy to its URL");
+        for (String bad : new String[] {"bearer:service", "bearer:service:", "basic:service:a/b", "header:X-Key:service:../x"}) {
+            settings.setProperty("governed.http.credentials.crm-api", bad);
+            assertThatThrownBy(() -> fixture.client(settings)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("service:<profile>");
+        }
+    }
+
+    @Test
     void clientsThatFollowRedirectsThemselvesAreNotWrapped() {
         HttpClient following = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 

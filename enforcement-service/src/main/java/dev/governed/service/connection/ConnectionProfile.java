@@ -7,7 +7,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * A named database target for service-mode URLs ({@code jdbc:governed://host:port/<name>}): where it is, the
+ * A named target: a database for service-mode URLs ({@code jdbc:governed://host:port/<name>}), or an HTTP API whose
+ * secret the HTTP client adds ({@code bearer:service:<name>}, static only): where it is, the
  * credentials (encrypted at rest, never listed), which identities may resolve it, and how it releases credentials:
  * a login minted per caller and session (the default) or, explicitly, the stored ones.
  *

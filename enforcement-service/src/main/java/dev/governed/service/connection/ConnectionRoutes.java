@@ -78,12 +78,7 @@ public final class ConnectionRoutes implements AutoCloseable {
         Principal admin = auth.require(ctx, Role.ADMIN);
         String name = name(ctx);
         ProfileRequest request = Json.read(Bodies.text(ctx, Bodies.JSON, config.maxBodyBytes()), ProfileRequest.class, "the connection profile");
-        if (request.url() == null || !request.url().toLowerCase(Locale.ROOT).startsWith("jdbc:")) {
-            throw ApiException.badRequest("field 'url' must be the target's JDBC URL, e.g. jdbc:postgresql://db:5432/app");
-        }
-        if (request.url().toLowerCase(Locale.ROOT).startsWith("jdbc:governed:")) {
-            throw ApiException.badRequest("field 'url' must name the real target, not another jdbc:governed: URL");
-        }
+        checkUrl(request);
         Allowed allowed = request.allowed() == null ? new Allowed(List.of(), List.of()) : request.allowed();
         Set<String> subjects = Set.copyOf(allowed.subjects() == null ? List.of() : allowed.subjects());
         Set<String> groups = Set.copyOf(allowed.groups() == null ? List.of() : allowed.groups());
@@ -111,6 +106,36 @@ public final class ConnectionRoutes implements AutoCloseable {
             warnings.forEach(list::add);
         }
         Responses.json(ctx, existed ? 200 : 201, body);
+    }
+
+    /** A database's JDBC URL, or an HTTP API's base URL; an API's credentials can only be released as stored. */
+    private static void checkUrl(ProfileRequest request) {
+        String url = request.url() == null ? "" : request.url().toLowerCase(Locale.ROOT);
+        if (url.startsWith("http://") || url.startsWith("https://")) {
+            if (!"static".equalsIgnoreCase(request.credentials())) {
+                throw ApiException.badRequest("an HTTP API's profile (field 'url' " + request.url() + ") must be marked"
+                        + " \"credentials\": \"static\": only PostgreSQL logins can be minted, so the service releases the"
+                        + " stored secret as it is");
+            }
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(request.url());
+            } catch (java.net.URISyntaxException e) {
+                throw ApiException.badRequest("field 'url' is not a URI: " + e.getMessage());
+            }
+            if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw ApiException.badRequest("field 'url' must be the API's base URL with a host and no user, query or fragment,"
+                        + " e.g. https://crm.example.com/api; the secret goes in field 'password', where it is kept encrypted");
+            }
+            return;
+        }
+        if (!url.startsWith("jdbc:")) {
+            throw ApiException.badRequest("field 'url' must be the target's JDBC URL, e.g. jdbc:postgresql://db:5432/app, or an"
+                    + " HTTP API's base URL (http:// or https://, with \"credentials\": \"static\")");
+        }
+        if (url.startsWith("jdbc:governed:")) {
+            throw ApiException.badRequest("field 'url' must name the real target, not another jdbc:governed: URL");
+        }
     }
 
     private static ConnectionStore.Settings settings(ProfileRequest request) {

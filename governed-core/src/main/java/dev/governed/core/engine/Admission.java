@@ -22,9 +22,16 @@ public final class Admission {
     private final Decision.Approve approvalRequired;
     private final long startNanos;
     private final AtomicBoolean recorded = new AtomicBoolean();
+    private final String callerToken;
 
     Admission(Engine engine, Request request, Identity identity, Decision decision, List<ActiveMask> masks,
               Decision.Approve approvalRequired, long startNanos) {
+        this(engine, request, identity, null, decision, masks, approvalRequired, startNanos);
+    }
+
+    Admission(Engine engine, Request request, Identity identity, String callerToken, Decision decision,
+              List<ActiveMask> masks, Decision.Approve approvalRequired, long startNanos) {
+        this.callerToken = callerToken;
         this.engine = engine;
         this.request = request;
         this.identity = identity;
@@ -64,6 +71,14 @@ public final class Admission {
     /** The verified caller, or null when the token was missing or invalid. */
     public Identity identity() {
         return identity;
+    }
+
+    /**
+     * The token this request was allowed for, so the transport can act for the same caller (the HTTP client
+     * resolves a credential from the enforcement service with it); null for a denial. Never log or audit it.
+     */
+    public String callerToken() {
+        return callerToken;
     }
 
     public Request request() {

@@ -152,7 +152,7 @@ public final class Engine implements AutoCloseable {
             return denied(request, caller.identity(), MASKING_RULE, "its masks cannot be applied: " + e.getMessage()
                     + "; ask a policy administrator to fix the policy", decision.policyVersion(), start);
         }
-        return new Admission(this, request, caller.identity(), decision, masks, approval, start);
+        return new Admission(this, request, caller.identity(), caller.token(), decision, masks, approval, start);
     }
 
     private Admission denied(Request request, Identity identity, String rule, String reason, long version,
