@@ -69,6 +69,14 @@ record Admission(
         return false;
     }
 
+    /**
+     * Whether the statement's text may quote a value masked for the caller: it reads a masked column anywhere, or
+     * a literal may meet one ({@link #touchesMasked}); its audited text then has its literals replaced.
+     */
+    boolean mayQuoteMasked() {
+        return masks.scrubsErrors() || touchesMasked();
+    }
+
     private boolean masked(TableName table) {
         for (ActiveMask mask : masks.active()) {
             for (ColumnPattern pattern : mask.rule().columns()) {

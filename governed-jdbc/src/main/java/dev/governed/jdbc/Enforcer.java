@@ -117,7 +117,7 @@ final class Enforcer {
                         + " (policy version " + decision.policyVersion() + ")."
                         + " Ask a policy administrator if this access is needed.";
         refuse(sql, analysis, facts, identity, connection, start, decision.effect().key(), decision.ruleId(), message,
-                decision.policyVersion());
+                decision.policyVersion(), null, mayMeetMask(policy, facts));
         throw new PolicyDeniedException(decision.ruleId(), message);
     }
 
@@ -386,9 +386,42 @@ final class Enforcer {
     private void refuse(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, Identity identity,
                         GovernedConnection connection, long start, String effect, String rule, String reason, Long policyVersion,
                         String approval) throws SQLException {
+        refuse(sql, analysis, facts, identity, connection, start, effect, rule, reason, policyVersion, approval,
+                MASKING_RULE.equals(rule));
+    }
+
+    /** {@code quotesMasked}: the statement's literals may be masked values, so its audited text goes without them. */
+    private void refuse(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, Identity identity,
+                        GovernedConnection connection, long start, String effect, String rule, String reason, Long policyVersion,
+                        String approval, boolean quotesMasked) throws SQLException {
         AuditEvent.DecisionInfo decision = new AuditEvent.DecisionInfo(effect, rule, reason, policyVersion, approval);
         record(event(AuditIds.newId(), sql, analysis, facts, List.of(), identity, connection.id(), decision, start,
-                "denied", null, reason, List.of(), null, MASKING_RULE.equals(rule)));
+                "denied", null, reason, List.of(), null, quotesMasked));
+    }
+
+    /**
+     * Whether a mask of the policy may cover a table the statement reads or writes: for a statement refused
+     * before its masks were planned, whose literals may then be the values a mask hides. Exemptions are not
+     * weighed, so this errs towards leaving literals out.
+     */
+    private static boolean mayMeetMask(CompiledPolicy policy, List<SqlStatementFacts> facts) {
+        for (dev.governed.policy.MaskRule mask : policy.document().masks()) {
+            for (dev.governed.policy.ColumnPattern column : mask.columns()) {
+                for (SqlStatementFacts each : facts) {
+                    for (TableName table : each.tablesRead()) {
+                        if (column.mayCover(table)) {
+                            return true;
+                        }
+                    }
+                    for (TableName table : each.tablesWritten()) {
+                        if (column.mayCover(table)) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private AuditEvent event(Admission admission, String status, Long rows, String error) {
@@ -408,7 +441,7 @@ final class Enforcer {
         AuditEvent.DecisionInfo info = decisionInfo(admission.decision(), admission.approval());
         return event(admission.eventId(), admission.sql(), admission.analysis(), admission.facts(),
                 admission.parameters(), admission.identity(), admission.connectionId(), info, admission.startNanos(),
-                status, rows, error, masking, null, admission.masks().scrubsErrors());
+                status, rows, error, masking, null, admission.mayQuoteMasked());
     }
 
     private AuditEvent followUp(Admission admission, long rows, List<AuditEvent.Masking> masking,
@@ -416,7 +449,7 @@ final class Enforcer {
         AuditEvent.DecisionInfo info = decisionInfo(admission.decision(), admission.approval());
         return event(AuditIds.newId(), admission.sql(), admission.analysis(), admission.facts(), List.of(),
                 admission.identity(), admission.connectionId(), info, admission.startNanos(), READ_STATUS, rows, null,
-                masking, result, admission.masks().scrubsErrors());
+                masking, result, admission.mayQuoteMasked());
     }
 
     private AuditEvent event(

@@ -58,6 +58,14 @@ class AuditedStatementTextTest {
                 .doesNotContain("ada@example.com").contains("email = ?");
         assertThat(auditedStatement(false, "SELECT email = 'ada@example.com' FROM customers", policy))
                 .doesNotContain("ada@example.com");
+        // a value written into a masked column, as a literal, is the same secret as a bound parameter there
+        assertThat(auditedStatement(false, "INSERT INTO customers VALUES (3, 'Eve', 'eve@example.com', '111-22-3333')",
+                policy)).doesNotContain("eve@example.com");
+        assertThat(auditedStatement(false, "UPDATE customers SET email = 'new@example.com' WHERE id = 1", policy))
+                .doesNotContain("new@example.com");
+        // refused by policy before its masks are planned: the same
+        assertThat(auditedStatement(false, "SELECT id FROM customers WHERE lookup_fn(email) = 'ada@example.com'",
+                policy)).doesNotContain("ada@example.com");
         // a statement that touches no masked column keeps its literals
         assertThat(auditedStatement(false, "SELECT id FROM customers WHERE name = 'Ada' AND id = 1", policy))
                 .contains("'Ada'");
