@@ -62,6 +62,20 @@ public final class GovernedSettings {
         return new GovernedSettings(Collections.unmodifiableMap(explicit), systemProperties, environment);
     }
 
+    /**
+     * The enforcement service's base URL when {@code governed.policy} names one (an {@code http(s)://} location);
+     * empty for a local policy file or classpath resource.
+     */
+    public Optional<String> serviceUrl() {
+        return get(POLICY).filter(GovernedSettings::isServiceUrl);
+    }
+
+    /** Whether a policy location is the enforcement service's URL rather than a file or classpath resource. */
+    public static boolean isServiceUrl(String location) {
+        String lower = location.toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
+    }
+
     public Optional<String> get(String key) {
         String value = explicit.get(key);
         if (value == null) {

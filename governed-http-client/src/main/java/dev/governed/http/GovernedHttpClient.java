@@ -84,11 +84,7 @@ public final class GovernedHttpClient extends HttpClient {
         }
         GovernedSettings settings = GovernedSettings.from(properties);
         Resources resources = Resources.parse(settings.get(Resources.SETTING).orElse(null));
-        ServiceSecrets service = settings.get(GovernedSettings.POLICY)
-                .filter(url -> url.toLowerCase(Locale.ROOT).startsWith("http://")
-                        || url.toLowerCase(Locale.ROOT).startsWith("https://"))
-                .map(url -> new ServiceSecrets(URI.create(url)))
-                .orElse(null);
+        ServiceSecrets service = settings.serviceUrl().map(url -> new ServiceSecrets(URI.create(url))).orElse(null);
         Map<String, Credential> credentials = new HashMap<>();
         for (Resources.Resource each : resources.all()) {
             settings.get(Credential.PREFIX + each.name()).ifPresent(text -> credentials.put(each.name(),
@@ -225,6 +221,7 @@ public final class GovernedHttpClient extends HttpClient {
         String path;
         String refusal = null;
         String rule = null;
+        String override;
         try {
             path = HttpPaths.normalise(uri.getRawPath());
         } catch (HttpPaths.AmbiguousPathException e) {
@@ -241,9 +238,9 @@ public final class GovernedHttpClient extends HttpClient {
         } else if (refusal == null && uri.getRawUserInfo() != null) {
             rule = "credential-supplied";
             refusal = "the URI carries user information; Governed adds the credential of " + resource.name();
-        } else if (refusal == null && RequestOverrides.find(request) != null) {
+        } else if (refusal == null && (override = RequestOverrides.find(request)) != null) {
             rule = "request-override";
-            refusal = "the request carries " + RequestOverrides.find(request) + ", which many servers obey to run another"
+            refusal = "the request carries " + override + ", which many servers obey to run another"
                     + " method or path than the one decided; send the request with its real method and path instead";
         } else if (refusal == null && suppliesCredential(request, credential)) {
             rule = "credential-supplied";

@@ -21,7 +21,6 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.Optional;
 
@@ -51,9 +50,7 @@ final class ApprovalStep {
 
     /** The step for these settings, or empty when no enforcement service is configured to ask. */
     static Optional<ApprovalStep> from(GovernedSettings settings) {
-        Optional<String> service = settings.get(SERVICE).or(() -> settings.get(GovernedSettings.POLICY)
-                .filter(location -> location.toLowerCase(Locale.ROOT).startsWith("http://")
-                        || location.toLowerCase(Locale.ROOT).startsWith("https://")));
+        Optional<String> service = settings.get(SERVICE).or(settings::serviceUrl);
         if (service.isEmpty()) {
             return Optional.empty();
         }

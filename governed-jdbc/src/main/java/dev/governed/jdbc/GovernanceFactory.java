@@ -27,7 +27,6 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Function;
 
 /** Builds a datasource's {@link Governance} from its settings, failing at connect with what is wrong. */
@@ -60,7 +59,7 @@ final class GovernanceFactory {
                     "no policy configured; set governed.policy to a file path, file:, classpath: or the"
                             + " enforcement service's URL"));
             PolicyDecider decider;
-            if (isRemote(location)) {
+            if (GovernedSettings.isServiceUrl(location)) {
                 RemotePolicies remote = remotePolicies(location, target, settings);
                 policySource = remote;
                 decider = remoteDecider(remote);
@@ -90,11 +89,6 @@ final class GovernanceFactory {
             throw new SQLNonTransientConnectionException(
                     "Governed cannot govern " + Target.describe(targetUrl) + ": " + e.getMessage(), "08001", e);
         }
-    }
-
-    private static boolean isRemote(String location) {
-        String lower = location.toLowerCase(Locale.ROOT);
-        return lower.startsWith("http://") || lower.startsWith("https://");
     }
 
     private static RemotePolicies remotePolicies(String location, Target target, GovernedSettings settings) {

@@ -21,6 +21,7 @@ final class GovernedResultSet extends ResultSetWrapper implements SummarisedResu
     /** Non-null only with {@code governed.audit.results=digest}: then the rows read are summarised at the end. */
     private final ResultSummary summary;
     private long rows;
+    private boolean reported;
 
     GovernedResultSet(ResultSet resultSet, GovernedStatement owner) {
         this(resultSet, owner, (Admission) null);
@@ -77,8 +78,6 @@ final class GovernedResultSet extends ResultSetWrapper implements SummarisedResu
         reported = true;
         owner.governance.enforcer.resultRead(admission, rows, summary.finish());
     }
-
-    private boolean reported;
 
     @Override
     public java.sql.SQLWarning getWarnings() throws SQLException {

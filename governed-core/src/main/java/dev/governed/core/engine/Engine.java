@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
@@ -262,8 +261,7 @@ public final class Engine implements AutoCloseable {
             String location = settings.get(GovernedSettings.POLICY).orElseThrow(() -> new PolicyException(
                     "no policy configured; set governed.policy to a file path, file:, classpath: or the"
                             + " enforcement service's URL"));
-            String lower = location.toLowerCase(Locale.ROOT);
-            if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+            if (!GovernedSettings.isServiceUrl(location)) {
                 PolicySource local = PolicySources.fromLocation(location);
                 return new Policies() {
                     @Override
