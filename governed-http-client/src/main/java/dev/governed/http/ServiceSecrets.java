@@ -1,19 +1,10 @@
 package dev.governed.http;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import java.io.IOException;
+import dev.governed.core.connection.ConnectionProfiles;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,7 +17,6 @@ final class ServiceSecrets {
 
     private static final Duration KEEP = Duration.ofSeconds(60);
     private static final int MAX_CACHED = 1_000;
-    private static final JsonFactory JSON = new JsonFactory();
 
     /** What a profile releases; {@code url} is where it may be sent. */
     record Released(String url, String user, String password, Instant keepUntil) {
@@ -44,7 +34,6 @@ final class ServiceSecrets {
     }
 
     private final URI service;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Map<Key, Released> cache = new ConcurrentHashMap<>();
 
     ServiceSecrets(URI service) {
@@ -76,24 +65,17 @@ final class ServiceSecrets {
     }
 
     private Released fetch(String profile, String callerToken) {
-        URI uri = service.resolve("/v1/connections/" + URLEncoder.encode(profile, StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + callerToken).header("Accept", "application/json").GET().build();
-        HttpResponse<String> response;
+        Map<String, String> fields;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new IllegalStateException("the enforcement service at " + service + " is unreachable to release"
-                    + " connection profile '" + profile + "' (" + e.getClass().getSimpleName() + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking for connection profile '" + profile + "'");
+            fields = ConnectionProfiles.fetch(service, profile, callerToken);
+        } catch (ConnectionProfiles.Failure e) {
+            throw new IllegalStateException(switch (e.kind()) {
+                case UNREACHABLE -> "the enforcement service at " + service + " is unreachable to release connection"
+                        + " profile '" + profile + "' (" + (e.getCause() == null ? "no answer" : e.getCause().getClass().getSimpleName()) + ")";
+                case REFUSED -> "the enforcement service refused connection profile '" + profile + "' (HTTP " + e.status() + ")";
+                case MALFORMED -> "the enforcement service's answer for connection profile '" + profile + "' is unusable";
+            });
         }
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("the enforcement service refused connection profile '" + profile
-                    + "' (HTTP " + response.statusCode() + ")");
-        }
-        Map<String, String> fields = topLevelStrings(response.body(), profile);
         String password = fields.get("password");
         if (fields.get("url") == null || password == null || password.isEmpty()) {
             throw new IllegalStateException("the enforcement service released no secret for connection profile '"
@@ -112,27 +94,5 @@ final class ServiceSecrets {
             }
         }
         return new Released(fields.get("url"), fields.get("user"), password, keepUntil);
-    }
-
-    private static Map<String, String> topLevelStrings(String body, String profile) {
-        Map<String, String> result = new HashMap<>();
-        try (JsonParser parser = JSON.createParser(body)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("not an object");
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String name = parser.currentName();
-                JsonToken value = parser.nextToken();
-                if (value == JsonToken.VALUE_STRING) {
-                    result.put(name, parser.getText());
-                } else {
-                    parser.skipChildren();
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("the enforcement service's answer for connection profile '" + profile
-                    + "' is not a JSON object");
-        }
-        return result;
     }
 }

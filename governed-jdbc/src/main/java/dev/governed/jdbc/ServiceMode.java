@@ -1,8 +1,8 @@
 package dev.governed.jdbc;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.governed.core.GovernedSettings;
+import dev.governed.core.connection.ConnectionProfiles;
 import dev.governed.core.identity.TokenProviders;
 import dev.governed.core.identity.TokenSource;
 import java.io.IOException;
@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,25 +63,25 @@ final class ServiceMode {
         GovernedSettings settings = GovernedSettings.from(info);
         URI service = URI.create(settings.get("governed.service").orElseGet(() -> defaultScheme(authority) + "://" + authority));
         String token = callerToken(settings);
-        JsonNode profile = fetchProfile(service, name, token);
+        Map<String, String> profile = fetchProfile(service, name, token);
         Properties properties = new Properties();
         properties.putAll(info);
         properties.remove("password");
-        setIfPresent(properties, "user", profile.path("user"));
-        setIfPresent(properties, "password", profile.path("password"));
+        setIfPresent(properties, "user", profile.get("user"));
+        setIfPresent(properties, "password", profile.get("password"));
         properties.putIfAbsent(GovernedSettings.POLICY, service.toString());
-        properties.putIfAbsent(GovernedSettings.RESOURCE, profile.path("resource").asText(name));
-        if (profile.path("environment").isTextual()) {
-            properties.putIfAbsent(GovernedSettings.ENVIRONMENT, profile.path("environment").asText());
+        properties.putIfAbsent(GovernedSettings.RESOURCE, profile.getOrDefault("resource", name));
+        if (profile.get("environment") != null) {
+            properties.putIfAbsent(GovernedSettings.ENVIRONMENT, profile.get("environment"));
         }
         Lease lease = Lease.NONE;
-        if (profile.path("expiresAt").isTextual() && profile.path("login").isTextual()) {
-            String login = profile.path("login").asText();
+        if (profile.get("expiresAt") != null && profile.get("login") != null) {
+            String login = profile.get("login");
             lease = new Lease(name, login, service.resolve("/v1/connections/" + URLEncoder.encode(name, StandardCharsets.UTF_8)
                     + "/logins/" + URLEncoder.encode(login, StandardCharsets.UTF_8)), token,
-                    parseInstant(profile.path("expiresAt").asText(), name));
+                    parseInstant(profile.get("expiresAt"), name));
         }
-        return new Resolved(profile.path("url").asText(), properties, lease);
+        return new Resolved(profile.get("url"), properties, lease);
     }
 
     private static Instant parseInstant(String text, String name) throws SQLException {
@@ -201,12 +202,12 @@ final class ServiceMode {
                         } else if (response.statusCode() == 200) {
                             renewed(response.body());
                         } else if (response.statusCode() == 404 || response.statusCode() == 410) {
-                            problem = errorMessage(response.body());
+                            problem = ConnectionProfiles.errorMessage(response.body());
                             gone = true;
                         } else if (response.statusCode() == 401 || response.statusCode() == 403) {
-                            problem = "renewal refused: " + errorMessage(response.body());
+                            problem = "renewal refused: " + ConnectionProfiles.errorMessage(response.body());
                         } else {
-                            retry("renewal failed with HTTP " + response.statusCode() + ": " + errorMessage(response.body()));
+                            retry("renewal failed with HTTP " + response.statusCode() + ": " + ConnectionProfiles.errorMessage(response.body()));
                         }
                     });
         }
@@ -256,56 +257,25 @@ final class ServiceMode {
                 + " connect inside Governed.runAs(token, ...). Looked in: " + tokens.description(), null));
     }
 
-    private static JsonNode fetchProfile(URI service, String name, String token) throws SQLException {
-        URI uri = service.resolve("/v1/connections/" + URLEncoder.encode(name, StandardCharsets.UTF_8));
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + token).header("Accept", "application/json").GET().build();
-        HttpResponse<String> response;
+    /** The profile from the service, its refusals in the driver's SQLStates (28000 for the caller's token, else 08001). */
+    private static Map<String, String> fetchProfile(URI service, String name, String token) throws SQLException {
         try {
-            response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new SQLTransientConnectionException("Governed could not reach the enforcement service at " + service
-                    + " to resolve connection '" + name + "': " + e, "08001", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SQLTransientConnectionException("interrupted while resolving connection '" + name + "'", "08001", e);
-        }
-        String message = "the enforcement service refused connection '" + name + "' (" + response.statusCode() + "): "
-                + errorMessage(response.body());
-        switch (response.statusCode()) {
-            case 200:
-                break;
-            case 401:
-            case 403:
-                throw new SQLInvalidAuthorizationSpecException(message, TokenRejectedException.SQL_STATE);
-            default:
-                throw new SQLNonTransientConnectionException(message, "08001");
-        }
-        try {
-            JsonNode profile = JSON.readTree(response.body());
-            if (!profile.path("url").isTextual()) {
-                throw new SQLNonTransientConnectionException("the enforcement service's answer for connection '" + name
-                        + "' has no target url", "08001");
+            return ConnectionProfiles.fetch(service, name, token);
+        } catch (ConnectionProfiles.Failure e) {
+            String message = "Governed: " + e.getMessage();
+            if (e.kind() == ConnectionProfiles.Failure.Kind.UNREACHABLE) {
+                throw new SQLTransientConnectionException(message, "08001", e);
             }
-            return profile;
-        } catch (IOException e) {
-            throw new SQLNonTransientConnectionException("the enforcement service's answer for connection '" + name
-                    + "' is not JSON: " + e.getMessage(), "08001", e);
+            if (e.status() == 401 || e.status() == 403) {
+                throw new SQLInvalidAuthorizationSpecException(message, TokenRejectedException.SQL_STATE, e);
+            }
+            throw new SQLNonTransientConnectionException(message, "08001", e);
         }
     }
 
-    private static String errorMessage(String body) {
-        try {
-            JsonNode error = JSON.readTree(body);
-            return error.path("message").asText(body);
-        } catch (IOException e) {
-            return body.length() > 200 ? body.substring(0, 200) : body;
-        }
-    }
-
-    private static void setIfPresent(Properties properties, String key, JsonNode value) {
-        if (value.isTextual()) {
-            properties.setProperty(key, value.asText());
+    private static void setIfPresent(Properties properties, String key, String value) {
+        if (value != null) {
+            properties.setProperty(key, value);
         }
     }
 }
