@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,7 +97,15 @@ public final class WitnessSink implements AuditSink {
                 }
                 backoffMillis = 100;
             } else {
-                LockSupport.parkNanos(backoffMillis * 1_000_000);
+                synchronized (lock) {
+                    if (!closed) {
+                        try {
+                            lock.wait(backoffMillis); // close() wakes this up
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
                 backoffMillis = Math.min(backoffMillis * 2, 10_000);
             }
         }
@@ -143,12 +150,20 @@ public final class WitnessSink implements AuditSink {
 
     @Override
     public void close() {
-        ObjectNode last;
         synchronized (lock) {
             closed = true;
+            lock.notifyAll();
+        }
+        try {
+            // let a send in flight finish first, so an older checkpoint never lands after the last one
+            sender.join(timeout.toMillis() + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ObjectNode last;
+        synchronized (lock) {
             last = pending;
             pending = null;
-            lock.notifyAll();
         }
         if (last != null && !send(last)) {
             LOG.warn("the last audit checkpoint did not reach the witness {}: {}", endpoint, lastFailure);

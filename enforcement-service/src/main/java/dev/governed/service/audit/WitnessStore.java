@@ -70,8 +70,9 @@ public final class WitnessStore {
             if (checkpoint.seq() <= current.checkpoint().seq()) {
                 return false;
             }
+            // "seq < ?" keeps the head moving forward even if two reports for one stream race
             try (PreparedStatement update = connection.prepareStatement("UPDATE audit_witness SET seq = ?, head = ?, body = ?,"
-                    + " signature = ?, received_at = ?, origin = COALESCE(origin, ?) WHERE stream = ?")) {
+                    + " signature = ?, received_at = ?, origin = COALESCE(origin, ?) WHERE stream = ? AND seq < ?")) {
                 update.setLong(1, checkpoint.seq());
                 update.setString(2, checkpoint.head());
                 update.setString(3, checkpoint.toJson());
@@ -79,9 +80,9 @@ public final class WitnessStore {
                 update.setLong(5, now);
                 update.setString(6, origin);
                 update.setString(7, checkpoint.stream());
-                update.executeUpdate();
+                update.setLong(8, checkpoint.seq());
+                return update.executeUpdate() == 1;
             }
-            return true;
         });
     }
 
@@ -106,7 +107,9 @@ public final class WitnessStore {
     }
 
     private static Head find(java.sql.Connection connection, String stream) throws java.sql.SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT body, origin, signature FROM audit_witness WHERE stream = ?")) {
+        // FOR UPDATE: concurrent reports for one stream are decided one after the other
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT body, origin, signature FROM audit_witness WHERE stream = ? FOR UPDATE")) {
             select.setString(1, stream);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? new Head(Checkpoint.fromTree(AuditJson.readTree(rows.getString(1))), rows.getString(2),
