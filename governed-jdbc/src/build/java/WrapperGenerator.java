@@ -69,7 +69,7 @@ public final class WrapperGenerator {
             new Wrapper("PreparedStatementWrapper", PreparedStatement.class, "prepared", "GovernedStatement", OWNED,
                     List.of(PreparedStatement.class)),
             new Wrapper("CallableStatementWrapper", CallableStatement.class, "callable", "GovernedPreparedStatement",
-                    OWNED + ", String sql, dev.governed.jdbc.sql.StatementAnalysis analysis",
+                    OWNED + ", String sql, dev.governed.jdbc.internal.sql.StatementAnalysis analysis",
                     List.of(CallableStatement.class)),
             new Wrapper("ResultSetWrapper", ResultSet.class, "resultSet", null, null,
                     List.of(java.sql.Wrapper.class, ResultSet.class)),
@@ -119,7 +119,7 @@ public final class WrapperGenerator {
             } else if (wrapper.type() == Connection.class && name.startsWith("prepare") && signature.takesSql()) {
                 opensStatements = true;
                 String kind = method.getReturnType().getSimpleName();
-                bodies.add(signature.body("dev.governed.jdbc.sql.StatementAnalysis analysis = screen(sql);\n"
+                bodies.add(signature.body("dev.governed.jdbc.internal.sql.StatementAnalysis analysis = screen(sql);\n"
                         + "        return open" + kind + "(" + call + ", sql, analysis);"));
             } else if (signature.takesSql() || ALWAYS_ABSTRACT.contains(name) || name.startsWith("execute")) {
                 bodies.add(signature.abstractDeclaration());
@@ -180,13 +180,13 @@ public final class WrapperGenerator {
         }
         if (opensStatements) {
             text.append("    /** Analyses {@code sql} and refuses it before the driver prepares it. */\n"
-                    + "    abstract dev.governed.jdbc.sql.StatementAnalysis screen(String sql) throws SQLException;\n\n"
+                    + "    abstract dev.governed.jdbc.internal.sql.StatementAnalysis screen(String sql) throws SQLException;\n\n"
                     + "    /** The governed form of a statement prepared from analysed text. */\n"
                     + "    abstract PreparedStatement openPreparedStatement(\n"
-                    + "            PreparedStatement prepared, String sql, dev.governed.jdbc.sql.StatementAnalysis analysis);\n\n"
+                    + "            PreparedStatement prepared, String sql, dev.governed.jdbc.internal.sql.StatementAnalysis analysis);\n\n"
                     + "    /** The governed form of a call prepared from analysed text. */\n"
                     + "    abstract CallableStatement openCallableStatement(\n"
-                    + "            CallableStatement callable, String sql, dev.governed.jdbc.sql.StatementAnalysis analysis);\n\n");
+                    + "            CallableStatement callable, String sql, dev.governed.jdbc.internal.sql.StatementAnalysis analysis);\n\n");
         }
         for (String type : wrapped) {
             text.append("    /** Returns the governed form of ").append(type).append(" objects this wrapper hands out. */\n")
@@ -239,7 +239,7 @@ public final class WrapperGenerator {
                 abstract boolean masks(int index);
 
                 /** The masked form of the current row's value of masked column {@code index}. */
-                abstract dev.governed.jdbc.mask.MaskedValue masked(int index) throws SQLException;
+                abstract dev.governed.jdbc.internal.mask.MaskedValue masked(int index) throws SQLException;
 
                 /** {@code masked(index).getString()}, the hot path. */
                 abstract String maskedString(int index) throws SQLException;

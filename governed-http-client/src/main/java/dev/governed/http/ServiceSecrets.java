@@ -1,6 +1,6 @@
 package dev.governed.http;
 
-import dev.governed.core.connection.ConnectionProfiles;
+import dev.governed.core.internal.connection.ConnectionProfiles;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

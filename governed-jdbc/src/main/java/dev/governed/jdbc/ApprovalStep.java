@@ -3,14 +3,14 @@ package dev.governed.jdbc;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.governed.core.GovernedSettings;
-import dev.governed.core.approval.ApprovalClient;
-import dev.governed.core.approval.ApprovalGate;
-import dev.governed.core.approval.ApprovalOutcome;
-import dev.governed.core.approval.ApprovalRequest;
-import dev.governed.core.approval.ApprovalState;
-import dev.governed.core.approval.ApprovalUnavailable;
+import dev.governed.core.internal.approval.ApprovalClient;
+import dev.governed.core.internal.approval.ApprovalGate;
+import dev.governed.core.internal.approval.ApprovalOutcome;
+import dev.governed.core.internal.approval.ApprovalRequest;
+import dev.governed.core.internal.approval.ApprovalState;
+import dev.governed.core.internal.approval.ApprovalUnavailable;
 import dev.governed.core.identity.Identity;
-import dev.governed.jdbc.sql.StatementAnalysis;
+import dev.governed.jdbc.internal.sql.StatementAnalysis;
 import dev.governed.policy.Decision;
 import dev.governed.policy.SqlOperation;
 import dev.governed.policy.SqlStatementFacts;
@@ -168,7 +168,7 @@ final class ApprovalStep {
 
     /** The digest of what an execution binds: the text alone for plain statements. */
     interface ParameterDigests {
-        ParameterDigests NONE = sql -> dev.governed.core.approval.ParameterDigest.of(sql, java.util.List.of());
+        ParameterDigests NONE = sql -> dev.governed.core.internal.approval.ParameterDigest.of(sql, java.util.List.of());
         /** At prepare time nothing is bound yet: the approval is asked for at execution. */
         ParameterDigests SCREENING = sql -> {
             throw new IllegalStateException("a statement is not asked for approval before it executes");

@@ -1,6 +1,6 @@
 package dev.governed.jdbc;
 
-import dev.governed.core.approval.ParameterDigest;
+import dev.governed.core.internal.approval.ParameterDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

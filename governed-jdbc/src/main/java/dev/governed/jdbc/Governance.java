@@ -4,8 +4,8 @@ import dev.governed.audit.AuditRecorder;
 import dev.governed.core.identity.TokenSource;
 import dev.governed.core.identity.TokenVerifier;
 import dev.governed.core.mask.MaskConfiguration;
-import dev.governed.jdbc.mask.Masking;
-import dev.governed.jdbc.sql.StatementAnalysis;
+import dev.governed.jdbc.internal.mask.Masking;
+import dev.governed.jdbc.internal.sql.StatementAnalysis;
 import java.util.UUID;
 import java.util.function.Function;
 

@@ -1,6 +1,6 @@
 package dev.governed.jdbc;
 
-import dev.governed.jdbc.sql.StatementAnalysis;
+import dev.governed.jdbc.internal.sql.StatementAnalysis;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.CallableStatement;

@@ -1,7 +1,7 @@
 package dev.governed.jdbc;
 
 import dev.governed.audit.recording.ParameterRecording;
-import dev.governed.jdbc.sql.StatementAnalysis;
+import dev.governed.jdbc.internal.sql.StatementAnalysis;
 import dev.governed.policy.SqlStatementFacts;
 import java.sql.Array;
 import java.sql.PreparedStatement;

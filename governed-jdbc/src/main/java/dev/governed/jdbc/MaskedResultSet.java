@@ -1,8 +1,8 @@
 package dev.governed.jdbc;
 
 import dev.governed.audit.AuditEvent;
-import dev.governed.jdbc.mask.MaskPlan;
-import dev.governed.jdbc.mask.MaskedValue;
+import dev.governed.jdbc.internal.mask.MaskPlan;
+import dev.governed.jdbc.internal.mask.MaskedValue;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;

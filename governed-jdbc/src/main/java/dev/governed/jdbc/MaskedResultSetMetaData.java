@@ -1,6 +1,6 @@
 package dev.governed.jdbc;
 
-import dev.governed.jdbc.mask.MaskPlan;
+import dev.governed.jdbc.internal.mask.MaskPlan;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Types;

@@ -1,9 +1,9 @@
 package dev.governed.jdbc;
 
-import dev.governed.jdbc.mask.ActiveMask;
-import dev.governed.jdbc.mask.MaskDeniedException;
-import dev.governed.jdbc.mask.MaskPlan;
-import dev.governed.jdbc.mask.SourceColumn;
+import dev.governed.jdbc.internal.mask.ActiveMask;
+import dev.governed.jdbc.internal.mask.MaskDeniedException;
+import dev.governed.jdbc.internal.mask.MaskPlan;
+import dev.governed.jdbc.internal.mask.SourceColumn;
 import dev.governed.policy.SqlStatementFacts;
 import dev.governed.policy.TableName;
 import java.sql.ResultSet;

@@ -2,7 +2,7 @@ package dev.governed.jdbc;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.governed.core.GovernedSettings;
-import dev.governed.core.connection.ConnectionProfiles;
+import dev.governed.core.internal.connection.ConnectionProfiles;
 import dev.governed.core.identity.TokenProviders;
 import dev.governed.core.identity.TokenSource;
 import java.io.IOException;

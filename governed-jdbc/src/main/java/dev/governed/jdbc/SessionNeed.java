@@ -1,7 +1,7 @@
 package dev.governed.jdbc;
 
-import dev.governed.jdbc.sql.AnalysedStatement;
-import dev.governed.jdbc.sql.StatementAnalysis;
+import dev.governed.jdbc.internal.sql.AnalysedStatement;
+import dev.governed.jdbc.internal.sql.StatementAnalysis;
 import dev.governed.policy.SqlOperation;
 import dev.governed.policy.SqlStatementFacts;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.governed.jdbc;
 
-import dev.governed.jdbc.sql.AnalysedStatement;
-import dev.governed.jdbc.sql.ColumnRef;
+import dev.governed.jdbc.internal.sql.AnalysedStatement;
+import dev.governed.jdbc.internal.sql.ColumnRef;
 import dev.governed.policy.SqlOperation;
 import java.sql.Connection;
 import java.sql.ResultSet;

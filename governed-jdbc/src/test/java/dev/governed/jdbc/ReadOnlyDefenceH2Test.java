@@ -140,13 +140,13 @@ class ReadOnlyDefenceH2Test extends ReadOnlyDefenceTest {
             if (elsewhere.contains(name)) {
                 continue;
             }
-            if (session.contains(name) || dev.governed.jdbc.sql.StatementRecogniserAccess.h2SessionSetting(name)) {
-                assertThat(dev.governed.jdbc.sql.SqlAnalyzer.builder().build().analyze("SET " + name + " 1")
+            if (session.contains(name) || dev.governed.jdbc.internal.sql.StatementRecogniserAccess.h2SessionSetting(name)) {
+                assertThat(dev.governed.jdbc.internal.sql.SqlAnalyzer.builder().build().analyze("SET " + name + " 1")
                         .statements()).as("SET " + name).allSatisfy(statement ->
                                 assertThat(statement.operation().key()).isNotEqualTo("execute"));
                 continue;
             }
-            assertThat(dev.governed.jdbc.sql.SqlAnalyzer.builder().build().analyze("SET " + name + " 1")
+            assertThat(dev.governed.jdbc.internal.sql.SqlAnalyzer.builder().build().analyze("SET " + name + " 1")
                     .statements()).as("SET " + name).singleElement()
                     .extracting(each2 -> each2.operation().key()).isEqualTo("execute");
         }

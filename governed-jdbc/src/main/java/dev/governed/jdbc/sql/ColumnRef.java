@@ -1,7 +1,0 @@
-package dev.governed.jdbc.sql;
-
-/**
- * A column as the text names it, unquoted and lower-cased. {@code qualifier} is
- * the table name or alias written before it, or null.
- */
-public record ColumnRef(String qualifier, String column) {}
