@@ -79,6 +79,20 @@ class GovernedHttpClientTest {
     }
 
     @Test
+    void delegatedRequestIsAuditedWithTheWholeChainLikeAStatement() throws Exception {
+        fixture.crm.json("/v1/customers/42", CUSTOMER);
+        String token = fixture.idp.token().subject("bob").groups("support-agents")
+                .delegation("agent:support", "orchestrator").sign();
+
+        fixture.client(fixture.settings(token)).send(get("/v1/customers/42"), BodyHandlers.ofString());
+
+        JsonNode actor = fixture.lastEvent().get("actor");
+        assertThat(actor.get("subject").asText()).isEqualTo("agent:support");
+        assertThat(actor.get("onBehalfOf").asText()).isEqualTo("bob");
+        assertThat(actor.get("delegation").toString()).isEqualTo("[\"agent:support\",\"orchestrator\"]");
+    }
+
+    @Test
     void auditEventDescribesTheRequestWithoutSecretsOrCookies() throws Exception {
         fixture.crm.route("/v1/customers/42", exchange -> {
             exchange.getResponseHeaders().add("Set-Cookie", "session=cookie-value-5521");

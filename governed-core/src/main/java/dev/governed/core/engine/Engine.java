@@ -236,7 +236,7 @@ public final class Engine implements AutoCloseable {
             return new AuditEvent.Actor(null, List.of(), null, null, null);
         }
         return new AuditEvent.Actor(identity.subject(), List.copyOf(new TreeSet<>(identity.groups())),
-                identity.issuer(), identity.tokenId(), identity.onBehalfOf());
+                identity.issuer(), identity.tokenId(), identity.onBehalfOf(), identity.delegation());
     }
 
     private static TokenVerifier verifier(GovernedSettings settings) {
