@@ -289,7 +289,7 @@ abstract class AuditRetentionContract {
      * Uploads {@code count} chained orders-db/prod events of a new stream: events up to {@code oldUntil} 40 days old, the rest
      * a day old; checkpoints signed with the agent key at {@code checkpointSeqs}.
      */
-    private String upload(int count, int oldUntil, List<String> lines, long... checkpointSeqs) {
+    String upload(int count, int oldUntil, List<String> lines, long... checkpointSeqs) {
         String stream = UUID.randomUUID().toString();
         Set<Long> at = java.util.Arrays.stream(checkpointSeqs).boxed().collect(Collectors.toSet());
         HashChain chain = new HashChain(stream, null);
@@ -318,13 +318,13 @@ abstract class AuditRetentionContract {
         return stream;
     }
 
-    private JsonNode expire(boolean dryRun) {
+    JsonNode expire(boolean dryRun) {
         HttpResponse<String> response = fixture.postJson("/v1/audit/expire?dryRun=" + dryRun, fixture.admin(), "{}");
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return Json.readTree(response.body(), "expire");
     }
 
-    private JsonNode status(String stream) {
+    JsonNode status(String stream) {
         return Json.readTree(fixture.get("/v1/audit/streams/" + stream, fixture.auditor()).body(), "status");
     }
 

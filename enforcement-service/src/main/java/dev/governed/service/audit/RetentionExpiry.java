@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -124,6 +125,13 @@ public final class RetentionExpiry {
     private RetentionRecord apply(Expiry expiry, List<LegalHolds.Hold> holdsSeen) {
         RetentionRecord record = signer.sign(expiry.record());
         return database.transaction(connection -> {
+            if (database.isPostgres()) {
+                // Another service instance on this database may be placing a hold: SHARE mode waits for its insert to
+                // commit (and blocks new ones until this commits), so the look below sees every hold placed before.
+                try (Statement lock = connection.createStatement()) {
+                    lock.execute("LOCK TABLE audit_holds IN SHARE MODE");
+                }
+            }
             List<String> seen = holdsSeen.stream().map(LegalHolds.Hold::id).toList();
             List<String> current = LegalHolds.list(connection, null).stream().map(LegalHolds.Hold::id).toList();
             if (!seen.equals(current)) {
