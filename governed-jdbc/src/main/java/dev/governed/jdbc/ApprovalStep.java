@@ -92,7 +92,7 @@ final class ApprovalStep {
             throw new Refusal("deny", null, new PolicyDeniedException(rule, message));
         }
         ApprovalRequest request = new ApprovalRequest(sql, analysis.fingerprint(), digest, target.resource(), target.environment(),
-                rule, decision.reason(), decision.policyVersion(), login, login == null ? List.of() : touches(facts));
+                rule, decision.reason(), decision.policyVersion(), login, touches(facts));
         Identity identity = caller.identity();
         ApprovalOutcome outcome;
         try {

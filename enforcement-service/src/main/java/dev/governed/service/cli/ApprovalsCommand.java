@@ -63,6 +63,7 @@ final class ApprovalsCommand {
             out.printf("status:      %s%n", a.get("status").asText());
             out.printf("statement:   %s%n", a.get("statement").asText());
             out.printf("digest:      %s%n", text(a, "parameterDigest"));
+            out.printf("touches:     %s%n", touches(a));
             out.printf("requester:   %s%s, groups %s%n", requester.get("subject").asText(),
                     requester.hasNonNull("onBehalfOf") ? " on behalf of " + requester.get("onBehalfOf").asText() : "", requester.get("groups"));
             out.printf("rule:        %s (policy version %s, mode %s%s)%n", a.get("rule").asText(), a.get("policyVersion").asText(),
@@ -84,6 +85,15 @@ final class ApprovalsCommand {
                 out.printf("revoked:     by %s at %s: %s%n", a.get("revokedBy").asText(), a.get("revokedAt").asText(), text(a, "revokeReason"));
             }
             return 0;
+        }
+
+        /** What the statement does to which tables, and the minted login an approval would grant it to. */
+        private static String touches(JsonNode a) {
+            java.util.List<String> each = new java.util.ArrayList<>();
+            a.path("touches").forEach(t -> each.add(t.path("operation").asText() + " "
+                    + (t.hasNonNull("schema") ? t.get("schema").asText() + "." : "") + t.path("table").asText()));
+            return (each.isEmpty() ? "-" : String.join(", ", each))
+                    + (a.hasNonNull("login") ? " (granted to login " + a.get("login").asText() + " while approved)" : "");
         }
 
         private static String text(JsonNode node, String field) {

@@ -147,11 +147,20 @@ async function select(id, fromClick) {
   renderList();
 }
 
+// What an approval lets the statement do, and to whose database login the privileges are granted.
+function touchesOf(r) {
+  const touches = (r.touches || []).map((t) => t.operation + ' ' + (t.schema ? t.schema + '.' : '') + t.table);
+  const what = touches.length ? touches.join(', ') : '(no tables)';
+  return what + (r.login ? ' — granted to the session login ' + r.login + ' while approved'
+    : ' — the connection uses its own credentials; nothing is granted');
+}
+
 function renderDetail(r) {
   $('detail-id').textContent = r.id;
   $('detail-status').textContent = r.status;
   $('detail-statement').textContent = r.statement;
   $('detail-digest').textContent = r.parameterDigest || '(none)';
+  $('detail-touches').textContent = touchesOf(r);
   const who = r.requester;
   $('detail-requester').textContent = who.subject + (who.onBehalfOf ? ' on behalf of ' + who.onBehalfOf : '')
     + ' — groups ' + (who.groups.length ? who.groups.join(', ') : '(none)') + (who.issuer ? ' — issuer ' + who.issuer : '');

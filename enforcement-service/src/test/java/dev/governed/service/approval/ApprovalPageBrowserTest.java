@@ -53,6 +53,8 @@ class ApprovalPageBrowserTest extends ApprovalScenario {
             String statement = page.textOf("#detail-statement", text -> text.contains("UPDATE"), "the statement");
             assertThat(statement).isEqualTo("UPDATE orders SET status = ? WHERE id = ?");
             assertThat(page.text(page.element("#detail-digest"))).matches("[0-9a-f]{64}");
+            assertThat(page.text(page.element("#detail-touches"))).containsIgnoringCase("update").containsIgnoringCase("orders")
+                    .contains("nothing is granted");
             assertThat(page.text(page.element("#detail-requester"))).contains("agent:billing").contains("agents");
             assertThat(page.text(page.element("#detail-rule"))).contains("order-updates-need-approval").contains("once");
             assertThat(page.text(page.element("#detail-reason"))).contains("reviewed by a DBA");

@@ -81,7 +81,8 @@ class GovernedCliTest {
         fixture.post("/v1/policies?activate=true", fixture.admin(), "application/yaml", Policies.text("orders-v7.yaml"));
         String writer = fixture.agent("agent:cli-writer", "order-writers");
         String body = "{\"statement\":\"DELETE FROM public.orders WHERE id = ?\",\"fingerprint\":\"" + UUID.randomUUID()
-                + "\",\"resource\":\"orders-db\",\"environment\":\"prod\",\"rule\":\"order-writes-need-approval\"}";
+                + "\",\"resource\":\"orders-db\",\"environment\":\"prod\",\"rule\":\"order-writes-need-approval\","
+                + "\"touches\":[{\"operation\":\"delete\",\"schema\":\"public\",\"table\":\"orders\"}]}";
         String first = idOf(fixture.postJson("/v1/approvals", writer, body));
         String second = idOf(fixture.postJson("/v1/approvals", writer, body.replace("DELETE", "UPDATE").replace("\"fingerprint\":\"", "\"fingerprint\":\"x")));
         String approver = fixture.approver("dba");
@@ -89,7 +90,8 @@ class GovernedCliTest {
         assertThat(list.out()).contains(first).contains(second).contains("agent:cli-writer");
         assertThat(governed(as(approver, "approvals", "approve", first, "--reason", "ok")).out()).contains("is approved until");
         assertThat(governed(as(approver, "approvals", "show", first)).out()).contains("DELETE FROM public.orders WHERE id = ?")
-                .contains("agent:cli-writer").contains("order-writes-need-approval").contains("decided:     by dave-dba at");
+                .contains("agent:cli-writer").contains("order-writes-need-approval").contains("decided:     by dave-dba at")
+                .contains("touches:     delete public.orders");
         assertThat(governed(as(approver, "approvals", "revoke", first, "--reason", "done")).out()).contains("is revoked");
         assertThat(governed(as(fixture.auditor(), "audit", "query", "--approval", first)).out()).contains("approval.request")
                 .contains("approval.approve").contains("approval.revoke").doesNotContain(second);

@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param reason          why the rule sends it to approval, shown to the reviewer
  * @param login           the database login minted for the caller's session that will run it, or null: the
  *                        service grants an approval's privileges to that login only
- * @param touches         what the statement does to which tables; a once-approval grants the login no more
+ * @param touches         what the statement does to which tables, shown to the reviewer; a once-approval grants the login no more
  */
 public record ApprovalRequest(
         String statement,
