@@ -1,12 +1,13 @@
 package dev.governed.http;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.governed.core.internal.connection.ConnectionProfiles;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Secrets released by the enforcement service's connection profiles ({@code GET /v1/connections/<profile>}),
@@ -34,7 +35,8 @@ final class ServiceSecrets {
     }
 
     private final URI service;
-    private final Map<Key, Released> cache = new ConcurrentHashMap<>();
+    // bounded: one entry per caller token and profile; the least used go first when a pool of agents churns tokens
+    private final Cache<Key, Released> cache = Caffeine.newBuilder().maximumSize(MAX_CACHED).expireAfterWrite(KEEP).build();
 
     ServiceSecrets(URI service) {
         this.service = service;
@@ -52,14 +54,11 @@ final class ServiceSecrets {
                     + profile + "'");
         }
         Key key = new Key(callerToken, profile);
-        Released known = cache.get(key);
+        Released known = cache.getIfPresent(key);
         if (known != null && Instant.now().isBefore(known.keepUntil())) {
             return known;
         }
         Released fresh = fetch(profile, callerToken);
-        if (cache.size() >= MAX_CACHED) {
-            cache.clear();
-        }
         cache.put(key, fresh);
         return fresh;
     }

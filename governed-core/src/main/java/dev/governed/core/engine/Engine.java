@@ -1,5 +1,7 @@
 package dev.governed.core.engine;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.governed.audit.AuditEvent;
 import dev.governed.audit.AuditIds;
 import dev.governed.audit.AuditRecorder;
@@ -55,7 +57,7 @@ public final class Engine implements AutoCloseable {
     private final ApprovalHook approvals;
     private final MaskStrategyRegistry strategies = MaskStrategyRegistry.load();
     private final MaskConfiguration maskConfiguration;
-    private final Map<MaskSpec, MaskStrategy> configured = new ConcurrentHashMap<>();
+    private final Cache<MaskSpec, MaskStrategy> configured = Caffeine.newBuilder().maximumSize(1_000).build();
     private final String sessionId = UUID.randomUUID().toString();
     private final AutoCloseable provider;
     private volatile Verified last;
@@ -185,14 +187,8 @@ public final class Engine implements AutoCloseable {
         }
         List<ActiveMask> result = new ArrayList<>(specs.size());
         for (MaskSpec each : specs) {
-            MaskStrategy strategy = configured.get(each);
-            if (strategy == null) {
-                strategy = strategies.create(each.strategy(), each.options(), maskConfiguration);
-                if (configured.size() > 1_000) {
-                    configured.clear();
-                }
-                configured.put(each, strategy);
-            }
+            MaskStrategy strategy = configured.get(each,
+                    spec -> strategies.create(spec.strategy(), spec.options(), maskConfiguration));
             result.add(new ActiveMask(each.targets(), each.strategy(), strategy));
         }
         return result;
