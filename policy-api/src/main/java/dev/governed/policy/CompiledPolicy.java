@@ -176,7 +176,7 @@ public final class CompiledPolicy {
      */
     public MaskRule maskFor(Caller caller, String resource, String environment, TableName table, String column) {
         for (MaskRule each : document.masks()) {
-            if (appliesTo(each.resources(), resource) && !each.exempts(caller, resource, environment)) {
+            if (each.appliesTo(resource) && !each.exempts(caller, resource, environment)) {
                 for (ColumnPattern pattern : each.columns()) {
                     if (pattern.matches(table, column)) {
                         return each;
@@ -191,15 +191,11 @@ public final class CompiledPolicy {
     public List<HttpMask> httpMasksFor(Caller caller, String resource, String environment) {
         List<HttpMask> result = new ArrayList<>();
         for (HttpMask each : document.httpMasks()) {
-            if (appliesTo(each.resources(), resource) && !each.exempts(caller, resource, environment)) {
+            if (each.appliesTo(resource) && !each.exempts(caller, resource, environment)) {
                 result.add(each);
             }
         }
         return result;
-    }
-
-    private static boolean appliesTo(java.util.Set<String> resources, String resource) {
-        return resources.isEmpty() || (resource != null && resources.contains(resource));
     }
 
     private CompiledRule firstMatch(SqlRequest request, SqlStatementFacts statement) {

@@ -24,6 +24,10 @@ public record HttpMask(Set<String> resources, List<String> fields, String strate
         }
     }
 
+    public boolean appliesTo(String resource) {
+        return MaskScope.covers(resources, resource);
+    }
+
     public boolean exempts(Caller caller, String resource, String environment) {
         return exempt != null && exempt.matches(caller, resource, environment);
     }

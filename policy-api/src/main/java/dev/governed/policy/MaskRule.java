@@ -46,6 +46,11 @@ public record MaskRule(
         }
     }
 
+    /** Whether the mask applies on {@code resource} (names compare ignoring case; an unknown resource is covered). */
+    public boolean appliesTo(String resource) {
+        return MaskScope.covers(resources, resource);
+    }
+
     /** Whether this caller sees clear values. */
     public boolean exempts(Caller caller, String resource, String environment) {
         return exempt != null && exempt.matches(caller, resource, environment);

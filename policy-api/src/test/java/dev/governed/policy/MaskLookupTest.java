@@ -55,6 +55,23 @@ class MaskLookupTest {
     }
 
     @Test
+    void aMaskIsNeverLostToTheSpellingOfItsResource() {
+        CompiledPolicy policy = CompiledPolicy.compile(PolicyDocuments.parse("""
+                version: 1
+                masks:
+                  - { columns: [t.c], resources: [crm-db], strategy: hash }
+                httpMasks:
+                  - { fields: [$.ssn], resources: [crm-api], strategy: redact }
+                """, "scoped"));
+
+        assertThat(policy.maskFor(agent, "CRM-DB", null, TableName.of("s", "t"), "c")).isNotNull();
+        assertThat(policy.maskFor(agent, null, null, TableName.of("s", "t"), "c")).as("unknown resource").isNotNull();
+        assertThat(policy.httpMasksFor(agent, "Crm-Api", null)).hasSize(1);
+        assertThat(policy.document().masks().get(0).appliesTo("crm-db")).isTrue();
+        assertThat(policy.document().masks().get(0).appliesTo("orders-db")).isFalse();
+    }
+
+    @Test
     void httpMasksApplyPerResourceAndExemption() {
         assertThat(contract.httpMasksFor(agent, "crm-api", null)).hasSize(1);
         assertThat(contract.httpMasksFor(agent, "billing-api", null)).isEmpty();

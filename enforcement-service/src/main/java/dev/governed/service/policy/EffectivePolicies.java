@@ -56,12 +56,12 @@ public final class EffectivePolicies {
     static PolicyDocument filter(PolicyDocument document, Caller caller, String resource, String environment) {
         List<Rule> rules = document.rules().stream().filter(r -> r.when().matches(caller, resource, environment)).toList();
         List<MaskRule> masks = document.masks().stream()
-                .filter(m -> m.resources().isEmpty() || m.resources().contains(resource))
+                .filter(m -> m.appliesTo(resource))
                 .filter(m -> !m.exempts(caller, resource, environment))
                 .toList();
         List<HttpRule> http = document.http().stream().filter(r -> r.when().matches(caller, resource, environment)).toList();
         List<HttpMask> httpMasks = document.httpMasks().stream()
-                .filter(m -> m.resources().isEmpty() || m.resources().contains(resource))
+                .filter(m -> m.appliesTo(resource))
                 .filter(m -> !m.exempts(caller, resource, environment))
                 .toList();
         return new PolicyDocument(document.version(), document.defaultEffect(), rules, masks, http, httpMasks);

@@ -1,7 +1,5 @@
 package dev.governed.core.engine;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.governed.audit.AuditEvent;
 import dev.governed.audit.AuditIds;
 import dev.governed.audit.AuditRecorder;
@@ -14,9 +12,9 @@ import dev.governed.core.identity.TokenProvider;
 import dev.governed.core.identity.TokenProviders;
 import dev.governed.core.identity.TokenSource;
 import dev.governed.core.identity.TokenVerifier;
+import dev.governed.core.mask.ConfiguredStrategies;
 import dev.governed.core.mask.MaskConfiguration;
 import dev.governed.core.mask.MaskStrategy;
-import dev.governed.core.mask.MaskStrategyRegistry;
 import dev.governed.core.internal.policy.PolicyUnavailable;
 import dev.governed.core.internal.policy.RemotePolicies;
 import dev.governed.policy.Caller;
@@ -55,9 +53,7 @@ public final class Engine implements AutoCloseable {
     private final Policies policies;
     private final AuditRecorder audit;
     private final ApprovalHook approvals;
-    private final MaskStrategyRegistry strategies = MaskStrategyRegistry.load();
-    private final MaskConfiguration maskConfiguration;
-    private final Cache<MaskSpec, MaskStrategy> configured = Caffeine.newBuilder().maximumSize(1_000).build();
+    private final ConfiguredStrategies strategies;
     private final String sessionId = UUID.randomUUID().toString();
     private final AutoCloseable provider;
     private volatile Verified last;
@@ -67,7 +63,8 @@ public final class Engine implements AutoCloseable {
     private Engine(GovernedSettings settings, ApprovalHook approvals) {
         this.environment = settings.get(GovernedSettings.ENVIRONMENT).orElse(null);
         this.approvals = approvals;
-        this.maskConfiguration = MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null));
+        this.strategies = new ConfiguredStrategies(
+                MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)));
         TokenProvider tokenProvider = settings.get(TokenProviders.PROVIDER_SETTING)
                 .map(type -> TokenProviders.create(type, key -> settings.get(key).orElse(null)))
                 .orElse(null);
@@ -187,8 +184,7 @@ public final class Engine implements AutoCloseable {
         }
         List<ActiveMask> result = new ArrayList<>(specs.size());
         for (MaskSpec each : specs) {
-            MaskStrategy strategy = configured.get(each,
-                    spec -> strategies.create(spec.strategy(), spec.options(), maskConfiguration));
+            MaskStrategy strategy = strategies.get(each.strategy(), each.options());
             result.add(new ActiveMask(each.targets(), each.strategy(), strategy));
         }
         return result;

@@ -42,8 +42,7 @@ public interface PolicyQuestion {
             public List<MaskSpec> masks(CompiledPolicy policy, Caller caller, String resource, String environment) {
                 List<MaskSpec> result = new ArrayList<>();
                 for (MaskRule each : policy.document().masks()) {
-                    boolean here = each.resources().isEmpty() || (resource != null && each.resources().contains(resource));
-                    if (here && !each.exempts(caller, resource, environment)) {
+                    if (each.appliesTo(resource) && !each.exempts(caller, resource, environment)) {
                         result.add(new MaskSpec(each.columns().stream().map(Object::toString).toList(),
                                 each.strategy(), each.options()));
                     }

@@ -2,16 +2,14 @@ package dev.governed.jdbc.internal.mask;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.governed.core.mask.ConfiguredStrategies;
 import dev.governed.core.mask.MaskConfiguration;
 import dev.governed.core.mask.MaskStrategy;
-import dev.governed.core.mask.MaskStrategyRegistry;
 import dev.governed.policy.Caller;
 import dev.governed.policy.MaskRule;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Masking for one datasource: which masks apply to a caller, and the plan for one statement.
@@ -21,17 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Masking {
 
-    private final MaskConfiguration configuration;
     private final String resource;
     private final String environment;
-    private final MaskStrategyRegistry registry = MaskStrategyRegistry.load();
-    private final Map<MaskRule, MaskStrategy> strategies = new ConcurrentHashMap<>();
+    private final ConfiguredStrategies strategies;
     private final MetadataCatalog catalog = new MetadataCatalog();
     private final Cache<String, List<StatementLineage>> lineages =
             Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(MetadataCatalog.TTL).build();
 
     public Masking(MaskConfiguration configuration, String resource, String environment) {
-        this.configuration = configuration;
+        this.strategies = new ConfiguredStrategies(configuration);
         this.resource = resource;
         this.environment = environment;
     }
@@ -43,7 +39,7 @@ public final class Masking {
         }
         List<ActiveMask> result = new ArrayList<>(all.size());
         for (MaskRule each : all) {
-            if ((each.resources().isEmpty() || appliesTo(each)) && !each.exempts(caller, resource, environment)) {
+            if (each.appliesTo(resource) && !each.exempts(caller, resource, environment)) {
                 result.add(new ActiveMask(each, strategy(each)));
             }
         }
@@ -75,30 +71,12 @@ public final class Masking {
         lineages.invalidateAll();
     }
 
-    private boolean appliesTo(MaskRule rule) {
-        for (String each : rule.resources()) {
-            if (each.equalsIgnoreCase(resource)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private MaskStrategy strategy(MaskRule rule) throws MaskDeniedException {
-        MaskStrategy result = strategies.get(rule);
-        if (result != null) {
-            return result;
-        }
         try {
-            result = registry.create(rule.strategy(), rule.options(), configuration);
+            return strategies.get(rule.strategy(), rule.options());
         } catch (IllegalArgumentException e) {
             throw new MaskDeniedException("the mask on " + rule.columns() + " cannot be applied: " + e.getMessage()
                     + ". Ask a policy administrator to fix the policy.");
         }
-        if (strategies.size() > 1_000) {
-            strategies.clear();
-        }
-        strategies.put(rule, result);
-        return result;
     }
 }
