@@ -5,28 +5,17 @@ import dev.governed.audit.AuditException;
 import dev.governed.audit.AuditRecorder;
 import dev.governed.core.GovernedSettings;
 import dev.governed.core.engine.AuditTrails;
-import dev.governed.core.identity.CachingTokenVerifier;
-import dev.governed.core.identity.JwtTokenVerifier;
+import dev.governed.core.engine.PolicySnapshots;
 import dev.governed.core.identity.TokenProvider;
 import dev.governed.core.identity.TokenProviders;
 import dev.governed.core.identity.TokenVerifier;
+import dev.governed.core.identity.TokenVerifiers;
 import dev.governed.core.internal.policy.PolicyUnavailable;
-import dev.governed.core.internal.policy.RemotePolicies;
 import dev.governed.core.mask.MaskConfiguration;
 import dev.governed.jdbc.internal.sql.SqlAnalyzer;
-import dev.governed.policy.CompiledPolicy;
-import dev.governed.policy.Decision;
-import dev.governed.policy.MaskRule;
 import dev.governed.policy.PolicyException;
-import dev.governed.policy.SqlRequest;
-import dev.governed.policy.source.PolicySource;
-import dev.governed.policy.source.PolicySources;
-import java.net.URI;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
-import java.time.Duration;
-import java.util.List;
 import java.util.function.Function;
 
 /** Builds a datasource's {@link Governance} from its settings, failing at connect with what is wrong. */
@@ -55,23 +44,11 @@ final class GovernanceFactory {
             boolean redactLiterals = settings.flag(REDACT_LITERALS);
             Function<String, String> auditedText = redactLiterals ? ANALYZER::normalised : Function.identity();
             Recording recording = Recording.from(settings, redactLiterals);
-            String location = settings.get(GovernedSettings.POLICY).orElseThrow(() -> new PolicyException(
-                    "no policy configured; set governed.policy to a file path, file:, classpath: or the"
-                            + " enforcement service's URL"));
-            PolicyDecider decider;
-            if (GovernedSettings.isServiceUrl(location)) {
-                RemotePolicies remote = remotePolicies(location, target, settings);
-                policySource = remote;
-                decider = remoteDecider(remote);
-            } else {
-                PolicySource local = PolicySources.fromLocation(location); // loads now: a broken file fails here
-                policySource = local;
-                decider = localDecider(local);
-            }
-            TokenVerifier verifier = verifier(settings);
-            TokenProvider provider = settings.get(TokenProviders.PROVIDER_SETTING)
-                    .map(type -> TokenProviders.create(type, key -> settings.get(key).orElse(null)))
-                    .orElse(null);
+            PolicySnapshots snapshots = PolicySnapshots.from(settings, target.environment()); // a broken file fails here
+            policySource = snapshots;
+            PolicyDecider decider = decider(snapshots, target.resource());
+            TokenVerifier verifier = TokenVerifiers.configured(settings);
+            TokenProvider provider = TokenProviders.configured(settings).orElse(null);
             AuditRecorder audit = audit(settings);
             AutoCloseable policyResource = policySource;
             AutoCloseable resources = () -> {
@@ -91,51 +68,14 @@ final class GovernanceFactory {
         }
     }
 
-    private static RemotePolicies remotePolicies(String location, Target target, GovernedSettings settings) {
-        RemotePolicies.Builder builder = RemotePolicies.builder(URI.create(location), target.resource())
-                .environment(target.environment())
-                .refreshInterval(settings.duration(GovernedSettings.POLICY_REFRESH, Duration.ofSeconds(30)))
-                .maxStale(settings.duration(GovernedSettings.POLICY_MAX_STALE, Duration.ofMinutes(5)));
-        settings.get(GovernedSettings.POLICY_KEY).ifPresent(key -> builder.verificationKeys(Path.of(key)));
-        settings.get(GovernedSettings.POLICY_CACHE).ifPresent(directory -> builder.cacheDirectory(Path.of(directory)));
-        return builder.build();
-    }
-
-    private static PolicyDecider localDecider(PolicySource source) {
+    private static PolicyDecider decider(PolicySnapshots snapshots, String resource) {
         return caller -> {
             try {
-                return source.current();
-            } catch (PolicyException e) {
-                throw new PolicyUnavailableException("Governed has no usable policy from " + source.location()
-                        + ": " + e.getMessage(), e);
-            }
-        };
-    }
-
-    private static PolicyDecider remoteDecider(RemotePolicies remote) {
-        return caller -> {
-            try {
-                return remote.policyFor(caller.identity(), caller.token());
+                return snapshots.policyFor(caller.identity(), caller.token(), resource);
             } catch (PolicyUnavailable e) {
                 throw new PolicyUnavailableException("Governed has no usable policy: " + e.getMessage(), e);
             }
         };
-    }
-
-    /**
-     * governed.issuer and governed.audience (comma-separated), governed.jwks, and optionally
-     * governed.algorithms, governed.token.type (e.g. at+jwt), governed.clockSkew and
-     * governed.groupsClaim; verified tokens are cached until they expire.
-     */
-    private static TokenVerifier verifier(GovernedSettings settings) {
-        JwtTokenVerifier.Builder builder = JwtTokenVerifier.builder(key -> settings.get(key).orElse(null));
-        settings.get("governed.algorithms").ifPresent(value -> builder.algorithms(value.split("\\s*,\\s*")));
-        settings.get("governed.token.type").ifPresent(builder::requiredType);
-        settings.get("governed.groupsClaim").ifPresent(value -> builder.groupClaims(value.split("\\s*,\\s*")));
-        if (settings.get("governed.clockSkew").isPresent()) {
-            builder.clockSkew(settings.duration("governed.clockSkew", JwtTokenVerifier.DEFAULT_CLOCK_SKEW));
-        }
-        return CachingTokenVerifier.of(builder.build());
     }
 
     /**

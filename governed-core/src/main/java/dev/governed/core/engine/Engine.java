@@ -4,36 +4,27 @@ import dev.governed.audit.AuditEvent;
 import dev.governed.audit.AuditIds;
 import dev.governed.audit.AuditRecorder;
 import dev.governed.core.GovernedSettings;
-import dev.governed.core.identity.CachingTokenVerifier;
 import dev.governed.core.identity.Identity;
 import dev.governed.core.identity.InvalidTokenException;
-import dev.governed.core.identity.JwtTokenVerifier;
 import dev.governed.core.identity.TokenProvider;
 import dev.governed.core.identity.TokenProviders;
 import dev.governed.core.identity.TokenSource;
 import dev.governed.core.identity.TokenVerifier;
+import dev.governed.core.identity.TokenVerifiers;
+import dev.governed.core.internal.policy.PolicyUnavailable;
 import dev.governed.core.mask.ConfiguredStrategies;
 import dev.governed.core.mask.MaskConfiguration;
 import dev.governed.core.mask.MaskStrategy;
-import dev.governed.core.internal.policy.PolicyUnavailable;
-import dev.governed.core.internal.policy.RemotePolicies;
 import dev.governed.policy.Caller;
 import dev.governed.policy.CompiledPolicy;
 import dev.governed.policy.Decision;
 import dev.governed.policy.PolicyException;
-import dev.governed.policy.source.PolicySource;
-import dev.governed.policy.source.PolicySources;
-import java.net.URI;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The transport-neutral enforcement engine: identity, one policy snapshot per request, the
@@ -50,7 +41,7 @@ public final class Engine implements AutoCloseable {
     private final String environment;
     private final TokenSource tokens;
     private final TokenVerifier verifier;
-    private final Policies policies;
+    private final PolicySnapshots policies;
     private final AuditRecorder audit;
     private final ApprovalHook approvals;
     private final ConfiguredStrategies strategies;
@@ -65,9 +56,7 @@ public final class Engine implements AutoCloseable {
         this.approvals = approvals;
         this.strategies = new ConfiguredStrategies(
                 MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)));
-        TokenProvider tokenProvider = settings.get(TokenProviders.PROVIDER_SETTING)
-                .map(type -> TokenProviders.create(type, key -> settings.get(key).orElse(null)))
-                .orElse(null);
+        TokenProvider tokenProvider = TokenProviders.configured(settings).orElse(null);
         this.provider = tokenProvider;
         if (tokenProvider != null) {
             this.tokens = TokenSource.firstOf(List.of(TokenSource.scoped(), TokenProviders.asSource(tokenProvider)));
@@ -76,8 +65,8 @@ public final class Engine implements AutoCloseable {
             explicit.putAll(settings.explicit());
             this.tokens = TokenSource.standard(explicit);
         }
-        this.verifier = verifier(settings);
-        this.policies = Policies.from(settings, environment);
+        this.verifier = TokenVerifiers.configured(settings);
+        this.policies = PolicySnapshots.from(settings, environment);
         try {
             this.audit = AuditTrails.open(settings);
         } catch (RuntimeException e) {
@@ -231,71 +220,4 @@ public final class Engine implements AutoCloseable {
                 identity.issuer(), identity.tokenId(), identity.onBehalfOf(), identity.delegation());
     }
 
-    private static TokenVerifier verifier(GovernedSettings settings) {
-        JwtTokenVerifier.Builder builder = JwtTokenVerifier.builder(key -> settings.get(key).orElse(null));
-        settings.get("governed.algorithms").ifPresent(value -> builder.algorithms(value.split("\\s*,\\s*")));
-        settings.get("governed.token.type").ifPresent(builder::requiredType);
-        settings.get("governed.groupsClaim").ifPresent(value -> builder.groupClaims(value.split("\\s*,\\s*")));
-        if (settings.get("governed.clockSkew").isPresent()) {
-            builder.clockSkew(settings.duration("governed.clockSkew", JwtTokenVerifier.DEFAULT_CLOCK_SKEW));
-        }
-        return CachingTokenVerifier.of(builder.build());
-    }
-
-    /** Where policy snapshots come from: a local document, or the enforcement service per resource. */
-    private interface Policies extends AutoCloseable {
-        CompiledPolicy policyFor(Identity identity, String token, String resource) throws PolicyUnavailable;
-
-        @Override
-        void close();
-
-        static Policies from(GovernedSettings settings, String environment) {
-            String location = settings.get(GovernedSettings.POLICY).orElseThrow(() -> new PolicyException(
-                    "no policy configured; set governed.policy to a file path, file:, classpath: or the"
-                            + " enforcement service's URL"));
-            if (!GovernedSettings.isServiceUrl(location)) {
-                PolicySource local = PolicySources.fromLocation(location);
-                return new Policies() {
-                    @Override
-                    public CompiledPolicy policyFor(Identity identity, String token, String resource) {
-                        return local.current();
-                    }
-
-                    @Override
-                    public void close() {
-                        try {
-                            local.close();
-                        } catch (Exception ignored) {
-                            // a file source holds nothing worth reporting at close
-                        }
-                    }
-                };
-            }
-            Map<String, RemotePolicies> byResource = new ConcurrentHashMap<>();
-            return new Policies() {
-                @Override
-                public CompiledPolicy policyFor(Identity identity, String token, String resource)
-                        throws PolicyUnavailable {
-                    return byResource.computeIfAbsent(resource, name -> remote(location, name, environment, settings))
-                            .policyFor(identity, token);
-                }
-
-                @Override
-                public void close() {
-                    byResource.values().forEach(RemotePolicies::close);
-                }
-            };
-        }
-
-        private static RemotePolicies remote(String location, String resource, String environment,
-                                             GovernedSettings settings) {
-            RemotePolicies.Builder builder = RemotePolicies.builder(URI.create(location), resource)
-                    .environment(environment)
-                    .refreshInterval(settings.duration(GovernedSettings.POLICY_REFRESH, Duration.ofSeconds(30)))
-                    .maxStale(settings.duration(GovernedSettings.POLICY_MAX_STALE, Duration.ofMinutes(5)));
-            settings.get(GovernedSettings.POLICY_KEY).ifPresent(key -> builder.verificationKeys(Path.of(key)));
-            settings.get(GovernedSettings.POLICY_CACHE).ifPresent(dir -> builder.cacheDirectory(Path.of(dir)));
-            return builder.build();
-        }
-    }
 }

@@ -26,6 +26,11 @@ public final class TokenProviders {
                 + " META-INF/services/dev.governed.core.identity.TokenProvider$Factory");
     }
 
+    /** The provider {@code governed.token.provider} names, configured from the other settings; empty when none is set. */
+    public static java.util.Optional<TokenProvider> configured(dev.governed.core.GovernedSettings settings) {
+        return settings.get(PROVIDER_SETTING).map(type -> create(type, key -> settings.get(key).orElse(null)));
+    }
+
     /** A provider as a token source, for the precedence chain. */
     public static TokenSource asSource(TokenProvider provider) {
         return new TokenSource() {

@@ -120,6 +120,19 @@ class EngineTest {
     }
 
     @Test
+    void aBadPolicySettingFailsWhenTheEngineIsMadeNotAtTheFirstRequest() throws Exception {
+        Properties service = settings(agent());
+        service.setProperty("governed.policy", "http://127.0.0.1:9");
+        service.setProperty("governed.policy.key", directory.resolve("no-such-key.jwks").toString());
+        assertThatThrownBy(() -> Engine.create(GovernedSettings.from(service)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("governed.policy.key");
+
+        Properties broken = settings(agent());
+        broken.setProperty("governed.policy", Files.writeString(directory.resolve("broken.yaml"), "version: [").toString());
+        assertThatThrownBy(() -> Engine.create(GovernedSettings.from(broken))).isInstanceOf(PolicyException.class);
+    }
+
+    @Test
     void missingOrInvalidTokensAreDeniedAsAuthentication() throws Exception {
         try (Engine engine = Engine.create(GovernedSettings.from(settings("garbage")))) {
             Admission admission = engine.admit(get("/v1/customers"));
