@@ -3,6 +3,7 @@ package dev.governed.jdbc;
 import dev.governed.audit.AuditEvent;
 import dev.governed.audit.AuditException;
 import dev.governed.audit.AuditIds;
+import dev.governed.core.engine.AuditActors;
 import dev.governed.core.identity.Identity;
 import dev.governed.core.identity.InvalidTokenException;
 import dev.governed.jdbc.internal.mask.MaskDeniedException;
@@ -555,7 +556,7 @@ final class Enforcer {
         if (memo != null && memo.identity() == identity) {
             return memo.actor();
         }
-        AuditEvent.Actor result = newActor(identity);
+        AuditEvent.Actor result = AuditActors.of(identity);
         lastActor = new ActorMemo(identity, result);
         return result;
     }
@@ -580,13 +581,6 @@ final class Enforcer {
         return result;
     }
 
-    private static AuditEvent.Actor newActor(Identity identity) {
-        if (identity == null) {
-            return new AuditEvent.Actor(null, List.of(), null, null, null);
-        }
-        return new AuditEvent.Actor(identity.subject(), List.copyOf(new TreeSet<>(identity.groups())),
-                identity.issuer(), identity.tokenId(), identity.onBehalfOf(), identity.delegation());
-    }
 
     /** The operation keys of a text, in order and without repeats: {@code select}, or {@code select;drop}. */
     private static String operation(List<SqlStatementFacts> facts) {

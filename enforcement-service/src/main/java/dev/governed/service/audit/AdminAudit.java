@@ -5,6 +5,7 @@ import dev.governed.audit.AuditIds;
 import dev.governed.audit.chain.Checkpoint;
 import dev.governed.audit.chain.CheckpointSigner;
 import dev.governed.audit.chain.HashChain;
+import dev.governed.core.engine.AuditActors;
 import dev.governed.core.identity.Identity;
 import dev.governed.service.auth.Principal;
 import java.time.Clock;
@@ -63,8 +64,7 @@ public final class AdminAudit {
                 AuditIds.newId(),
                 clock.instant(),
                 null,
-                new AuditEvent.Actor(identity.subject(), identity.groups().stream().sorted().toList(), identity.issuer(),
-                        identity.tokenId(), identity.onBehalfOf(), identity.delegation()),
+                AuditActors.of(identity),
                 new AuditEvent.Session(instance, null),
                 new AuditEvent.Resource(RESOURCE, "service", target, null),
                 new AuditEvent.Action("admin", operation, detail, null, List.of()),

@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -157,7 +156,7 @@ public final class Engine implements AutoCloseable {
         Verified result = last;
         if (result == null || !result.token().equals(token)) {
             Identity identity = verifier.verify(token);
-            result = new Verified(token, identity, actor(identity));
+            result = new Verified(token, identity, AuditActors.of(identity));
             last = result;
         }
         if (result.identity().isExpired(Instant.now())) {
@@ -182,7 +181,7 @@ public final class Engine implements AutoCloseable {
     void record(Request request, Identity identity, AuditEvent.DecisionInfo decision,
                 List<AuditEvent.Masking> masking, AuditEvent.Outcome outcome) {
         Verified known = last;
-        AuditEvent.Actor actor = known != null && known.identity() == identity ? known.actor() : actor(identity);
+        AuditEvent.Actor actor = known != null && known.identity() == identity ? known.actor() : AuditActors.of(identity);
         audit.record(new AuditEvent(AuditIds.newId(), Instant.now(), null, actor,
                 new AuditEvent.Session(sessionId, request.connection()),
                 new AuditEvent.Resource(request.resource(), request.kind(), request.target(), environment),
@@ -212,12 +211,5 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    private static AuditEvent.Actor actor(Identity identity) {
-        if (identity == null) {
-            return new AuditEvent.Actor(null, List.of(), null, null, null);
-        }
-        return new AuditEvent.Actor(identity.subject(), List.copyOf(new TreeSet<>(identity.groups())),
-                identity.issuer(), identity.tokenId(), identity.onBehalfOf(), identity.delegation());
-    }
 
 }
