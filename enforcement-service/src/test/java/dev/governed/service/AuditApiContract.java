@@ -111,6 +111,11 @@ abstract class AuditApiContract {
         HttpResponse<String> notJson = fixture.post("/v1/audit/events", agent, "application/x-ndjson", events.get(0) + "\n{oops\n");
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(notJson.body()).contains("line 2");
+        String twice = events.get(1).replaceFirst("\\{", "{\"id\":\"forged\",");
+        HttpResponse<String> duplicate = fixture.post("/v1/audit/events", agent, "application/x-ndjson", events.get(0) + "\n" + twice);
+        assertThat(duplicate.statusCode()).as("a field given twice means different things to different readers").isEqualTo(400);
+        HttpResponse<String> trailing = fixture.post("/v1/audit/events", agent, "application/x-ndjson", events.get(0) + " {}");
+        assertThat(trailing.statusCode()).isEqualTo(400);
         HttpResponse<String> wrongType = fixture.post("/v1/audit/events", agent, "text/plain", AuditEvents.array(events));
         assertThat(wrongType.statusCode()).isEqualTo(415);
         assertThat(fixture.get("/v1/audit/streams/" + stream, fixture.auditor()).statusCode()).isEqualTo(404);
