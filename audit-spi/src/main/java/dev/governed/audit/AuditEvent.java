@@ -62,39 +62,80 @@ public record AuditEvent(
      * {@code kind} is {@code sql} or {@code http}; {@code statement} may have literals redacted. {@code parameters}
      * are a prepared statement's bound values in order, as {@code governed.audit.parameters} allows; empty, and then
      * left out of the JSON (events without them encode and hash as before the field existed), when there are none
-     * or none are recorded.
+     * or none are recorded. {@code batch} holds the parameter sets of an executed batch instead; null, and then left
+     * out of the JSON, for anything but a recorded batch.
      */
     public record Action(String kind, String operation, String statement, String fingerprint, List<String> tables,
-                         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Parameter> parameters) {
+                         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Parameter> parameters,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) Batch batch) {
         public Action {
             tables = tables == null ? List.of() : List.copyOf(tables);
             parameters = parameters == null ? List.of() : List.copyOf(parameters);
         }
 
+        /** An action without a recorded batch. */
+        public Action(String kind, String operation, String statement, String fingerprint, List<String> tables,
+                      List<Parameter> parameters) {
+            this(kind, operation, statement, fingerprint, tables, parameters, null);
+        }
+
         /** An action without recorded parameters. */
         public Action(String kind, String operation, String statement, String fingerprint, List<String> tables) {
-            this(kind, operation, statement, fingerprint, tables, List.of());
+            this(kind, operation, statement, fingerprint, tables, List.of(), null);
         }
     }
 
     /**
-     * One bound parameter: its {@code type} ({@code dev.governed.audit.recording.ParameterValues}) and either its
-     * {@code value} as text, or the hex SHA-256 of that text, or neither when withheld. Components are in name
-     * order, which is also the canonical (RFC 8785) order.
+     * One bound parameter: its {@code type} ({@code dev.governed.audit.recording.CanonicalValue}) and either its
+     * {@code value} as text, or the hex SHA-256 of that text, or neither when withheld. {@code name} is the name it
+     * was bound by on a {@code CallableStatement}; null, and left out of the JSON, for a parameter bound by position.
+     * Components are in name order, which is also the canonical (RFC 8785) order.
      */
-    @JsonPropertyOrder({"sha256", "type", "value"})
-    public record Parameter(String sha256, String type, String value) {}
+    @JsonPropertyOrder({"name", "sha256", "type", "value"})
+    public record Parameter(String sha256, String type, String value,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String name) {
+
+        /** A parameter bound by position. */
+        public Parameter(String sha256, String type, String value) {
+            this(sha256, type, value, null);
+        }
+    }
+
+    /**
+     * The parameter sets of an executed batch, in the order they were added: {@code sets} is how many there were,
+     * {@code parameters} the first of them, each like {@link Action#parameters()}. Fewer recorded than there were
+     * ({@link #capped()}) means the batch cannot be replayed: the rest were not kept, so the event stays small.
+     */
+    @JsonPropertyOrder({"parameters", "sets"})
+    public record Batch(List<List<Parameter>> parameters, int sets) {
+        public Batch {
+            parameters = parameters == null ? List.of() : parameters.stream().map(List::copyOf).toList();
+        }
+
+        /** Whether sets were left out: the batch had more than were recorded. */
+        public boolean capped() {
+            return parameters.size() < sets;
+        }
+    }
 
     /**
      * The summary of a result set as the caller saw it, in the follow-up event recorded when it was closed or read to
      * its end: {@code event} is the id of the statement's own event, {@code complete} whether every row was read,
      * {@code digest} the hex SHA-256 of the rows read ({@code dev.governed.audit.recording.RowDigest}) and
      * {@code masked} the 1-based result columns that were masked (the digest covers only that they were).
+     * {@code unorderedDigest} is the digest of the same rows as a multiset, recorded for a statement without a
+     * top-level {@code ORDER BY} (whose row order is the database's choice); null, and left out of the JSON, otherwise.
      */
-    @JsonPropertyOrder({"complete", "digest", "event", "masked"})
-    public record Result(boolean complete, String digest, String event, List<Integer> masked) {
+    @JsonPropertyOrder({"complete", "digest", "event", "masked", "unorderedDigest"})
+    public record Result(boolean complete, String digest, String event, List<Integer> masked,
+                         @JsonInclude(JsonInclude.Include.NON_NULL) String unorderedDigest) {
         public Result {
             masked = masked == null ? List.of() : List.copyOf(masked);
+        }
+
+        /** A result summary of an ordered result. */
+        public Result(boolean complete, String digest, String event, List<Integer> masked) {
+            this(complete, digest, event, masked, null);
         }
     }
 

@@ -59,7 +59,8 @@ public final class EventEncoder {
     private static final int AC_DELEGATION = 31;
     private static final int A_PARAMETERS = 32;
     private static final int O_RESULT = 33;
-    private static final int SLOTS = 34;
+    private static final int A_BATCH = 34;
+    private static final int SLOTS = 35;
     private static final int CACHE_SLOTS = 1024;
     private static final int CACHED_CHARS = 512;
 
@@ -123,7 +124,14 @@ public final class EventEncoder {
         if (action == null) {
             raw(NULL);
         } else {
-            raw("{\"fingerprint\":");
+            // batch < fingerprint; left out when null so such events hash as they always did
+            if (action.batch() != null) {
+                raw("{\"batch\":");
+                batch(A_BATCH, action.batch());
+                raw(",\"fingerprint\":");
+            } else {
+                raw("{\"fingerprint\":");
+            }
             string(A_FINGERPRINT, action.fingerprint());
             raw(",\"kind\":");
             string(A_KIND, action.kind());
@@ -320,6 +328,10 @@ public final class EventEncoder {
                 put(L_PARAMETERS);
                 copy(A_PARAMETERS);
             }
+            if (event.action().batch() != null) {
+                put(L_BATCH);
+                copy(A_BATCH);
+            }
             put(L_CLOSE);
         }
         if (event.decision() == null) {
@@ -402,6 +414,7 @@ public final class EventEncoder {
     private static final byte[] L_ERROR = bytes(",\"error\":");
     private static final byte[] L_PARAMETERS = bytes(",\"parameters\":");
     private static final byte[] L_RESULT = bytes(",\"result\":");
+    private static final byte[] L_BATCH = bytes(",\"batch\":");
     private static final byte[] L_CLOSE = bytes("}");
 
     private void put(byte[] bytes) {
@@ -519,6 +532,10 @@ public final class EventEncoder {
                 raw(",\"parameters\":");
                 parameters(action.parameters());
             }
+            if (action.batch() != null) {
+                raw(",\"batch\":");
+                batch(action.batch());
+            }
             raw('}');
         }
         raw(",\"decision\":");
@@ -611,6 +628,12 @@ public final class EventEncoder {
         mark(slot, start);
     }
 
+    private void batch(int slot, AuditEvent.Batch value) {
+        int start = length;
+        batch(value);
+        mark(slot, start);
+    }
+
     private void result(int slot, AuditEvent.Result value) {
         int start = length;
         result(value);
@@ -641,7 +664,21 @@ public final class EventEncoder {
         raw(']');
     }
 
-    // sha256 < type < value: contract order is canonical order here
+    // parameters < sets: contract order is canonical order here
+    private void batch(AuditEvent.Batch batch) {
+        raw("{\"parameters\":[");
+        for (int i = 0; i < batch.parameters().size(); i++) {
+            if (i > 0) {
+                raw(',');
+            }
+            parameters(batch.parameters().get(i));
+        }
+        raw("],\"sets\":");
+        number(batch.sets());
+        raw('}');
+    }
+
+    // name < sha256 < type < value: contract order is canonical order here; name only when bound by name
     private void parameters(List<AuditEvent.Parameter> parameters) {
         raw('[');
         for (int i = 0; i < parameters.size(); i++) {
@@ -649,7 +686,13 @@ public final class EventEncoder {
                 raw(',');
             }
             AuditEvent.Parameter each = parameters.get(i);
-            raw("{\"sha256\":");
+            if (each.name() != null) {
+                raw("{\"name\":");
+                string(each.name());
+                raw(",\"sha256\":");
+            } else {
+                raw("{\"sha256\":");
+            }
             unique(each.sha256());
             raw(",\"type\":");
             string(each.type());
@@ -660,7 +703,7 @@ public final class EventEncoder {
         raw(']');
     }
 
-    // complete < digest < event < masked: contract order is canonical order here
+    // complete < digest < event < masked < unorderedDigest: contract order is canonical order here
     private void result(AuditEvent.Result result) {
         raw(result.complete() ? "{\"complete\":true" : "{\"complete\":false");
         raw(",\"digest\":");
@@ -675,7 +718,12 @@ public final class EventEncoder {
             }
             number(masked.get(i).longValue());
         }
-        raw("]}");
+        raw(']');
+        if (result.unorderedDigest() != null) {
+            raw(",\"unorderedDigest\":");
+            unique(result.unorderedDigest());
+        }
+        raw('}');
     }
 
     private void strings(List<String> values) {

@@ -75,8 +75,10 @@ class EventEncoderTest {
 
         String line = encoder.line(plain).text();
 
-        assertThat(line).doesNotContain("parameters").doesNotContain("result");
-        assertThat(AuditJson.toJson(plain)).doesNotContain("parameters").doesNotContain("\"result\"");
+        assertThat(line).doesNotContain("parameters").doesNotContain("result").doesNotContain("batch")
+                .doesNotContain("unorderedDigest").doesNotContain("capped");
+        assertThat(AuditJson.toJson(plain)).doesNotContain("parameters").doesNotContain("\"result\"")
+                .doesNotContain("batch");
     }
 
     @Test
@@ -129,7 +131,25 @@ class EventEncoderTest {
         AuditEvent partial = new AuditEvent("id-p", full.time(), null, full.actor(), full.session(), full.resource(),
                 full.action(), full.decision(), List.of(), new AuditEvent.Outcome("read", 0L, 1, "x",
                         new AuditEvent.Result(false, null, null, List.of())));
-        return List.of(full, sparse, noTime, leap, ancient, AuditFixtures.event("plain"), delegated, recorded, partial);
+        AuditEvent batch = new AuditEvent("id-b", full.time(), null, full.actor(), full.session(), full.resource(),
+                new AuditEvent.Action(action.kind(), action.operation(), action.statement(), action.fingerprint(),
+                        action.tables(), List.of(), new AuditEvent.Batch(List.of(
+                                List.of(new AuditEvent.Parameter(null, "integer", "1"),
+                                        new AuditEvent.Parameter(null, "string", "\u00fc \"q\"")),
+                                List.of(new AuditEvent.Parameter("ab".repeat(32), "string", null, "p_name"),
+                                        new AuditEvent.Parameter(null, "null", null))), 500)),
+                full.decision(), full.masking(), full.outcome());
+        AuditEvent named = new AuditEvent("id-n", full.time(), null, full.actor(), full.session(), full.resource(),
+                new AuditEvent.Action(action.kind(), action.operation(), action.statement(), action.fingerprint(),
+                        action.tables(), List.of(new AuditEvent.Parameter(null, "integer", "7", "n\u00e4me \"x\""))),
+                full.decision(), full.masking(), new AuditEvent.Outcome("read", 3L, 12, null,
+                        new AuditEvent.Result(true, "cd".repeat(32), "id-s", List.of(), "ef".repeat(32))));
+        AuditEvent emptyBatch = new AuditEvent("id-e", full.time(), null, full.actor(), full.session(),
+                full.resource(), new AuditEvent.Action(action.kind(), action.operation(), action.statement(),
+                        action.fingerprint(), action.tables(), null, new AuditEvent.Batch(List.of(), 0)),
+                full.decision(), full.masking(), full.outcome());
+        return List.of(full, sparse, noTime, leap, ancient, AuditFixtures.event("plain"), delegated, recorded, partial,
+                batch, named, emptyBatch);
     }
 
     private static String randomString(Random random) {
