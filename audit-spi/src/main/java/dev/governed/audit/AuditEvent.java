@@ -99,6 +99,11 @@ public record AuditEvent(
         public Parameter(String sha256, String type, String value) {
             this(sha256, type, value, null);
         }
+
+        /** The same parameter as bound by {@code parameterName}. */
+        public Parameter named(String parameterName) {
+            return new Parameter(sha256, type, value, parameterName);
+        }
     }
 
     /**

@@ -72,7 +72,7 @@ final class AuditProperties {
             "governed.audit.spool.maxSize", "governed.audit.state", "governed.audit.journal",
             "governed.audit.journal.maxSize",
             // read by the JDBC driver, which records the events: what a recording of a session keeps
-            "governed.audit.parameters", "governed.audit.results"));
+            "governed.audit.parameters", "governed.audit.batchSets", "governed.audit.results"));
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     private static void apply(Map<String, String> values, String key, Consumer<String> setter) {

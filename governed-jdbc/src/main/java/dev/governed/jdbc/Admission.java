@@ -18,6 +18,7 @@ import java.util.List;
  * @param masks      how its result set is masked for this caller; {@link MaskPlan#NONE} when no mask applies
  * @param approval   the id of the approval that released it, or null
  * @param parameters its bound parameters as the event records them (empty when none are recorded)
+ * @param batch      the parameter sets of a batch as the event records them, or null
  * @param eventId    the id its own event will carry, so a result summary recorded later can name it
  */
 record Admission(
@@ -31,11 +32,12 @@ record Admission(
         MaskPlan masks,
         String approval,
         List<AuditEvent.Parameter> parameters,
+        AuditEvent.Batch batch,
         String eventId) {
 
     Admission(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, Identity identity,
               Decision decision, String connectionId, long startNanos, MaskPlan masks, String approval) {
-        this(sql, analysis, facts, identity, decision, connectionId, startNanos, masks, approval, List.of(),
+        this(sql, analysis, facts, identity, decision, connectionId, startNanos, masks, approval, List.of(), null,
                 AuditIds.newId());
     }
 
@@ -44,7 +46,15 @@ record Admission(
             return this;
         }
         return new Admission(sql, analysis, facts, identity, decision, connectionId, startNanos, masks, approval,
-                recorded, eventId);
+                recorded, batch, eventId);
+    }
+
+    Admission withBatch(AuditEvent.Batch recorded) {
+        if (recorded == null) {
+            return this;
+        }
+        return new Admission(sql, analysis, facts, identity, decision, connectionId, startNanos, masks, approval,
+                parameters, recorded, eventId);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.governed.jdbc;
 
+import dev.governed.audit.AuditEvent;
 import dev.governed.core.internal.approval.ParameterDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +48,7 @@ final class BoundParameters {
     /** {@code addBatch()}: the current values become one entry of the batch; JDBC keeps them bound. */
     void batched() {
         batch.add(values.clone());
-        namedBatch.add(named == null ? Map.of() : new TreeMap<>(named));
+        namedBatch.add(named == null ? null : new TreeMap<>(named));
     }
 
     void clearBatch() {
@@ -64,7 +65,7 @@ final class BoundParameters {
         List<Map<String, Object>> sets = new ArrayList<>();
         if (ofBatch) {
             for (int i = 0; i < batch.size(); i++) {
-                sets.add(set(batch.get(i), namedBatch.get(i)));
+                sets.add(set(batch.get(i), namedBatch.get(i) == null ? Map.of() : namedBatch.get(i)));
             }
         } else {
             sets.add(set(values, named == null ? Map.of() : named));
@@ -72,9 +73,14 @@ final class BoundParameters {
         return ParameterDigest.of(sql, sets);
     }
 
-    /** The current positional values as {@code recording} keeps them in an event; empty when nothing is kept. */
-    List<dev.governed.audit.AuditEvent.Parameter> recorded(Recording recording, boolean withheld) {
-        return recording.parameters(values, NULL, withheld);
+    /** The current values as {@code recording} keeps them in an event; empty when nothing is kept. */
+    List<AuditEvent.Parameter> recorded(Recording recording, boolean withheld) {
+        return recording.parameters(values, named, NULL, withheld);
+    }
+
+    /** The batch's parameter sets as {@code recording} keeps them in an event; null when nothing is kept. */
+    AuditEvent.Batch recordedBatch(Recording recording, boolean withheld) {
+        return recording.batch(batch, namedBatch, NULL, withheld);
     }
 
     private static Map<String, Object> set(Object[] positional, Map<String, Object> byName) {

@@ -396,7 +396,7 @@ final class Enforcer {
                         GovernedConnection connection, long start, String effect, String rule, String reason, Long policyVersion,
                         String approval, boolean quotesMasked) throws SQLException {
         AuditEvent.DecisionInfo decision = new AuditEvent.DecisionInfo(effect, rule, reason, policyVersion, approval);
-        record(event(AuditIds.newId(), sql, analysis, facts, List.of(), identity, connection.id(), decision, start,
+        record(event(AuditIds.newId(), sql, analysis, facts, List.of(), null, identity, connection.id(), decision, start,
                 "denied", null, reason, List.of(), null, quotesMasked));
     }
 
@@ -441,14 +441,15 @@ final class Enforcer {
                              List<AuditEvent.Masking> masking) {
         AuditEvent.DecisionInfo info = decisionInfo(admission.decision(), admission.approval());
         return event(admission.eventId(), admission.sql(), admission.analysis(), admission.facts(),
-                admission.parameters(), admission.identity(), admission.connectionId(), info, admission.startNanos(),
+                admission.parameters(), admission.batch(), admission.identity(), admission.connectionId(), info,
+                admission.startNanos(),
                 status, rows, error, masking, null, admission.mayQuoteMasked());
     }
 
     private AuditEvent followUp(Admission admission, long rows, List<AuditEvent.Masking> masking,
                                 AuditEvent.Result result) {
         AuditEvent.DecisionInfo info = decisionInfo(admission.decision(), admission.approval());
-        return event(AuditIds.newId(), admission.sql(), admission.analysis(), admission.facts(), List.of(),
+        return event(AuditIds.newId(), admission.sql(), admission.analysis(), admission.facts(), List.of(), null,
                 admission.identity(), admission.connectionId(), info, admission.startNanos(), READ_STATUS, rows, null,
                 masking, result, admission.mayQuoteMasked());
     }
@@ -459,6 +460,7 @@ final class Enforcer {
             StatementAnalysis analysis,
             List<SqlStatementFacts> facts,
             List<AuditEvent.Parameter> parameters,
+            AuditEvent.Batch batch,
             Identity identity,
             String connectionId,
             AuditEvent.DecisionInfo decision,
@@ -472,9 +474,9 @@ final class Enforcer {
         Target target = governance.target;
         FactsSummary summary = summary(facts);
         AuditEvent.Action action = action(sql, analysis, summary, touchesMasked);
-        if (!parameters.isEmpty()) {
+        if (!parameters.isEmpty() || batch != null) {
             action = new AuditEvent.Action(action.kind(), action.operation(), action.statement(), action.fingerprint(),
-                    action.tables(), parameters);
+                    action.tables(), parameters, batch);
         }
         return new AuditEvent(
                 id,

@@ -163,10 +163,12 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
         }
         Admission admission = governance.enforcer.admit(sql, analysis, facts, owner,
                 text -> parameters.digest(text, batch));
-        if (batch || governance.recording.parameters() == ParameterRecording.NONE) {
-            return admission; // a batch's parameter sets are not recorded: it is not replayable
+        if (governance.recording.parameters() == ParameterRecording.NONE) {
+            return admission;
         }
-        return admission.withParameters(parameters.recorded(governance.recording, admission.touchesMasked()));
+        boolean withheld = admission.touchesMasked();
+        return batch ? admission.withBatch(parameters.recordedBatch(governance.recording, withheld))
+                : admission.withParameters(parameters.recorded(governance.recording, withheld));
     }
 
     private static Long total(int[] counts) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.governed.audit.recording.RowDigest;
 import java.nio.file.Files;
+import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -93,6 +94,91 @@ class SessionRecordingTest {
                 update.executeUpdate();
             }
             assertThat(Files.readString(fixture.base.audit)).doesNotContain("555-12");
+        }
+    }
+
+    @Test
+    void everyParameterSetOfABatchIsRecordedInTheOrderAdded() throws Exception {
+        JsonNode action = batchOfStatusUpdates(null, 3).get(0).at("/action");
+
+        assertThat(action.has("parameters")).isFalse();
+        assertThat(action.at("/batch/sets").asInt()).isEqualTo(3);
+        assertThat(action.at("/batch/parameters").toString()).isEqualTo("["
+                + "[{\"sha256\":null,\"type\":\"string\",\"value\":\"status-0\"},{\"sha256\":null,\"type\":\"integer\",\"value\":\"10\"}],"
+                + "[{\"sha256\":null,\"type\":\"string\",\"value\":\"status-1\"},{\"sha256\":null,\"type\":\"integer\",\"value\":\"11\"}],"
+                + "[{\"sha256\":null,\"type\":\"string\",\"value\":\"status-2\"},{\"sha256\":null,\"type\":\"integer\",\"value\":\"12\"}]]");
+    }
+
+    @Test
+    void aBatchLargerThanTheCapKeepsItsFirstSetsAndSaysHowManyThereWere() throws Exception {
+        JsonNode batch = batchOfStatusUpdates("2", 3).get(0).at("/action/batch");
+
+        assertThat(batch.get("sets").asInt()).isEqualTo(3);
+        assertThat(batch.get("parameters")).hasSize(2);
+        assertThat(batch.toString()).contains("status-1").doesNotContain("status-2");
+    }
+
+    @Test
+    void aBatchFollowsTheParameterSettingAndTheNextBatchStartsEmpty() throws Exception {
+        try (GovernedFixture fixture = new GovernedFixture()) {
+            String rawUrl = GovernedFixture.newH2Database();
+            Properties properties = fixture.properties(fixture.supportAgent());
+            properties.setProperty("governed.audit.parameters", "digest");
+            try (Connection connection = DriverManager.getConnection(GovernedFixture.governedUrl(rawUrl), properties);
+                    PreparedStatement update = connection.prepareStatement("UPDATE orders SET status = ? WHERE id = ?")) {
+                update.setString(1, "first");
+                update.setInt(2, 10);
+                update.addBatch();
+                update.executeBatch();
+                update.setString(1, "second");
+                update.setInt(2, 11);
+                update.addBatch();
+                update.executeBatch();
+            }
+            List<JsonNode> events = fixture.auditEvents();
+            assertThat(events.get(0).at("/action/batch/parameters/0/0/sha256").asText()).isEqualTo(sha256("first"));
+            assertThat(events.get(1).at("/action/batch/sets").asInt()).isEqualTo(1);
+            assertThat(events.get(1).at("/action/batch/parameters/0/0/sha256").asText()).isEqualTo(sha256("second"));
+            assertThat(Files.readString(fixture.audit)).doesNotContain("first").doesNotContain("second");
+        }
+    }
+
+    @Test
+    void aBatchWritingAMaskedTableRecordsItsParametersWithheld() throws Exception {
+        try (MaskingFixture fixture = new MaskingFixture(h2Url(), h2Account())) {
+            try (Connection connection = fixture.governed(fixture.support());
+                    PreparedStatement update = connection.prepareStatement("UPDATE people SET ssn = ? WHERE id = ?")) {
+                update.setString(1, "555-12-3456");
+                update.setInt(2, 1);
+                update.addBatch();
+                update.setString(1, "555-99-8888");
+                update.setInt(2, 2);
+                update.addBatch();
+                update.executeBatch();
+            }
+            JsonNode batch = fixture.base.auditEvents().get(0).at("/action/batch");
+            assertThat(batch.get("sets").asInt()).isEqualTo(2);
+            assertThat(batch.at("/parameters/1/0/type").asText()).isEqualTo("string");
+            assertThat(batch.at("/parameters/1/0/value").isNull()).isTrue();
+            assertThat(batch.at("/parameters/1/0/sha256").isNull()).isTrue();
+            assertThat(Files.readString(fixture.base.audit)).doesNotContain("555-");
+        }
+    }
+
+    @Test
+    void parametersBoundByNameOnACallableStatementAreRecordedWithTheirNames() throws Exception {
+        try (GovernedFixture fixture = new GovernedFixture()) {
+            String rawUrl = GovernedFixture.newH2Database();
+            try (Connection connection = DriverManager.getConnection(GovernedFixture.governedUrl(rawUrl),
+                    fixture.properties(fixture.supportAgent()));
+                    CallableStatement call = connection.prepareCall("SELECT name FROM customers WHERE id = ?")) {
+                call.setInt("NAME", 2); // H2 names the parameters after the result's columns
+                try (ResultSet rows = call.executeQuery()) {
+                    assertThat(rows.next()).isTrue();
+                }
+            }
+            assertThat(fixture.auditEvents().get(0).at("/action/parameters").toString())
+                    .isEqualTo("[{\"name\":\"NAME\",\"sha256\":null,\"type\":\"integer\",\"value\":\"2\"}]");
         }
     }
 
@@ -206,6 +292,27 @@ class SessionRecordingTest {
                 try (ResultSet rows = select.executeQuery()) {
                     assertThat(rows.next()).isTrue();
                 }
+            }
+            return fixture.auditEvents();
+        }
+    }
+
+    /** {@code sets} status updates of orders 10, 11, … run as one batch, with {@code governed.audit.batchSets}. */
+    private static List<JsonNode> batchOfStatusUpdates(String batchSets, int sets) throws Exception {
+        try (GovernedFixture fixture = new GovernedFixture()) {
+            String rawUrl = GovernedFixture.newH2Database();
+            Properties properties = fixture.properties(fixture.supportAgent());
+            if (batchSets != null) {
+                properties.setProperty("governed.audit.batchSets", batchSets);
+            }
+            try (Connection connection = DriverManager.getConnection(GovernedFixture.governedUrl(rawUrl), properties);
+                    PreparedStatement update = connection.prepareStatement("UPDATE orders SET status = ? WHERE id = ?")) {
+                for (int i = 0; i < sets; i++) {
+                    update.setString(1, "status-" + i);
+                    update.setInt(2, 10 + i);
+                    update.addBatch();
+                }
+                assertThat(update.executeBatch()).containsOnly(1);
             }
             return fixture.auditEvents();
         }

@@ -14,6 +14,8 @@ public enum ParameterRecording {
     VALUES, DIGEST, NONE;
 
     public static final String SETTING = "governed.audit.parameters";
+    /** How many parameter sets of one batch an event keeps (the rest are only counted). */
+    public static final String BATCH_SETS_SETTING = "governed.audit.batchSets";
 
     /** @throws IllegalArgumentException naming the allowed values */
     public static ParameterRecording parse(String text) {
