@@ -33,7 +33,7 @@ final class GovernedResultSet extends ResultSetWrapper implements SummarisedResu
         this.allowUnwrap = owner.governance.allowUnwrap;
         this.admission = admission;
         this.summary = admission != null && owner.governance.recording.digestsResults()
-                ? new ResultSummary(null, admission.eventId()) : null;
+                ? new ResultSummary(null, admission) : null;
     }
 
     GovernedResultSet(ResultSet resultSet, GovernedStatement owner, boolean allowUnwrap) {

@@ -57,7 +57,7 @@ final class MaskedResultSet extends MaskingResultSetWrapper implements Summarise
         this.values = new long[masks.length];
         this.countedAtRow = new long[masks.length];
         this.summary = summarise && admission != null && owner.governance.recording.digestsResults()
-                ? new ResultSummary(masked.clone(), admission.eventId()) : null;
+                ? new ResultSummary(masked.clone(), admission) : null;
     }
 
     @Override

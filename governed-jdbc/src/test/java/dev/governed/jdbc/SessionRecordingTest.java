@@ -216,6 +216,31 @@ class SessionRecordingTest {
     }
 
     @Test
+    void aResultWithoutTopLevelOrderByAlsoRecordsItsRowsAsAMultisetAndAnOrderedOneDoesNot() throws Exception {
+        try (GovernedFixture fixture = new GovernedFixture()) {
+            String rawUrl = GovernedFixture.newH2Database();
+            Properties properties = fixture.properties(fixture.supportAgent());
+            properties.setProperty("governed.audit.results", "digest");
+            String unordered = "SELECT id, name FROM customers WHERE id IN (SELECT customer_id FROM orders ORDER BY id)";
+            try (Connection connection = DriverManager.getConnection(GovernedFixture.governedUrl(rawUrl), properties);
+                    Statement statement = connection.createStatement()) {
+                for (String query : List.of(unordered, "SELECT id, name FROM customers ORDER BY id")) {
+                    try (ResultSet rows = statement.executeQuery(query)) {
+                        while (rows.next()) {
+                            rows.getInt(1);
+                        }
+                    }
+                }
+            }
+            List<JsonNode> events = fixture.auditEvents();
+            JsonNode result = events.get(1).at("/outcome/result");
+            assertThat(result.get("unorderedDigest").asText()).isEqualTo(rawUnorderedDigest(rawUrl, unordered));
+            assertThat(result.get("digest").asText()).isEqualTo(rawDigest(rawUrl, unordered, 99, null));
+            assertThat(events.get(3).at("/outcome/result").has("unorderedDigest")).isFalse();
+        }
+    }
+
+    @Test
     void aResultTheCallerNeverClosedIsSummarisedWhenItsStatementClosesOrRunsAgain() throws Exception {
         try (GovernedFixture fixture = new GovernedFixture()) {
             String rawUrl = GovernedFixture.newH2Database();
@@ -330,6 +355,20 @@ class SessionRecordingTest {
             }
         }
         return digest.finish();
+    }
+
+    /** The multiset digest of all rows of {@code query} read through the raw driver. */
+    private static String rawUnorderedDigest(String rawUrl, String query) throws Exception {
+        RowDigest digest = new RowDigest(true);
+        try (Connection raw = GovernedFixture.raw(rawUrl);
+                Statement statement = raw.createStatement();
+                ResultSet rows = statement.executeQuery(query)) {
+            int columns = rows.getMetaData().getColumnCount();
+            while (rows.next()) {
+                digest.add(rows, columns, null);
+            }
+        }
+        return digest.finishUnordered();
     }
 
     private static String h2Url() {
