@@ -198,7 +198,27 @@ final class ReplayCommand implements Callable<Integer> {
                 + EventTable.text(event.path("resource").path("name")) + "  " + EventTable.what(event.path("action")) + "  "
                 + EventTable.decision(decision) + reason + approval + "  " + EventTable.result(event) + duration
                 + "  " + event.path("action").path("statement").asText("").replaceAll("\\s+", " ")
-                + parameters(event.path("action").path("parameters")) + "  [" + EventTable.text(event.path("id")) + "]";
+                + parameters(event.path("action").path("parameters")) + batch(event.path("action").path("batch"))
+                + "  [" + EventTable.text(event.path("id")) + "]";
+    }
+
+    /** A batch as {@code  batch of 250 set(s), 100 recorded: (1, 'a'), (2, 'b'), (3, 'c'), …}; nothing for no batch. */
+    static String batch(JsonNode batch) {
+        if (!batch.isObject()) {
+            return "";
+        }
+        JsonNode sets = batch.path("parameters");
+        int total = batch.path("sets").asInt();
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < Math.min(3, sets.size()); i++) {
+            String set = parameters(sets.get(i)).strip();
+            shown.add(set.isEmpty() ? "()" : set);
+        }
+        if (total > shown.size()) {
+            shown.add("…");
+        }
+        return " batch of " + total + " set(s)" + (sets.size() < total ? ", " + sets.size() + " recorded" : "")
+                + (shown.isEmpty() ? "" : ": " + String.join(", ", shown));
     }
 
     /** The recorded parameters as {@code (1, 'Ada', sha256:ab12…, withheld)}; nothing when none were recorded. */
@@ -209,13 +229,14 @@ final class ReplayCommand implements Callable<Integer> {
         List<String> shown = new ArrayList<>();
         for (JsonNode each : parameters) {
             String type = each.path("type").asText("");
+            String name = each.path("name").isTextual() ? each.get("name").asText() + " => " : "";
             if (each.path("value").isTextual()) {
                 String value = each.get("value").asText();
-                shown.add(type.equals("string") ? "'" + value.replace("'", "''") + "'" : value);
+                shown.add(name + (type.equals("string") ? "'" + value.replace("'", "''") + "'" : value));
             } else if (each.path("sha256").isTextual()) {
-                shown.add("sha256:" + each.get("sha256").asText().substring(0, Math.min(12, each.get("sha256").asText().length())));
+                shown.add(name + "sha256:" + each.get("sha256").asText().substring(0, Math.min(12, each.get("sha256").asText().length())));
             } else {
-                shown.add(type.equals("null") ? "NULL" : "withheld " + type);
+                shown.add(name + (type.equals("null") ? "NULL" : "withheld " + type));
             }
         }
         return " (" + String.join(", ", shown) + ")";

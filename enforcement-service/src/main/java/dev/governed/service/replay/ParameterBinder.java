@@ -13,10 +13,17 @@ final class ParameterBinder {
 
     /** Why the recorded parameters cannot be bound, or null when they can. */
     static String whyNot(JsonNode parameters, int expected) {
+        for (JsonNode each : parameters) {
+            if (each.path("name").isTextual()) {
+                return "parameter " + each.get("name").asText() + " was bound by name on a CallableStatement, and a"
+                        + " replay binds parameters by position only (a name means what the recording driver made of"
+                        + " it), so it would not run the statement as recorded";
+            }
+        }
         if (parameters.size() < expected) {
             return "the statement has " + expected + " parameter(s) and the recording holds " + parameters.size()
-                    + " (recorded with governed.audit.parameters=none, a batch of parameter sets, or a statement whose"
-                    + " literals governed.redactLiterals replaced by ?)";
+                    + " (recorded with governed.audit.parameters=none, a batch whose parameter sets were not recorded,"
+                    + " or a statement whose literals governed.redactLiterals replaced by ?)";
         }
         for (int i = 0; i < parameters.size(); i++) {
             JsonNode each = parameters.get(i);
@@ -33,6 +40,23 @@ final class ParameterBinder {
             }
             return which + " was withheld: the statement touches a column masked for the caller, so its value is"
                     + " never recorded";
+        }
+        return null;
+    }
+
+    /** Why the recorded parameter sets of {@code batch} cannot be bound, or null when every one can. */
+    static String whyNotBatch(JsonNode batch, int expected) {
+        JsonNode sets = batch.path("parameters");
+        int total = batch.path("sets").asInt();
+        if (sets.size() < total) {
+            return "the batch had " + total + " parameter sets and the recording keeps only the first " + sets.size()
+                    + " (governed.audit.batchSets)";
+        }
+        for (int i = 0; i < sets.size(); i++) {
+            String whyNot = whyNot(sets.get(i), expected);
+            if (whyNot != null) {
+                return "parameter set " + (i + 1) + " of the batch's " + total + ": " + whyNot;
+            }
         }
         return null;
     }

@@ -28,6 +28,11 @@ public record RecordedStatement(JsonNode event, JsonNode result, long resultRows
         return event.path("action").path("parameters");
     }
 
+    /** The recorded parameter sets of a batch ({@code sets}, {@code parameters}); missing when it was no batch. */
+    public JsonNode batch() {
+        return event.path("action").path("batch");
+    }
+
     public boolean failedWhenRecorded() {
         return "error".equals(event.path("outcome").path("status").asText());
     }

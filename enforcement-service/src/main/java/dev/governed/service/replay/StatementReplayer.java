@@ -10,8 +10,9 @@ import java.sql.Statement;
 
 /**
  * Runs one recorded statement again and compares what it gives with the recording: for a result, the rows read
- * and their {@link RowDigest} (as many rows as the caller read, with the same columns counted as masked); for a
- * statement without a result, its update count.
+ * and their {@link RowDigest} (as many rows as the caller read, with the same columns counted as masked; as a
+ * multiset when the recording has the multiset digest, kept for a statement without a top-level ORDER BY); for a
+ * statement without a result, its update count (of a batch: the total over its parameter sets).
  */
 final class StatementReplayer {
 
@@ -19,11 +20,16 @@ final class StatementReplayer {
 
     static Finding replay(RecordedStatement recorded, Connection connection) {
         JsonNode parameters = recorded.parameters();
+        JsonNode batch = recorded.batch();
         try (PreparedStatement prepared = prepare(connection, recorded.text())) {
             int expected = prepared == null ? 0 : prepared.getParameterMetaData().getParameterCount();
-            String whyNot = ParameterBinder.whyNot(parameters, expected);
+            String whyNot = batch.isObject() ? ParameterBinder.whyNotBatch(batch, expected)
+                    : ParameterBinder.whyNot(parameters, expected);
             if (whyNot != null) {
                 return new Finding(recorded, Finding.Verdict.NOT_REPLAYABLE, whyNot);
+            }
+            if (batch.isObject() && prepared != null) {
+                return replayBatch(recorded, prepared, batch.path("parameters"));
             }
             boolean hasResult;
             Statement statement;
@@ -42,7 +48,8 @@ final class StatementReplayer {
                     return new Finding(recorded, Finding.Verdict.DIFFERS, "it failed when recorded ("
                             + recorded.event().path("outcome").path("error").asText("error") + ") and ran now");
                 }
-                return hasResult ? compareRows(recorded, statement.getResultSet()) : compareCount(recorded, statement);
+                return hasResult ? compareRows(recorded, statement.getResultSet())
+                        : compareCount(recorded, statement.getLargeUpdateCount(), "");
             } finally {
                 if (plain != null) {
                     plain.close();
@@ -54,6 +61,29 @@ final class StatementReplayer {
             }
             return new Finding(recorded, Finding.Verdict.DIFFERS, "it ran when recorded and fails now: " + e.getMessage());
         }
+    }
+
+    /** A recorded batch: each parameter set added in recorded order, run as one batch, compared by total count. */
+    private static Finding replayBatch(RecordedStatement recorded, PreparedStatement prepared, JsonNode sets)
+            throws SQLException {
+        for (JsonNode each : sets) {
+            ParameterBinder.bind(prepared, each);
+            prepared.addBatch();
+        }
+        int[] counts = prepared.executeBatch();
+        if (recorded.failedWhenRecorded()) {
+            return new Finding(recorded, Finding.Verdict.DIFFERS, "it failed when recorded ("
+                    + recorded.event().path("outcome").path("error").asText("error") + ") and ran now");
+        }
+        long total = 0;
+        for (int each : counts) {
+            if (each < 0) {
+                total = -1; // a driver may not count the rows of a batch (SUCCESS_NO_INFO)
+                break;
+            }
+            total += each;
+        }
+        return compareCount(recorded, total, "batch of " + sets.size() + " parameter set(s): ");
     }
 
     /** The text prepared, or null when the database cannot prepare it (several statements in one text). */
@@ -75,34 +105,43 @@ final class StatementReplayer {
             boolean complete = summary.path("complete").asBoolean();
             long limit = complete ? Long.MAX_VALUE : recorded.resultRows();
             boolean[] masked = masked(summary.path("masked"));
-            RowDigest digest = new RowDigest();
+            // recorded for a statement without a top-level ORDER BY: its rows may come back in another order
+            boolean unordered = summary.path("unorderedDigest").isTextual();
+            RowDigest digest = new RowDigest(unordered);
             int columns = rows.getMetaData().getColumnCount();
             long count = 0;
             while (count < limit && rows.next()) {
                 digest.add(rows, columns, masked);
                 count++;
             }
-            String now = digest.finish();
-            String then = summary.path("digest").asText("");
-            String scope = complete ? "all rows" : "the first " + limit + " row(s), as many as the caller read";
+            String now = unordered ? digest.finishUnordered() : digest.finish();
+            String then = summary.path(unordered ? "unorderedDigest" : "digest").asText("");
+            String scope = (complete ? "all rows" : "the first " + limit + " row(s), as many as the caller read")
+                    + (unordered ? ", in any order: the statement has no ORDER BY" : "");
             if (count == recorded.resultRows() && now.equals(then)) {
                 return new Finding(recorded, Finding.Verdict.SAME, count + " row(s), digest " + shortHex(now) + " (" + scope + ")");
+            }
+            if (count == recorded.resultRows() && unordered && !complete) {
+                return new Finding(recorded, Finding.Verdict.UNCHECKED, count + " row(s) as recorded, but the caller"
+                        + " read only the first " + limit + " of a result without ORDER BY, and the database may give"
+                        + " other rows first; their digests (" + shortHex(then) + " -> " + shortHex(now) + ") do not"
+                        + " tell whether the data differs");
             }
             return new Finding(recorded, Finding.Verdict.DIFFERS, "rows " + recorded.resultRows() + " -> " + count
                     + ", digest " + shortHex(then) + " -> " + shortHex(now) + " (" + scope + ")");
         }
     }
 
-    private static Finding compareCount(RecordedStatement recorded, Statement statement) throws SQLException {
-        long count = statement.getLargeUpdateCount();
+    /** {@code count} is the update count now, negative when the database did not give one. */
+    private static Finding compareCount(RecordedStatement recorded, long count, String what) {
         Long then = recorded.updateCount();
         if (then == null) {
-            return new Finding(recorded, Finding.Verdict.UNCHECKED, "ran; no update count was recorded");
+            return new Finding(recorded, Finding.Verdict.UNCHECKED, what + "ran; no update count was recorded");
         }
         if (count == then) {
-            return new Finding(recorded, Finding.Verdict.SAME, count < 0 ? "ran" : count + " row(s) changed");
+            return new Finding(recorded, Finding.Verdict.SAME, what + (count < 0 ? "ran" : count + " row(s) changed"));
         }
-        return new Finding(recorded, Finding.Verdict.DIFFERS, "rows changed " + then + " -> " + count);
+        return new Finding(recorded, Finding.Verdict.DIFFERS, what + "rows changed " + then + " -> " + count);
     }
 
     private static boolean[] masked(JsonNode columns) {
