@@ -11,7 +11,12 @@ import java.util.stream.Collectors;
 /**
  * RFC 4180 CSV (CRLF line ends, fields quoted when they hold a comma, quote or line break) with
  * the header {@link #COLUMNS}. Lists ({@code groups}, {@code tables}) are joined with {@code ;};
- * {@code masked_columns} holds {@code column:strategy:count} items joined with {@code ;}. A text
+ * {@code masked_columns} holds {@code column:strategy:count} items joined with {@code ;}. The session recording
+ * comes last: {@code parameters} as {@code [name=]type[:sha256]} items joined with {@code ;} (the SHA-256 of each
+ * value's text, never the text; no digest when the event holds none: withheld, NULL, a stream), a batch's
+ * {@code batch_sets} and its recorded sets in {@code batch_parameters} (each like {@code parameters}, joined with
+ * {@code |}), and a result summary's {@code result_*} columns ({@code result_masked}: 1-based columns joined with
+ * {@code ;}). A text
  * value starting with {@code = + - @}, tab or CR gets a leading {@code '} so a spreadsheet does not
  * run it as a formula (SQL text and subjects come from the audited side).
  */
@@ -20,7 +25,9 @@ final class CsvFormat implements EventFormat {
     static final List<String> COLUMNS = List.of("id", "time", "stream", "seq", "subject", "groups", "issuer",
             "token_id", "on_behalf_of", "session_id", "connection_id", "resource", "resource_kind", "target",
             "environment", "action_kind", "operation", "statement", "fingerprint", "tables", "effect", "rule", "reason",
-            "policy_version", "approval", "masked_columns", "status", "rows", "duration_micros", "error");
+            "policy_version", "approval", "masked_columns", "status", "rows", "duration_micros", "error",
+            "parameters", "batch_sets", "batch_parameters", "result_event", "result_complete", "result_digest",
+            "result_unordered_digest", "result_masked");
 
     @Override
     public void begin(Writer out) throws IOException {
@@ -67,6 +74,17 @@ final class CsvFormat implements EventFormat {
         row.add(outcome == null || outcome.rows() == null ? "" : outcome.rows().toString());
         row.add(outcome == null ? "" : Long.toString(outcome.durationMicros()));
         row.add(outcome == null ? "" : text(outcome.error()));
+        row.add(action == null ? "" : text(RecordedParts.csv(action.parameters())));
+        AuditEvent.Batch batch = action == null ? null : action.batch();
+        row.add(batch == null ? "" : Integer.toString(batch.sets()));
+        row.add(batch == null ? "" : text(RecordedParts.csv(batch)));
+        AuditEvent.Result result = outcome == null ? null : outcome.result();
+        row.add(result == null ? "" : text(result.event()));
+        row.add(result == null ? "" : Boolean.toString(result.complete()));
+        row.add(result == null ? "" : text(result.digest()));
+        row.add(result == null ? "" : text(result.unorderedDigest()));
+        row.add(result == null ? "" : text(result.masked().stream().map(String::valueOf)
+                .collect(Collectors.joining(";"))));
         out.write(String.join(",", row));
         out.write("\r\n");
     }

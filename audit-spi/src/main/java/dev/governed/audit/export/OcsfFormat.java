@@ -14,7 +14,13 @@ import java.util.Locale;
  * {@code http} actions become API Activity (class 6003: POST → Create, GET/HEAD → Read,
  * PUT/PATCH → Update, DELETE → Delete, else Other). The policy decision is in
  * {@code actor.authorizations} and {@code disposition}; fields OCSF has no place for (environment,
- * masking, the chain position, the delegation chain) are under {@code unmapped}.
+ * masking, the chain position, the delegation chain, the session recording) are under {@code unmapped}.
+ *
+ * <p>Session recording: OCSF 1.3's Query Information object holds the query text, not its bound values or a digest
+ * of its result, so {@code unmapped.parameters} lists each parameter's type and the SHA-256 of its text (never the
+ * text; none for a parameter the policy withheld), {@code unmapped.batch} a batch's {@code sets} and its recorded
+ * parameter sets in that form, and {@code unmapped.result} the result summary ({@code event}, {@code complete},
+ * {@code digest}, {@code unordered_digest}, {@code masked}).
  *
  * <p>Delegation (RFC 8693): OCSF 1.3 has no "on behalf of" attribute, neither in these classes (no
  * top-level {@code user}) nor in the Actor object, whose {@code invoked_by} is deprecated since 1.2 in
@@ -224,6 +230,12 @@ final class OcsfFormat implements EventFormat {
         if (e.action() != null) {
             ArrayNode tables = unmapped.putArray("tables");
             e.action().tables().forEach(tables::add);
+            if (!e.action().parameters().isEmpty()) {
+                unmapped.set("parameters", RecordedParts.json(e.action().parameters()));
+            }
+            if (e.action().batch() != null) {
+                unmapped.set("batch", RecordedParts.json(e.action().batch()));
+            }
         }
         if (e.decision() != null) {
             unmapped.put("approval", e.decision().approval());
@@ -232,6 +244,9 @@ final class OcsfFormat implements EventFormat {
             unmapped.put("outcome", e.outcome().status());
             if (e.outcome().rows() != null) {
                 unmapped.put("rows", e.outcome().rows());
+            }
+            if (e.outcome().result() != null) {
+                unmapped.set("result", RecordedParts.json(e.outcome().result()));
             }
         }
         ArrayNode masking = unmapped.putArray("masking");

@@ -45,6 +45,17 @@ public enum ParameterRecording {
         return new AuditEvent.Parameter(null, canonical.type(), canonical.text());
     }
 
+    /**
+     * The hex SHA-256 of a recorded parameter's text: as recorded ({@code digest}), or of its value ({@code values});
+     * null when the event holds neither (withheld, SQL NULL, a stream). Exports carry this, never the value.
+     */
+    public static String digestOf(AuditEvent.Parameter parameter) {
+        if (parameter.sha256() != null) {
+            return parameter.sha256();
+        }
+        return parameter.value() == null ? null : sha256(parameter.value());
+    }
+
     static String sha256(String text) {
         return HexFormat.of().formatHex(RowDigest.sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
     }
