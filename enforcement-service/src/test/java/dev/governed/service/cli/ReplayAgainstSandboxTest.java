@@ -121,6 +121,32 @@ class ReplayAgainstSandboxTest {
     }
 
     @Test
+    void aResultWithoutOrderByReadOnlyInPartIsUncheckedWhenOtherRowsComeFirst() throws Exception {
+        Recording recording = record(Map.of("governed.audit.parameters", "values"), h2(database(false)), dir, idp,
+                connection -> {
+                    try (Statement statement = connection.createStatement();
+                            ResultSet rows = statement.executeQuery("SELECT id, body FROM notes")) {
+                        assertThat(rows.next()).isTrue(); // the caller reads one row and closes the result
+                    }
+                });
+        String same = database(true);
+        String reordered = database(true);
+        try (Connection raw = DriverManager.getConnection(reordered, "sa", "");
+                Statement statement = raw.createStatement()) {
+            statement.execute("DELETE FROM notes");
+            statement.execute("INSERT INTO notes VALUES (3, 'c'), (1, 'a'), (2, 'b')");
+        }
+
+        Run asRecorded = replay(recording, same);
+        Run otherFirst = replay(recording, reordered);
+
+        assertThat(asRecorded.out()).as(asRecorded.out()).contains("1 same, 0 differ");
+        assertThat(otherFirst.code()).as(otherFirst.out() + otherFirst.err()).isEqualTo(ReplayCommand.INCOMPLETE);
+        assertThat(otherFirst.out()).contains("unchecked").contains("read only the first 1 of a result without ORDER BY")
+                .contains("0 same, 0 differ, 0 not replayable, 1 unchecked");
+    }
+
+    @Test
     void aBatchLargerThanTheRecordedSetsIsNotReplayedAndSaysWhy() throws Exception {
         Recording recording = record(Map.of("governed.audit.parameters", "values", "governed.audit.batchSets", "1"),
                 h2(database(false)), dir, idp, ReplayAgainstSandboxTest::agentSession);
