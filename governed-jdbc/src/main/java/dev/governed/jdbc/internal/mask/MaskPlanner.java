@@ -176,7 +176,7 @@ final class MaskPlanner {
         }
         String column = String.join(",", sources);
         if (derived || mixed) {
-            return new MaskPlan.ColumnMask(column, "redact", RedactStrategy.WHOLE);
+            return new MaskPlan.ColumnMask(column, "redact", RedactStrategy.WHOLE, true);
         }
         return new MaskPlan.ColumnMask(column, direct.rule().strategy(), direct.strategy());
     }
