@@ -933,6 +933,11 @@ public final class LineageAnalyzer {
             }
             Walker walker = new Walker(scope, null);
             walker.walk(expression);
+            if (!walker.flows.isEmpty()) {
+                for (Expression each : FailureDeciders.of(expression)) {
+                    use(each, scope, "an expression that may fail on its value (" + FailureDeciders.describe(each) + ")", false);
+                }
+            }
             return derived(walker.flows);
         }
 
