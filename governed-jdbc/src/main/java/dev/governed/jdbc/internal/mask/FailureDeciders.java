@@ -214,7 +214,11 @@ final class FailureDeciders {
                 || node instanceof AllColumns) {
             return true;
         }
-        if (node instanceof Concat || node instanceof Parenthesis || node instanceof ParenthesedExpressionList<?>
+        if (node instanceof Concat concat) {
+            // H2 appends a value to an array by converting it to the element type, which may fail
+            return !isArray(concat.getLeftExpression()) && !isArray(concat.getRightExpression());
+        }
+        if (node instanceof Parenthesis || node instanceof ParenthesedExpressionList<?>
                 || node instanceof RowConstructor<?> || node instanceof ExpressionList<?>
                 || node instanceof WhenClause || node instanceof NotExpression || node instanceof IsNullExpression
                 || node instanceof IsBooleanExpression || node instanceof TrimFunction
@@ -281,6 +285,15 @@ final class FailureDeciders {
             return true;
         }
         return false;
+    }
+
+    /** An array by its syntax: a constructor, a subscript or slice, a cast to an array, an array function. */
+    private static boolean isArray(Expression expression) {
+        return expression instanceof ArrayConstructor || expression instanceof ArrayExpression
+                || expression instanceof CastExpression cast && cast.getColDataType() != null
+                        && (cast.getColDataType().getArrayData() != null && !cast.getColDataType().getArrayData().isEmpty()
+                                || cast.getColDataType().getDataType().toLowerCase(Locale.ROOT).contains("array"))
+                || expression instanceof Function function && name(function.getName()).contains("array");
     }
 
     /**
