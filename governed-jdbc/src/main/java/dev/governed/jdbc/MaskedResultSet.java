@@ -84,7 +84,7 @@ final class MaskedResultSet extends MaskingResultSetWrapper implements Summarise
     /** Reads the current row's value of a masked column and masks it; the clear value goes no further. */
     private Object maskedForm(int index) throws SQLException {
         Object raw = textual[index] ? resultSet.getString(index) : resultSet.getObject(index);
-        Object form = raw == null ? null : masks[index].masker().mask(raw);
+        Object form = raw == null && !masks[index].hidesNull() ? null : masks[index].masker().mask(raw);
         if (raw != null && countedAtRow[index] != rows) {
             countedAtRow[index] = rows;
             values[index]++;

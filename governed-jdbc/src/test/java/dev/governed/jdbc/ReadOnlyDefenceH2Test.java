@@ -110,7 +110,22 @@ class ReadOnlyDefenceH2Test extends ReadOnlyDefenceTest {
                 "SET QUERY_STATISTICS TRUE",
                 "SET RETENTION_TIME 0",
                 "SET DB_CLOSE_DELAY 0",
-                "SET ALLOW_LITERALS NONE");
+                "SET ALLOW_LITERALS NONE",
+                // Redteam (issue #10): sequences in other spellings, EXPLAIN ANALYZE, the database's own
+                // switches and files.
+                "VALUES NEXT VALUE FOR order_seq",
+                "SELECT NEXTVAL('PUBLIC', 'ORDER_SEQ')",
+                "EXPLAIN ANALYZE INSERT INTO audit_trail VALUES ('explain')",
+                "EXPLAIN ANALYZE SELECT NEXT VALUE FOR order_seq",
+                "SET @y = NEXT VALUE FOR order_seq",
+                "SET REFERENTIAL_INTEGRITY FALSE",
+                "SET BUILTIN_ALIAS_OVERRIDE TRUE",
+                "SET UNDO_LOG 0",
+                "SET LOG 0",
+                "SHUTDOWN",
+                "CREATE LOCAL TEMPORARY TABLE governed_probe (a INT)",
+                "SCRIPT SIMPLE NODATA",
+                "PREPARE COMMIT governed_probe");
     }
 
     @Override

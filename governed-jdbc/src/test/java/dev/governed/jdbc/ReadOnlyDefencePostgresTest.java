@@ -138,7 +138,32 @@ class ReadOnlyDefencePostgresTest extends ReadOnlyDefenceTest {
                 "SET log_min_error_statement = panic",
                 "SET log_statement = 'none'",
                 "SET log_duration = off",
-                "SET track_counts TO off");
+                "SET track_counts TO off",
+                // Redteam (issue #10): EXPLAIN ANALYZE runs what it explains; server-wide functions and
+                // commands; functions that run SQL held in a string; every spelling of lifting read-only.
+                "EXPLAIN ANALYZE INSERT INTO audit_trail VALUES ('explain')",
+                "EXPLAIN ANALYSE INSERT INTO audit_trail VALUES ('explain')",
+                "EXPLAIN (ANALYZE true, BUFFERS) UPDATE orders SET status = 'x'",
+                "SELECT * FROM setval('order_seq', 5)",
+                "SELECT n FROM nextval('order_seq') AS n",
+                "SELECT pg_catalog.\"nextval\"('order_seq')",
+                "SELECT pg_stat_reset()",
+                "SELECT pg_switch_wal()",
+                "SELECT pg_create_restore_point('x')",
+                "SELECT pg_reload_conf()",
+                "SELECT ts_stat('SELECT to_tsvector(status) FROM orders')",
+                "LOAD 'plpgsql'",
+                "REFRESH MATERIALIZED VIEW touching",
+                "PREPARE TRANSACTION 'gx'",
+                "CHECKPOINT",
+                "SET session_replication_role = replica",
+                "SET default_transaction_read_only = 0",
+                "SET default_transaction_read_only /* c */ = off",
+                "SET/**/transaction_read_only=off",
+                "BEGIN/**/READ/**/WRITE",
+                "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY, READ WRITE",
+                "SELECT 1; SET SESSION CHARACTERISTICS AS TRANSACTION READ WRITE",
+                "ALTER SYSTEM SET default_transaction_read_only = off");
     }
 
     @Override

@@ -623,6 +623,11 @@ public final class LineageAnalyzer {
                     throw new Opaque(name + " shows sampled values of table columns (most common values, histogram"
                             + " bounds), masked ones among them; it cannot be read while masks apply to you");
                 }
+                if (STATEMENT_TEXTS.contains(name) && (schema == null || "pg_catalog".equals(schema)
+                        || "information_schema".equals(schema))) {
+                    throw new Opaque(name + " shows the text of statements, other callers' among them, whose"
+                            + " literals may be values of masked columns; it cannot be read while masks apply to you");
+                }
                 Catalog.View view = catalog.view(tableName);
                 if (view != null) {
                     return new Relation(alias == null ? name : alias, tableName,
@@ -714,8 +719,9 @@ public final class LineageAnalyzer {
             if (function.getPivot() != null || function.getUnPivot() != null) {
                 throw new Opaque("PIVOT and UNPIVOT are not traced; rewrite them with CASE and GROUP BY");
             }
-            List<Flow> flows = derived(output(function.getFunction(), lateral(scope)));
             String name = functionName(function.getFunction().getName());
+            rowsCount(function.getFunction(), name, lateral(scope));
+            List<Flow> flows = derived(output(function.getFunction(), lateral(scope)));
             String relationName = alias == null ? name : alias;
             Alias columnsAlias = function.getAlias();
             if (columnsAlias != null && columnsAlias.getAliasColumns() != null
@@ -927,7 +933,34 @@ public final class LineageAnalyzer {
             }
             Walker walker = new Walker(scope, null);
             walker.walk(expression);
+            if (!walker.flows.isEmpty()) {
+                for (Expression each : FailureDeciders.of(expression)) {
+                    use(each, scope, "an expression that may fail on its value (" + FailureDeciders.describe(each) + ")", false);
+                }
+            }
             return derived(walker.flows);
+        }
+
+        /**
+         * A function returning rows (any function in FROM, a set-returning one in a select list) returns
+         * as many as its arguments say, and the rows are counted by whoever reads them: its arguments are
+         * a use, like WHERE, unless the count is fixed by the syntax.
+         */
+        private void rowsCount(Function function, String name, Scope scope) {
+            if (SetReturningFunctions.rowCountIsFixed(name, function)) {
+                return;
+            }
+            String clause = "the arguments of " + name + " (they decide how many rows it returns)";
+            if (function.getParameters() != null) {
+                for (Expression each : function.getParameters()) {
+                    use(each, scope, clause, false);
+                }
+            }
+            if (function.getNamedParameters() != null) {
+                for (Expression each : function.getNamedParameters()) {
+                    use(each, scope, clause, false);
+                }
+            }
         }
 
         /** Records every source column inside {@code expression} as used in {@code clause}. */
@@ -1257,6 +1290,13 @@ public final class LineageAnalyzer {
                     throw new Opaque("field access on a function result (" + abbreviate(function) + "); select the"
                             + " function's value and read the field in your code");
                 }
+                if (STATEMENT_TEXT_FUNCTIONS.contains(name)) {
+                    throw new Opaque(name + " shows the text of statements, other callers' among them, whose literals"
+                            + " may be values of masked columns; it cannot be called while masks apply to you");
+                }
+                if (SetReturningFunctions.NAMES.contains(name)) {
+                    rowsCount(function, name, scope);
+                }
                 boolean countAll = function.isAllColumns() || ("count".equals(name) && function.getParameters() != null
                         && function.getParameters().size() == 1
                         && function.getParameters().get(0) instanceof AllColumns
@@ -1457,6 +1497,17 @@ public final class LineageAnalyzer {
     /** PostgreSQL's statistics relations, which hold sampled column values. */
     private static final Set<String> STATISTICS = Set.of("pg_stats", "pg_stats_ext", "pg_stats_ext_exprs",
             "pg_statistic", "pg_statistic_ext", "pg_statistic_ext_data");
+
+    /**
+     * Relations showing statement texts: PostgreSQL's running and prepared statements and cursors (a pooled
+     * connection's prepared statements are other callers'), H2's sessions and query statistics.
+     */
+    private static final Set<String> STATEMENT_TEXTS = Set.of("pg_stat_activity", "pg_prepared_statements",
+            "pg_cursors", "pg_stat_statements", "sessions", "query_statistics");
+
+    /** The functions behind PostgreSQL's statement-text views. */
+    private static final Set<String> STATEMENT_TEXT_FUNCTIONS = Set.of("pg_prepared_statement", "pg_cursor",
+            "pg_stat_get_activity", "pg_stat_statements");
 
     private static final Set<String> GROUPING_CONSTRUCTS = Set.of("rollup", "cube", "grouping sets");
 

@@ -22,8 +22,16 @@ public final class MaskPlan {
      *
      * @param column   the masked source column(s), for messages and audit
      * @param strategy the strategy's type key, for audit
+     * @param hidesNull whether a NULL is masked too: a value computed from a masked column is NULL or not
+     *                  depending on the hidden value ({@code NULLIF(ssn, '123-45-6789')},
+     *                  {@code CASE WHEN ssn LIKE '1%' THEN 'x' END}), so its NULL would answer the question
      */
-    public record ColumnMask(String column, String strategy, MaskStrategy masker) {}
+    public record ColumnMask(String column, String strategy, MaskStrategy masker, boolean hidesNull) {
+
+        public ColumnMask(String column, String strategy, MaskStrategy masker) {
+            this(column, strategy, masker, false);
+        }
+    }
 
     private final ColumnMask[] byIndex;
     private final List<String> labels;

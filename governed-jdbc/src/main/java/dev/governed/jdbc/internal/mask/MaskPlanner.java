@@ -104,7 +104,8 @@ final class MaskPlanner {
             }
             if (!(each.equality() && mask.rule().allowEquality())) {
                 throw new MaskDeniedException("column " + each.source() + " is masked for you, and this statement"
-                        + " uses it in " + each.clause() + ", which reveals its values through the rows returned."
+                        + " uses it in " + each.clause() + ", which reveals its values through the rows returned"
+                        + " (or through whether the statement fails)."
                         + (mask.rule().allowEquality() ? " Only = and IN comparisons are allowed on it." : "")
                         + " Remove it from " + each.clause() + ".");
             }
@@ -176,7 +177,7 @@ final class MaskPlanner {
         }
         String column = String.join(",", sources);
         if (derived || mixed) {
-            return new MaskPlan.ColumnMask(column, "redact", RedactStrategy.WHOLE);
+            return new MaskPlan.ColumnMask(column, "redact", RedactStrategy.WHOLE, true);
         }
         return new MaskPlan.ColumnMask(column, direct.rule().strategy(), direct.strategy());
     }

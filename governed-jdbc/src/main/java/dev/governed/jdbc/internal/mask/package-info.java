@@ -23,7 +23,7 @@
  * {@code t.*}, LATERAL, scalar subqueries and value-preserving casts ({@code ::text},
  * {@code CAST(x AS VARCHAR)} without a length) keeps its strategy. Inside any other expression,
  * function or aggregate (including {@code string_agg}, {@code array_agg}, {@code json_agg},
- * {@code max}, {@code count}) the whole value is redacted, unless the mask says
+ * {@code max}, {@code count}) the whole value is redacted, NULL included, unless the mask says
  * {@code onDerived: deny}. RETURNING and generated keys are masked like query results.
  *
  * <p><b>What is deliberately denied</b> while a mask applies to the caller (over-denying is
@@ -36,6 +36,11 @@
  *       {@code allowEquality: true} permits bare {@code =}, {@code <>}, {@code IN} and {@code IS NULL}
  *       comparisons of the column itself;</li>
  *   <li>a masked column in a derived expression when its mask says {@code onDerived: deny};</li>
+ *   <li>side channels of a redacted value: a masked column in the arguments of a function in FROM or of
+ *       a set-returning function (their row count), in a computation that can fail on its value or a
+ *       condition deciding whether such a computation runs ({@code FailureDeciders});
+ *       statement-text relations ({@code pg_stat_activity}, {@code pg_prepared_statements}, H2's
+ *       {@code SESSIONS}), whose literals may be masked values;</li>
  *   <li>whole-row references that carry a masked column: {@code SELECT c FROM customers c},
  *       {@code row_to_json(c)}, {@code to_jsonb(c)}, {@code c::text}, {@code json_agg(c)}, {@code f(c.*)},
  *       and field access on a row {@code (c).ssn};</li>
