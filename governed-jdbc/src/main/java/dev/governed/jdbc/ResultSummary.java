@@ -2,7 +2,7 @@ package dev.governed.jdbc;
 
 import dev.governed.audit.AuditEvent;
 import dev.governed.audit.recording.RowDigest;
-import dev.governed.audit.recording.RowOrder;
+import dev.governed.jdbc.internal.sql.RowOrder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.governed.audit.recording;
+package dev.governed.jdbc.internal.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
