@@ -41,7 +41,11 @@ import net.sf.jsqlparser.expression.WindowRange;
 import net.sf.jsqlparser.expression.operators.arithmetic.Concat;
 import net.sf.jsqlparser.expression.operators.conditional.AndExpression;
 import net.sf.jsqlparser.expression.operators.conditional.OrExpression;
+import net.sf.jsqlparser.expression.operators.relational.Between;
+import net.sf.jsqlparser.expression.operators.relational.ComparisonOperator;
+import net.sf.jsqlparser.expression.operators.relational.ExistsExpression;
 import net.sf.jsqlparser.expression.operators.relational.ExpressionList;
+import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsBooleanExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.expression.operators.relational.LikeExpression;
@@ -61,7 +65,8 @@ import net.sf.jsqlparser.statement.select.Select;
  * hidden value. Such parts are uses, like WHERE.
  *
  * <p>Fail closed: a node counts as one that cannot fail only when it is listed here (text operations,
- * casts to text, LIKE with a constant pattern, IS NULL, aggregates that pick or collect values); every
+ * casts to text, LIKE with a constant pattern, IS NULL, NOT and IS TRUE of a condition, aggregates that pick or
+ * collect values); every
  * other node, comparison, operator, cast and function may fail (H2 converts a text compared with a number,
  * and COALESCE or GREATEST convert their arguments to one type).
  */
@@ -220,13 +225,19 @@ final class FailureDeciders {
         }
         if (node instanceof Parenthesis || node instanceof ParenthesedExpressionList<?>
                 || node instanceof RowConstructor<?> || node instanceof ExpressionList<?>
-                || node instanceof WhenClause || node instanceof NotExpression || node instanceof IsNullExpression
-                || node instanceof IsBooleanExpression || node instanceof TrimFunction
+                || node instanceof WhenClause || node instanceof IsNullExpression || node instanceof TrimFunction
                 || node instanceof JsonExpression || node instanceof OrderByElement
                 || node instanceof WindowDefinition || node instanceof PartitionByClause
                 || node instanceof WindowElement || node instanceof WindowOffset || node instanceof WindowRange
                 || node instanceof ColDataType) {
             return true;
+        }
+        if (node instanceof NotExpression not) {
+            // H2 converts an operand that is not a condition to BOOLEAN, which fails on most texts
+            return isCondition(not.getExpression());
+        }
+        if (node instanceof IsBooleanExpression is) {
+            return isCondition(is.getLeftExpression());
         }
         if (node instanceof ArrayExpression subscript) {
             // PostgreSQL answers NULL outside the array's bounds; constant subscripts cannot fail
@@ -285,6 +296,19 @@ final class FailureDeciders {
             return true;
         }
         return false;
+    }
+
+    /** A condition by its syntax: its value is a BOOLEAN, so NOT or IS TRUE over it converts nothing. */
+    private static boolean isCondition(Expression expression) {
+        Expression inner = expression;
+        while (inner instanceof Parenthesis || inner instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
+            inner = inner instanceof Parenthesis parenthesis ? parenthesis.getExpression()
+                    : ((ParenthesedExpressionList<?>) inner).get(0);
+        }
+        return inner instanceof BooleanValue || inner instanceof IsNullExpression || inner instanceof IsBooleanExpression
+                || inner instanceof NotExpression || inner instanceof AndExpression || inner instanceof OrExpression
+                || inner instanceof LikeExpression || inner instanceof ComparisonOperator || inner instanceof InExpression
+                || inner instanceof ExistsExpression || inner instanceof Between;
     }
 
     /** An array by its syntax: a constructor, a subscript or slice, a cast to an array, an array function. */
