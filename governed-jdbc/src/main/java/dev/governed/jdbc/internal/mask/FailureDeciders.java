@@ -240,9 +240,8 @@ final class FailureDeciders {
             return isCondition(is.getLeftExpression());
         }
         if (node instanceof ArrayExpression subscript) {
-            // PostgreSQL answers NULL outside the array's bounds; constant subscripts cannot fail
-            return isConstant(subscript.getIndexExpression()) && isConstant(subscript.getStartIndexExpression())
-                    && isConstant(subscript.getStopIndexExpression());
+            // PostgreSQL answers NULL outside the array's bounds, H2 fails: only an element an ARRAY[…] surely has
+            return withinConstructor(subscript);
         }
         if (node instanceof ArrayConstructor array) {
             return array.getDataType() == null;
@@ -298,13 +297,30 @@ final class FailureDeciders {
         return false;
     }
 
-    /** A condition by its syntax: its value is a BOOLEAN, so NOT or IS TRUE over it converts nothing. */
-    private static boolean isCondition(Expression expression) {
+    /** {@code (ARRAY[a, b])[2]}: a constant index within the elements an array constructor lists. */
+    private static boolean withinConstructor(ArrayExpression subscript) {
+        Expression array = unparenthesised(subscript.getObjExpression());
+        if (subscript.getStartIndexExpression() != null || subscript.getStopIndexExpression() != null
+                || !(subscript.getIndexExpression() instanceof LongValue index)
+                || !(array instanceof ArrayConstructor constructor) || constructor.getExpressions() == null) {
+            return false;
+        }
+        long at = index.getValue();
+        return at >= 1 && at <= constructor.getExpressions().size();
+    }
+
+    private static Expression unparenthesised(Expression expression) {
         Expression inner = expression;
         while (inner instanceof Parenthesis || inner instanceof ParenthesedExpressionList<?> list && list.size() == 1) {
             inner = inner instanceof Parenthesis parenthesis ? parenthesis.getExpression()
                     : ((ParenthesedExpressionList<?>) inner).get(0);
         }
+        return inner;
+    }
+
+    /** A condition by its syntax: its value is a BOOLEAN, so NOT or IS TRUE over it converts nothing. */
+    private static boolean isCondition(Expression expression) {
+        Expression inner = unparenthesised(expression);
         return inner instanceof BooleanValue || inner instanceof IsNullExpression || inner instanceof IsBooleanExpression
                 || inner instanceof NotExpression || inner instanceof AndExpression || inner instanceof OrExpression
                 || inner instanceof LikeExpression || inner instanceof ComparisonOperator || inner instanceof InExpression
