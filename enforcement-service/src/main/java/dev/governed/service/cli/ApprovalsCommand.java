@@ -87,13 +87,22 @@ final class ApprovalsCommand {
             return 0;
         }
 
-        /** What the statement does to which tables, and the minted login an approval would grant it to. */
-        private static String touches(JsonNode a) {
+        /**
+         * What the statement does to which tables, and what an approval grants the minted login: a once-approval only
+         * that, a window every privilege its rule approves (the service does not narrow a window's grant).
+         */
+        static String touches(JsonNode a) {
             java.util.List<String> each = new java.util.ArrayList<>();
             a.path("touches").forEach(t -> each.add(t.path("operation").asText() + " "
                     + (t.hasNonNull("schema") ? t.get("schema").asText() + "." : "") + t.path("table").asText()));
-            return (each.isEmpty() ? "-" : String.join(", ", each))
-                    + (a.hasNonNull("login") ? " (granted to login " + a.get("login").asText() + " while approved)" : "");
+            String what = each.isEmpty() ? "-" : String.join(", ", each);
+            if (!a.hasNonNull("login")) {
+                return what;
+            }
+            String login = a.get("login").asText();
+            return "once".equals(a.path("mode").asText()) ? what + " (granted to login " + login + " while approved)"
+                    : what + " (login " + login + " is granted every privilege rule " + a.path("rule").asText()
+                            + " approves for the window, not only these)";
         }
 
         private static String text(JsonNode node, String field) {

@@ -147,12 +147,17 @@ async function select(id, fromClick) {
   renderList();
 }
 
-// What an approval lets the statement do, and to whose database login the privileges are granted.
+// What an approval lets the statement do, and to whose database login the privileges are granted: a once-approval
+// grants only what the statement touches, a window every privilege its rule approves.
 function touchesOf(r) {
   const touches = (r.touches || []).map((t) => t.operation + ' ' + (t.schema ? t.schema + '.' : '') + t.table);
   const what = touches.length ? touches.join(', ') : '(no tables)';
-  return what + (r.login ? ' — granted to the session login ' + r.login + ' while approved'
-    : ' — the connection uses its own credentials; nothing is granted');
+  if (!r.login) {
+    return what + ' — the connection uses its own credentials; nothing is granted';
+  }
+  return what + (r.mode === 'once' ? ' — granted to the session login ' + r.login + ' while approved'
+    : ' — the session login ' + r.login + ' is granted every privilege rule ' + r.rule
+      + ' approves for the window, not only these');
 }
 
 function renderDetail(r) {
