@@ -84,8 +84,10 @@ final class MaskedResultSet extends MaskingResultSetWrapper implements Summarise
     /** Reads the current row's value of a masked column and masks it; the clear value goes no further. */
     private Object maskedForm(int index) throws SQLException {
         Object raw = textual[index] ? resultSet.getString(index) : resultSet.getObject(index);
-        Object form = raw == null && !masks[index].hidesNull() ? null : masks[index].masker().mask(raw);
-        if (raw != null && countedAtRow[index] != rows) {
+        boolean masksIt = raw != null || masks[index].hidesNull();
+        Object form = masksIt ? masks[index].masker().mask(raw) : null;
+        // a NULL masked too is counted too: a count of the non-NULL ones would tell the audit which were NULL
+        if (masksIt && countedAtRow[index] != rows) {
             countedAtRow[index] = rows;
             values[index]++;
         }
