@@ -31,6 +31,16 @@ public interface Catalog {
     }
 
     /**
+     * Whether the database gives every CASE, array, VALUES and set-operation column one type before running the
+     * statement (PostgreSQL), so converting a value to that type cannot fail on the value at run time. False, the
+     * safe answer, where it may convert at run time (H2: {@code CASE … THEN name ELSE id END} converts each
+     * {@code name} reached, and fails on text that is not a number).
+     */
+    default boolean typesSettledBeforeRunning() {
+        return false;
+    }
+
+    /**
      * A view's definition.
      *
      * @param definition the query text, or null when the database does not show it to this user

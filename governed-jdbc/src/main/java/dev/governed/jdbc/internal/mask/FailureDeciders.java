@@ -99,12 +99,19 @@ final class FailureDeciders {
             "iif", "casewhen");
 
     private final List<Expression> deciders = new ArrayList<>();
+    private final boolean typesSettled;
 
-    private FailureDeciders() {}
+    private FailureDeciders(boolean typesSettled) {
+        this.typesSettled = typesSettled;
+    }
 
-    /** The parts of {@code expression} whose source columns decide whether it fails: each is a use. */
-    static List<Expression> of(Expression expression) {
-        FailureDeciders result = new FailureDeciders();
+    /**
+     * The parts of {@code expression} whose source columns decide whether it fails: each is a use.
+     *
+     * @param typesSettled whether the database types CASE and ARRAY[…] before running ({@link Catalog#typesSettledBeforeRunning})
+     */
+    static List<Expression> of(Expression expression, boolean typesSettled) {
+        FailureDeciders result = new FailureDeciders(typesSettled);
         result.visit(expression);
         return result.deciders;
     }
@@ -142,8 +149,10 @@ final class FailureDeciders {
             return true;
         }
         if (node instanceof CaseExpression expression) {
-            // CASE x WHEN 5 compares, and H2 converts the text to compare it with a number
-            return caseExpression(expression) | (expression.getSwitchExpression() != null && own(node));
+            // CASE x WHEN 5 compares, and H2 converts the text to compare it with a number; where types are settled at
+            // run time, the branch a value's condition picks is converted to the CASE's type, which may fail
+            return caseExpression(expression)
+                    | ((expression.getSwitchExpression() != null || !typesSettled) && own(node));
         }
         if (node instanceof AndExpression || node instanceof OrExpression) {
             // the right side may not run, depending on the left
@@ -210,7 +219,7 @@ final class FailureDeciders {
         return conditionsMayFail || branchesMayFail;
     }
 
-    private static boolean cannotFail(Object node) {
+    private boolean cannotFail(Object node) {
         if (node instanceof Column || node instanceof StringValue || node instanceof LongValue
                 || node instanceof DoubleValue || node instanceof NullValue || node instanceof BooleanValue
                 || node instanceof DateValue || node instanceof TimeValue || node instanceof TimestampValue
@@ -244,7 +253,9 @@ final class FailureDeciders {
             return withinConstructor(subscript);
         }
         if (node instanceof ArrayConstructor array) {
-            return array.getDataType() == null;
+            // where types are settled at run time, elements are converted to one element type, which may fail
+            return array.getDataType() == null && (typesSettled || array.getExpressions() == null
+                    || array.getExpressions().size() <= 1);
         }
         if (node instanceof LikeExpression like) {
             // a constant pattern: matching text cannot fail (a pattern from the value can)

@@ -382,6 +382,9 @@ public final class LineageAnalyzer {
                 if (!operation.contains("ALL")) {
                     // UNION, INTERSECT and EXCEPT compare whole rows: equality on every column
                     useFlows(all, operation.strip(), true);
+                } else if (!catalog.typesSettledBeforeRunning()) {
+                    // the database converts each branch's values to the column's one type as it runs, which may fail
+                    useFlows(all, operation.strip() + " (each value converted to one type as it runs)", false);
                 }
             }
             orderBy(operations.getOrderByElements(), scopeOver(result, scope));
@@ -403,6 +406,10 @@ public final class LineageAnalyzer {
                     }
                     columns.get(i).addAll(output(cells.get(i), scope));
                 }
+            }
+            if (rows.size() > 1 && !catalog.typesSettledBeforeRunning()) {
+                // the rows' values are converted to each column's one type as the statement runs, which may fail
+                columns.forEach(each -> useFlows(each, "VALUES rows (each value converted to one type as it runs)", false));
             }
             List<Col> result = new ArrayList<>();
             for (List<Flow> each : columns) {
@@ -934,7 +941,7 @@ public final class LineageAnalyzer {
             Walker walker = new Walker(scope, null);
             walker.walk(expression);
             if (!walker.flows.isEmpty()) {
-                for (Expression each : FailureDeciders.of(expression)) {
+                for (Expression each : FailureDeciders.of(expression, catalog.typesSettledBeforeRunning())) {
                     use(each, scope, "an expression that may fail on its value (" + FailureDeciders.describe(each) + ")", false);
                 }
             }

@@ -56,6 +56,20 @@ final class MetadataCatalog {
                         ignored -> Optional.ofNullable(viewOf(connection, found))).orElse(null);
             }
 
+            private Boolean typesSettled;
+
+            @Override
+            public boolean typesSettledBeforeRunning() {
+                if (typesSettled == null) {
+                    try {
+                        typesSettled = "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
+                    } catch (SQLException e) {
+                        typesSettled = false;
+                    }
+                }
+                return typesSettled;
+            }
+
             @Override
             public List<TableName> relatives(TableName table) {
                 Found found = found(connection, table, schema);
