@@ -64,6 +64,12 @@ public final class KeepStrategy implements MaskStrategy {
     @Override
     public Object mask(Object value) {
         String text = MaskText.of(value);
+        if (maskChar <= MaskText.LATIN1_MAX) {
+            String result = maskLatin1(text);
+            if (result != null) {
+                return result;
+            }
+        }
         if (maskChar < Character.MIN_SUPPLEMENTARY_CODE_POINT && !MaskText.hasSurrogates(text)) {
             return maskChars(text);
         }
@@ -78,6 +84,25 @@ public final class KeepStrategy implements MaskStrategy {
         }
         int cut = text.offsetByCodePoints(0, keep);
         return text.substring(0, cut) + MaskText.repeat(maskChar, hidden);
+    }
+
+    /**
+     * The same result for text of one-byte (ISO-8859-1) characters, the usual case: one pass checks and copies
+     * into a byte array the string is made from. Null when a character does not fit in a byte.
+     */
+    private String maskLatin1(String text) {
+        int length = text.length();
+        byte[] result = new byte[length];
+        int clearFrom = length <= keep ? length : last ? length - keep : 0;
+        int clearTo = length <= keep ? length : last ? length : keep;
+        for (int i = 0; i < length; i++) {
+            char each = text.charAt(i);
+            if (each > MaskText.LATIN1_MAX) {
+                return null;
+            }
+            result[i] = i >= clearFrom && i < clearTo ? (byte) each : (byte) maskChar;
+        }
+        return MaskText.latin1(result);
     }
 
     /** The same result for text of single-unit characters: one array filled in place, no intermediate strings. */

@@ -2,6 +2,7 @@ package dev.governed.core.mask;
 
 import java.sql.Blob;
 import java.sql.Clob;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.HexFormat;
 
@@ -29,6 +30,14 @@ final class MaskText {
             return "";
         }
         return String.valueOf(value);
+    }
+
+    /** The largest character ISO-8859-1 holds in one byte: text of such characters is stored one byte each. */
+    static final char LATIN1_MAX = '\u00ff';
+
+    /** The string of these ISO-8859-1 bytes: one copy, no decoding. */
+    static String latin1(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 
     /** True when some character of {@code text} takes two UTF-16 units, so code points and chars differ. */
