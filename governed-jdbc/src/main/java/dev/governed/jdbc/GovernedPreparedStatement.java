@@ -23,6 +23,7 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
     private List<SqlStatementFacts> facts;
     private String factsSchema;
     private final BoundParameters parameters = new BoundParameters();
+    private final Enforcer.Verdicts verdicts = new Enforcer.Verdicts();
 
     GovernedPreparedStatement(
             PreparedStatement prepared,
@@ -162,7 +163,7 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
             factsSchema = schema;
         }
         Admission admission = governance.enforcer.admit(sql, analysis, facts, owner,
-                text -> parameters.digest(text, batch));
+                text -> parameters.digest(text, batch), verdicts);
         if (governance.recording.parameters() == ParameterRecording.NONE) {
             return admission;
         }
