@@ -54,7 +54,7 @@ public final class EmailStrategy implements MaskStrategy {
             }
             result[next++] = (byte) each;
         }
-        return MaskText.latin1(result);
+        return MaskText.latin1(result, 0, result.length);
     }
 
     /** The same for text with wider characters: one char array, no builder. */

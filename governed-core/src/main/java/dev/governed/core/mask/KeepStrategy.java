@@ -87,22 +87,23 @@ public final class KeepStrategy implements MaskStrategy {
     }
 
     /**
-     * The same result for text of one-byte (ISO-8859-1) characters, the usual case: one pass checks and copies
-     * into a byte array the string is made from. Null when a character does not fit in a byte.
+     * The same result for text of one-byte (ISO-8859-1) characters, the usual case: the text's bytes with the hidden
+     * part overwritten, made into the string. Null when a character does not fit in a byte.
      */
     private String maskLatin1(String text) {
-        int length = text.length();
-        byte[] result = new byte[length];
-        int clearFrom = length <= keep ? length : last ? length - keep : 0;
-        int clearTo = length <= keep ? length : last ? length : keep;
-        for (int i = 0; i < length; i++) {
-            char each = text.charAt(i);
-            if (each > MaskText.LATIN1_MAX) {
-                return null;
-            }
-            result[i] = i >= clearFrom && i < clearTo ? (byte) each : (byte) maskChar;
+        byte[] bytes = MaskText.latin1Bytes(text);
+        if (bytes == null) {
+            return null;
         }
-        return MaskText.latin1(result);
+        int length = bytes.length;
+        if (length <= keep) {
+            Arrays.fill(bytes, (byte) maskChar);
+        } else if (last) {
+            Arrays.fill(bytes, 0, length - keep, (byte) maskChar);
+        } else {
+            Arrays.fill(bytes, keep, length, (byte) maskChar);
+        }
+        return MaskText.latin1(bytes, 0, length);
     }
 
     /** The same result for text of single-unit characters: one array filled in place, no intermediate strings. */
