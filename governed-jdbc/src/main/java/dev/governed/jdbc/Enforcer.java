@@ -51,6 +51,26 @@ final class Enforcer {
     /** The same, for a statement whose bound parameters an approval must match. */
     Admission admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> analysed, GovernedConnection connection,
                     ApprovalStep.ParameterDigests parameters) throws SQLException {
+        return admit(sql, analysis, analysed, connection, parameters, null);
+    }
+
+    /**
+     * What a prepared statement was last allowed: executed again by the same caller (the same verified
+     * {@link Identity} instance, as the token cache keeps it) under the same policy snapshot with the same
+     * facts, it is decided the same way, so an execution compares three references instead of deciding again.
+     * Kept only for a plain allow without masks on its result: approvals, denials and masked plans (whose
+     * lineage depends on the database's tables) are worked out at every execution.
+     */
+    static final class Verdicts {
+        private Verdict last;
+    }
+
+    private record Verdict(CompiledPolicy policy, Identity identity, List<SqlStatementFacts> facts, Decision decision,
+                           boolean mayWrite) {}
+
+    /** The same, remembering a prepared statement's verdict in {@code verdicts} (null: decide afresh). */
+    Admission admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> analysed, GovernedConnection connection,
+                    ApprovalStep.ParameterDigests parameters, Verdicts verdicts) throws SQLException {
         long start = System.nanoTime();
         try {
             connection.checkLease();
@@ -75,20 +95,32 @@ final class Enforcer {
             throw new TokenRejectedException(message, e);
         }
         Identity identity = caller.identity();
-        SqlRequest request = new SqlRequest(
-                identity.caller(), governance.target.resource(), governance.target.environment(), facts);
         CompiledPolicy policy; // one snapshot for the decision, the read-only mode and the masks
         Decision decision;
+        Verdict known = verdicts == null ? null : verdicts.last;
         try {
             policy = governance.policy.policyFor(caller);
-            decision = policy.evaluate(request);
+            if (known == null || known.policy() != policy || known.identity() != identity || known.facts() != facts) {
+                known = null;
+                decision = policy.evaluate(new SqlRequest(
+                        identity.caller(), governance.target.resource(), governance.target.environment(), facts));
+            } else {
+                decision = known.decision();
+            }
         } catch (PolicyUnavailableException e) {
             refuse(sql, analysis, facts, identity, connection, start, "deny", "policy-unavailable", e.getMessage(), null);
             throw e;
         }
+        if (known != null) {
+            holdSession(analysis, facts, known.mayWrite(), connection);
+            return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, MaskPlan.NONE, null);
+        }
         if (decision instanceof Decision.Allow) {
-            readOnly(sql, analysis, facts, caller, policy, connection, start, decision);
+            boolean mayWrite = readOnly(sql, analysis, facts, caller, policy, connection, start, decision);
             MaskPlan masks = masks(sql, analysis, caller, policy, connection, start, facts, decision);
+            if (verdicts != null && masks == MaskPlan.NONE && !changesColumns(analysis)) {
+                verdicts.last = new Verdict(policy, identity, facts, decision, mayWrite);
+            }
             return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks, null);
         }
         if (decision instanceof Decision.Approve && governance.approvals != null
@@ -170,8 +202,9 @@ final class Enforcer {
      * Holds the session read-only at the database while the caller's policy allows no write, or
      * while a caller who may write runs an autocommit statement that only reads; and refuses (audited, rule {@value #READ_ONLY_RULE}) a statement that would lift that.
      */
-    private void readOnly(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, VerifiedCaller caller,
-                          CompiledPolicy policy, GovernedConnection connection, long start, Decision decision)
+    /** Refuses a statement that would lift the read-only mode a caller without writes is held in; answers whether the caller may write. */
+    private boolean readOnly(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, VerifiedCaller caller,
+                             CompiledPolicy policy, GovernedConnection connection, long start, Decision decision)
             throws SQLException {
         boolean mayWrite = policy.allowsWrites(caller.identity().caller(), governance.target.resource(),
                 governance.target.environment());
@@ -184,6 +217,13 @@ final class Enforcer {
                     decision.policyVersion());
             throw new PolicyDeniedException(READ_ONLY_RULE, message);
         }
+        holdSession(analysis, facts, mayWrite, connection);
+        return mayWrite;
+    }
+
+    /** Puts the session in the read-only or read-write mode the statement and the caller's writes need. */
+    private static void holdSession(StatementAnalysis analysis, List<SqlStatementFacts> facts, boolean mayWrite,
+                                    GovernedConnection connection) throws SQLException {
         if (!onlyEndsTransaction(analysis)) {
             // Not for COMMIT or ROLLBACK alone: in an aborted transaction no SET can run, and ending it must stay possible.
             connection.readOnlySession().require(mayWrite, mayWrite ? SessionNeed.of(analysis, facts) : SessionNeed.EITHER);

@@ -23,6 +23,11 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
     private List<SqlStatementFacts> facts;
     private String factsSchema;
     private final BoundParameters parameters = new BoundParameters();
+    private final Enforcer.Verdicts verdicts = new Enforcer.Verdicts();
+    // made once: every execution would otherwise allocate them anew
+    private final ApprovalStep.ParameterDigests digests = text -> parameters.digest(text, false);
+    private final ApprovalStep.ParameterDigests batchDigests = text -> parameters.digest(text, true);
+    private final SqlCall<ResultSet> query = () -> wrap(prepared.executeQuery());
 
     GovernedPreparedStatement(
             PreparedStatement prepared,
@@ -37,7 +42,7 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        return run(admit(), () -> wrap(prepared.executeQuery()), result -> null);
+        return run(admit(), query, GovernedPreparedStatement::noRows);
     }
 
     @Override
@@ -162,13 +167,17 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
             factsSchema = schema;
         }
         Admission admission = governance.enforcer.admit(sql, analysis, facts, owner,
-                text -> parameters.digest(text, batch));
+                batch ? batchDigests : digests, verdicts);
         if (governance.recording.parameters() == ParameterRecording.NONE) {
             return admission;
         }
         boolean withheld = admission.touchesMasked();
         return batch ? admission.withBatch(parameters.recordedBatch(governance.recording, withheld))
                 : admission.withParameters(parameters.recorded(governance.recording, withheld));
+    }
+
+    private static Long noRows(ResultSet result) {
+        return null;
     }
 
     private static Long total(int[] counts) {

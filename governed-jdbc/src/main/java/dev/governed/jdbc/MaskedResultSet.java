@@ -1,8 +1,10 @@
 package dev.governed.jdbc;
 
 import dev.governed.audit.AuditEvent;
+import dev.governed.core.mask.MaskStrategy;
 import dev.governed.jdbc.internal.mask.MaskPlan;
 import dev.governed.jdbc.internal.mask.MaskedValue;
+import dev.governed.jdbc.internal.mask.StrategyCalls;
 import java.sql.Array;
 import java.sql.Blob;
 import java.sql.Clob;
@@ -27,6 +29,8 @@ final class MaskedResultSet extends MaskingResultSetWrapper implements Summarise
     private final GovernedStatement owner;
     private final Admission admission;
     private final MaskPlan.ColumnMask[] masks;
+    /** Each column's strategy, looked up once per result set rather than once per value. */
+    private final MaskStrategy[] strategies;
     private final boolean[] masked;
     private final boolean[] textual;
     private final long[] values;
@@ -50,8 +54,10 @@ final class MaskedResultSet extends MaskingResultSetWrapper implements Summarise
         this.masks = plan.columns();
         this.masked = new boolean[masks.length];
         this.textual = new boolean[masks.length];
+        this.strategies = new MaskStrategy[masks.length];
         for (int i = 0; i < masks.length; i++) {
             masked[i] = masks[i] != null;
+            strategies[i] = masked[i] ? masks[i].masker() : null;
             textual[i] = masked[i] && masks[i].masker().masksText();
         }
         this.values = new long[masks.length];
@@ -85,7 +91,7 @@ final class MaskedResultSet extends MaskingResultSetWrapper implements Summarise
     private Object maskedForm(int index) throws SQLException {
         Object raw = textual[index] ? resultSet.getString(index) : resultSet.getObject(index);
         boolean masksIt = raw != null || masks[index].hidesNull();
-        Object form = masksIt ? masks[index].masker().mask(raw) : null;
+        Object form = masksIt ? StrategyCalls.mask(strategies[index], raw) : null;
         // a NULL masked too is counted too: a count of the non-NULL ones would tell the audit which were NULL
         if (masksIt && countedAtRow[index] != rows) {
             countedAtRow[index] = rows;

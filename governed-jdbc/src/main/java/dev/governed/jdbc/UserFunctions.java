@@ -76,7 +76,7 @@ final class UserFunctions {
     }
 
     private boolean hasQualifiedColumn(AnalysedStatement statement) {
-        if (!postgres && names != null) {
+        if (!postgres && names != null || statement == lastUnqualified) {
             return false;
         }
         for (Set<ColumnRef> refs : statement.columns().values()) {
@@ -86,8 +86,12 @@ final class UserFunctions {
                 }
             }
         }
+        lastUnqualified = statement;
         return false;
     }
+
+    /** The last statement found without a qualified column: a prepared statement asks about the same one again. */
+    private volatile AnalysedStatement lastUnqualified;
 
     /** After a statement that may have created, replaced or dropped a function. */
     void invalidate() {

@@ -64,6 +64,12 @@ public final class KeepStrategy implements MaskStrategy {
     @Override
     public Object mask(Object value) {
         String text = MaskText.of(value);
+        if (maskChar <= MaskText.LATIN1_MAX) {
+            String result = maskLatin1(text);
+            if (result != null) {
+                return result;
+            }
+        }
         if (maskChar < Character.MIN_SUPPLEMENTARY_CODE_POINT && !MaskText.hasSurrogates(text)) {
             return maskChars(text);
         }
@@ -78,6 +84,26 @@ public final class KeepStrategy implements MaskStrategy {
         }
         int cut = text.offsetByCodePoints(0, keep);
         return text.substring(0, cut) + MaskText.repeat(maskChar, hidden);
+    }
+
+    /**
+     * The same result for text of one-byte (ISO-8859-1) characters, the usual case: the text's bytes with the hidden
+     * part overwritten, made into the string. Null when a character does not fit in a byte.
+     */
+    private String maskLatin1(String text) {
+        byte[] bytes = MaskText.latin1Bytes(text);
+        if (bytes == null) {
+            return null;
+        }
+        int length = bytes.length;
+        if (length <= keep) {
+            Arrays.fill(bytes, (byte) maskChar);
+        } else if (last) {
+            Arrays.fill(bytes, 0, length - keep, (byte) maskChar);
+        } else {
+            Arrays.fill(bytes, keep, length, (byte) maskChar);
+        }
+        return MaskText.latin1(bytes, 0, length);
     }
 
     /** The same result for text of single-unit characters: one array filled in place, no intermediate strings. */

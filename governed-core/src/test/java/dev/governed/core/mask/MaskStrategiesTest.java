@@ -84,6 +84,36 @@ class MaskStrategiesTest {
     }
 
     @Test
+    void emailAnswersTheSameForOneByteAndWiderCharacters() {
+        MaskStrategy email = strategy("email", Map.of());
+        assertThat(email.mask("j\u00f6rg@b\u00e4r.de")).isEqualTo("j***@b\u00e4r.de");
+        assertThat(email.mask("\u0109ek@example.com")).isEqualTo("\u0109***@example.com");
+        assertThat(email.mask("jane@\u4f8b\u3048.jp")).isEqualTo("j***@\u4f8b\u3048.jp");
+        assertThat(email.mask("\uD83D\uDE00x@example.com")).isEqualTo("\uD83D\uDE00***@example.com");
+        assertThat(email.mask("\uD83D\uDE00@example.com")).isEqualTo("***@example.com");
+        assertThat(email.mask("ab@x.io")).isEqualTo("a***@x.io");
+        assertThat(email.mask("jonathan@x.io")).isEqualTo("j***@x.io");
+        assertThat(email.mask("who?@what?.io")).isEqualTo("w***@what?.io");
+        assertThat(email.mask("?\u0109@x.io")).isEqualTo("?***@x.io");
+        assertThat(email.mask("jane@")).isEqualTo("****");
+        assertThat(email.mask("@example.com")).isEqualTo("****");
+    }
+
+    @Test
+    void keepAnswersTheSameForOneByteAndWiderCharactersAndMaskChars() {
+        assertThat(strategy("keep-last", Map.of("keep", 2)).mask("\u00e9t\u00e9")).isEqualTo("*t\u00e9");
+        assertThat(strategy("keep-last", Map.of("keep", 2)).mask("a\u0109\u0109d")).isEqualTo("**\u0109d");
+        assertThat(strategy("keep-first", Map.of("keep", 1, "maskChar", "\u2022")).mask("abc"))
+                .isEqualTo("a\u2022\u2022");
+        assertThat(strategy("keep-first", Map.of("keep", 9)).mask("abc")).isEqualTo("***");
+        assertThat(strategy("keep-last", Map.of("keep", 2)).mask("1?3?5")).isEqualTo("***?5");
+        assertThat(strategy("keep-last", Map.of("keep", 2)).mask("?\u0109?")).isEqualTo("*\u0109?");
+        assertThat(strategy("keep-last", Map.of("keep", 1)).mask("?\uD83D\uDE00?")).isEqualTo("**?");
+        assertThat(strategy("keep-last", Map.of("keep", 0, "maskChar", "\u00d7")).mask("abc"))
+                .isEqualTo("\u00d7\u00d7\u00d7");
+    }
+
+    @Test
     void regexReplacesEveryMatch() {
         MaskStrategy regex = strategy("regex", Map.of("pattern", "\\d", "replacement", "#"));
         assertThat(regex.mask("call 555-1234")).isEqualTo("call ###-####");
