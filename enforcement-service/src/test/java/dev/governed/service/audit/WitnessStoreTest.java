@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.governed.audit.chain.Checkpoint;
 import dev.governed.service.store.Database;
+import dev.governed.testsupport.PostgresFixture;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,35 +22,48 @@ import org.junit.jupiter.api.io.TempDir;
 class WitnessStoreTest {
 
     @Test
-    void racingReportsLeaveTheNewestHead(@TempDir Path dir) throws Exception {
+    void racingReportsLeaveTheNewestHeadOnH2(@TempDir Path dir) throws Exception {
         try (Database database = Database.open("jdbc:h2:file:" + dir.resolve("witness"), "sa", "", 8)) {
-            WitnessStore store = new WitnessStore(database, Clock.systemUTC());
-            String stream = UUID.randomUUID().toString();
-            store.witness(checkpoint(stream, 1), null, "unsigned", "agent:writer");
-            List<Integer> seqs = new ArrayList<>();
-            for (int seq = 2; seq <= 40; seq++) {
-                seqs.add(seq);
-            }
-            Collections.shuffle(seqs);
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            try {
-                List<Future<Boolean>> reports = new ArrayList<>();
-                for (int seq : seqs) {
-                    reports.add(pool.submit(() -> store.witness(checkpoint(stream, seq), null, "unsigned", "agent:writer")));
-                }
-                for (Future<Boolean> each : reports) {
-                    each.get();
-                }
-            } finally {
-                pool.shutdown();
-            }
-
-            assertThat(store.heads(stream)).singleElement().satisfies(head -> {
-                assertThat(head.checkpoint().seq()).isEqualTo(40);
-                assertThat(head.checkpoint().head()).isEqualTo(head(40));
-            });
-            assertThat(store.witness(checkpoint(stream, 39), null, "unsigned", "agent:writer")).isFalse();
+            racingReportsLeaveTheNewestHead(database);
         }
+    }
+
+    @Test
+    void racingReportsLeaveTheNewestHeadOnPostgres() throws Exception {
+        PostgresFixture postgres = PostgresFixture.shared();
+        postgres.newDatabase("svc_witness_race");
+        try (Database database = Database.open(postgres.jdbcUrl("svc_witness_race"), postgres.user(), postgres.password(), 8)) {
+            racingReportsLeaveTheNewestHead(database);
+        }
+    }
+
+    private static void racingReportsLeaveTheNewestHead(Database database) throws Exception {
+        WitnessStore store = new WitnessStore(database, Clock.systemUTC());
+        String stream = UUID.randomUUID().toString();
+        store.witness(checkpoint(stream, 1), null, "unsigned", "agent:writer");
+        List<Integer> seqs = new ArrayList<>();
+        for (int seq = 2; seq <= 40; seq++) {
+            seqs.add(seq);
+        }
+        Collections.shuffle(seqs);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<Boolean>> reports = new ArrayList<>();
+            for (int seq : seqs) {
+                reports.add(pool.submit(() -> store.witness(checkpoint(stream, seq), null, "unsigned", "agent:writer")));
+            }
+            for (Future<Boolean> each : reports) {
+                each.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertThat(store.heads(stream)).singleElement().satisfies(head -> {
+            assertThat(head.checkpoint().seq()).isEqualTo(40);
+            assertThat(head.checkpoint().head()).isEqualTo(head(40));
+        });
+        assertThat(store.witness(checkpoint(stream, 39), null, "unsigned", "agent:writer")).isFalse();
     }
 
     private static Checkpoint checkpoint(String stream, int seq) {

@@ -47,14 +47,22 @@ public interface PolicySnapshots extends AutoCloseable {
         remote(URI.create(location), "", environment, settings);
         Map<String, RemotePolicies> byResource = new ConcurrentHashMap<>();
         return new PolicySnapshots() {
+            private volatile boolean closed;
+
             @Override
             public CompiledPolicy policyFor(Identity identity, String token, String resource) throws PolicyUnavailable {
-                return byResource.computeIfAbsent(resource,
-                        name -> remote(URI.create(location), name, environment, settings).build()).policyFor(identity, token);
+                RemotePolicies policies = byResource.computeIfAbsent(resource,
+                        name -> remote(URI.create(location), name, environment, settings).build());
+                if (closed) { // a client made while closing would keep its refresh thread
+                    policies.close();
+                    throw new PolicyUnavailable("the policy source of " + location + " is closed", null);
+                }
+                return policies.policyFor(identity, token);
             }
 
             @Override
             public void close() {
+                closed = true;
                 byResource.values().forEach(RemotePolicies::close);
             }
         };
