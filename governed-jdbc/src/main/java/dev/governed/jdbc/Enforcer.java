@@ -276,7 +276,7 @@ final class Enforcer {
         Identity identity = caller.identity();
         String message;
         try {
-            return governance.masking.plan(sql, analysis.fingerprint(), connection.currentSchema(), identity.caller(),
+            return governance.masking.plan(sql, connection.currentSchema(), identity.caller(),
                     policy.document().masks(), connection.connection);
         } catch (MaskDeniedException e) {
             message = "Governed denied this statement: " + e.getMessage();

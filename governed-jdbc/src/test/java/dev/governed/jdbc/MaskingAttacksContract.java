@@ -138,6 +138,36 @@ abstract class MaskingAttacksContract {
         }
     }
 
+    /**
+     * Family 12: the lineage is cached per exact text. Cached per literal-free shape, the verdict on {@code [1]} (within
+     * the array) was reused for {@code [2]} (past its end, where H2 fails), so the error answered the masked condition.
+     */
+    @org.junit.jupiter.api.Test
+    void literalsOfOneShapeAreJudgedApart() throws SQLException {
+        String within = "SELECT ssn LIKE '1%' AND (ARRAY[name])[1] IS NULL FROM customers WHERE id = 1";
+        String past = "SELECT ssn LIKE '1%' AND (ARRAY[name])[2] IS NULL FROM customers WHERE id = 1";
+        masked(within);
+        denied(past);
+    }
+
+    /**
+     * Family 12: a bind parameter's value is unknown when the statement is judged, so it never counts as a harmless
+     * constant: {@code substr(name, 1, ?)} with -1 fails on PostgreSQL exactly when the masked condition before it holds.
+     */
+    @org.junit.jupiter.api.Test
+    void parametersAreUnknownValues() throws SQLException {
+        String sql = "SELECT ssn LIKE '1%' AND substr(name, 1, ?) IS NULL FROM customers WHERE id = 1";
+        try (java.sql.PreparedStatement statement = governed.prepareStatement(sql)) {
+            statement.setInt(1, -1);
+            try (ResultSet result = statement.executeQuery()) {
+                fail("ran instead of being denied: " + leakIn(result));
+            }
+        } catch (SQLException e) {
+            assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("42501");
+            assertThat(e.getMessage()).startsWith("Governed").contains("mask");
+        }
+    }
+
     static List<JsonNode> entries() throws IOException {
         try (InputStream in = MaskingAttacksContract.class.getResourceAsStream("/masking/attack-corpus.yaml")) {
             List<JsonNode> result = new ArrayList<>();

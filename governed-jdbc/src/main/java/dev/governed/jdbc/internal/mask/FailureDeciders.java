@@ -258,8 +258,9 @@ final class FailureDeciders {
                     || array.getExpressions().size() <= 1);
         }
         if (node instanceof LikeExpression like) {
-            // a constant pattern: matching text cannot fail (a pattern from the value can)
-            return isConstant(like.getRightExpression()) && isConstant(like.getEscape());
+            // a literal pattern without escapes: PostgreSQL fails on an escape at a pattern's end only when the
+            // match gets that far, so '1\\' or '1#' ESCAPE '#' fails exactly when the value starts with 1
+            return plainPattern(like);
         }
         if (node instanceof CastExpression cast) {
             if (cast.getColDataType() == null || cast.getColDataType().getArrayData() != null
@@ -273,8 +274,11 @@ final class FailureDeciders {
             return function(function);
         }
         if (node instanceof AnalyticExpression analytic) {
-            return TOTAL_WINDOW.contains(name(analytic.getName())) && isConstant(analytic.getOffset())
-                    && isConstant(analytic.getDefaultValue()) && analytic.getFilterExpression() == null;
+            // H2 fails on a negative offset, and converts a default to the value's type as it runs
+            return TOTAL_WINDOW.contains(name(analytic.getName()))
+                    && (analytic.getOffset() == null || isCount(analytic.getOffset(), 0))
+                    && (analytic.getDefaultValue() == null || analytic.getDefaultValue() instanceof NullValue)
+                    && analytic.getFilterExpression() == null;
         }
         return false;
     }
@@ -295,11 +299,12 @@ final class FailureDeciders {
             return SetReturningFunctions.rowCountIsFixed(name, function);
         }
         if (TOTAL_ON_FIRST.contains(name)) {
-            return arguments.stream().skip(1).allMatch(FailureDeciders::isConstant);
+            return boundsCannotFail(name, arguments);
         }
         if (KEY_VALUE.contains(name)) {
+            // a NULL key fails, so a key is a literal text or number, never a parameter whose value is unknown here
             for (int i = 0; i < arguments.size(); i += 2) {
-                if (!isConstant(arguments.get(i))) {
+                if (!(arguments.get(i) instanceof StringValue || arguments.get(i) instanceof LongValue)) {
                     return false;
                 }
             }
@@ -347,15 +352,47 @@ final class FailureDeciders {
                 || expression instanceof Function function && name(function.getName()).contains("array");
     }
 
+    /** Largest literal length or position counted as harmless: PostgreSQL fails on lpad(x, 2147483647). */
+    private static final long LARGEST_COUNT = 10_000;
+
     /**
-     * A constant or a parameter, whatever its kind: the analysis is cached per statement shape, with its
-     * literals replaced, so it may not depend on whether a literal is a number or a text.
+     * The arguments after the first of {@link #TOTAL_ON_FIRST}: the value of a bound decides whether these fail
+     * (a negative length, a text where a number goes, which H2 converts as it runs, a field 0, a huge pad), so
+     * each is a literal of the kind its place takes, within range; a parameter's value is unknown here.
      */
-    private static boolean isConstant(Expression expression) {
-        return expression == null || expression instanceof StringValue || expression instanceof LongValue
-                || expression instanceof NullValue || expression instanceof DoubleValue
-                || expression instanceof HexValue || expression instanceof JdbcParameter
-                || expression instanceof JdbcNamedParameter;
+    private static boolean boundsCannotFail(String name, List<? extends Expression> arguments) {
+        for (int i = 1; i < arguments.size(); i++) {
+            Expression argument = arguments.get(i);
+            boolean textPlace = "split_part".equals(name) && i == 1
+                    || ("lpad".equals(name) || "rpad".equals(name)) && i == 2;
+            // split_part fails on field 0; a start or length of 0 is harmless, but 1 and up is all anyone needs
+            if (textPlace ? !(argument instanceof StringValue) : !isCount(argument, 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A number literal from {@code least} up to {@link #LARGEST_COUNT}: never a parameter, a text or a sign. */
+    private static boolean isCount(Expression expression, long least) {
+        return expression instanceof LongValue number && number.getValue() >= least
+                && number.getValue() <= LARGEST_COUNT;
+    }
+
+    /**
+     * A literal LIKE pattern in which no character escapes: a pattern whose escape comes last fails only when the
+     * match reaches it. A parameter is not one (its value is unknown here).
+     */
+    private static boolean plainPattern(LikeExpression like) {
+        if (!(like.getRightExpression() instanceof StringValue pattern) || pattern.getValue().indexOf('\\') >= 0) {
+            return false;
+        }
+        Expression escape = like.getEscape();
+        if (escape == null) {
+            return true;
+        }
+        return escape instanceof StringValue character && character.getValue().length() == 1
+                && pattern.getValue().indexOf(character.getValue().charAt(0)) < 0;
     }
 
     private static String name(String name) {

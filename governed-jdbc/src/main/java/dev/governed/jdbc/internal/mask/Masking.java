@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * Masking for one datasource: which masks apply to a caller, and the plan for one statement.
  * Callers with no active mask cost one list scan and nothing else; for the others the
- * statement's lineage is computed once per fingerprint and schema, and each execution only
- * matches it against the active masks.
+ * statement's lineage is computed once per exact text and schema (never per literal-free
+ * fingerprint: a literal's value can decide whether a computation may fail, as {@code (ARRAY[a])[1]}
+ * and {@code (ARRAY[a])[2]} on H2), and each execution only matches it against the active masks.
  */
 public final class Masking {
 
@@ -24,7 +25,9 @@ public final class Masking {
     private final ConfiguredStrategies strategies;
     private final MetadataCatalog catalog = new MetadataCatalog();
     private final Cache<String, List<StatementLineage>> lineages =
-            Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(MetadataCatalog.TTL).build();
+            Caffeine.newBuilder().maximumWeight(10_000).expireAfterWrite(MetadataCatalog.TTL)
+                    // keyed by the whole text: a long one weighs one unit per KiB, so memory stays bounded
+                    .weigher((String key, List<StatementLineage> value) -> 1 + key.length() / 1024).build();
 
     public Masking(MaskConfiguration configuration, String resource, String environment) {
         this.strategies = new ConfiguredStrategies(configuration);
@@ -53,13 +56,13 @@ public final class Masking {
      * @param connection the target connection, ungoverned, for table metadata
      * @throws MaskDeniedException when the statement would reveal a masked column or cannot be traced
      */
-    public MaskPlan plan(String sql, String fingerprint, String schema, Caller caller, List<MaskRule> rules,
+    public MaskPlan plan(String sql, String schema, Caller caller, List<MaskRule> rules,
                          Connection connection) throws MaskDeniedException {
         List<ActiveMask> active = active(caller, rules);
         if (active.isEmpty()) {
             return MaskPlan.NONE;
         }
-        String key = schema + "\u0000" + fingerprint;
+        String key = schema + "\u0000" + sql;
         List<StatementLineage> lineage = lineages.get(key,
                 ignored -> new LineageAnalyzer(catalog.on(connection, schema)).analyze(sql));
         return MaskPlanner.plan(lineage, active);

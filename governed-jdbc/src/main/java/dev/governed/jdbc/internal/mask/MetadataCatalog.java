@@ -19,7 +19,7 @@ import java.util.Optional;
  * H2 and others {@code INFORMATION_SCHEMA.VIEWS}) and PostgreSQL inheritance and partitions
  * ({@code pg_inherits}), cached per table for one datasource until DDL runs through Governed or a
  * few minutes pass (so a change made outside Governed is seen): a statement's lineage is computed
- * once per fingerprint and schema, and the lookups it makes are shared by every later statement.
+ * once per statement text and schema, and the lookups it makes are shared by every later statement.
  * Never guessed: a table that cannot be found, or is found in several schemas, has unknown columns;
  * a metadata query that fails is not cached, and fails the analysis that needed it.
  */

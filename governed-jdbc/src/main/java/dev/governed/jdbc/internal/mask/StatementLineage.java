@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Where the data of one statement comes from and goes: computed once per statement shape
+ * Where the data of one statement comes from and goes: computed once per statement text
  * and cached; deciding on it for a caller's masks is then a few lookups.
  *
  * @param outputs            the columns of the rows it returns (a query or RETURNING), or empty

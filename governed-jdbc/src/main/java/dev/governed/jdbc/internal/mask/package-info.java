@@ -4,7 +4,7 @@
  * <p><b>Flow.</b> After the policy allows a statement, {@link dev.governed.jdbc.internal.mask.Masking} finds
  * the masks that apply to the caller on this datasource (per resource, minus {@code exempt}
  * callers). None: nothing else happens, and the result set is the plain governed wrapper. Some:
- * the statement's {@link dev.governed.jdbc.internal.mask.StatementLineage} (computed once per fingerprint and
+ * the statement's {@link dev.governed.jdbc.internal.mask.StatementLineage} (computed once per statement text and
  * schema by {@link dev.governed.jdbc.internal.mask.LineageAnalyzer}, cached) is matched against them by
  * {@link dev.governed.jdbc.internal.mask.MaskPlanner}, which either denies the statement or returns a
  * {@link dev.governed.jdbc.internal.mask.MaskPlan}: which result columns are masked, and how. The masking
