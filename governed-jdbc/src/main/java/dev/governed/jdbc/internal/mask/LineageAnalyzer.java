@@ -125,7 +125,7 @@ public final class LineageAnalyzer {
 
         Col column(String column) {
             for (Col each : columns) {
-                if (each.name().equals(column)) {
+                if (column.equals(each.name())) { // a VALUES column without an alias has no name
                     return each;
                 }
             }
