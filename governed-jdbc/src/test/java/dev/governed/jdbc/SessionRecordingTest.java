@@ -68,7 +68,7 @@ class SessionRecordingTest {
         try (MaskingFixture fixture = new MaskingFixture(h2Url(), h2Account())) {
             try (Connection connection = fixture.governed(fixture.support());
                     PreparedStatement guess = connection.prepareStatement(
-                            "SELECT id, ssn LIKE ? AS hit FROM people");
+                            "SELECT id, ssn || ? AS hit FROM people");
                     PreparedStatement plain = connection.prepareStatement("SELECT id, ssn FROM people WHERE id = ?")) {
                 guess.setString(1, "123-45-6789");
                 guess.executeQuery().close();
