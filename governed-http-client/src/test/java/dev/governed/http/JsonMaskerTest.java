@@ -20,7 +20,7 @@ class JsonMaskerTest {
 
     private static ActiveMask mask(String strategy, Map<String, Object> options, String... fields) {
         return new ActiveMask(List.of(fields), strategy,
-                STRATEGIES.create(strategy, options, MaskConfiguration.withKey("k")));
+                STRATEGIES.create(strategy, options, MaskConfiguration.withKey("k")), null);
     }
 
     /** Feeds the body one byte at a time: every token boundary falls between two chunks somewhere. */

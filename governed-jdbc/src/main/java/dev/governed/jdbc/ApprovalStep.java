@@ -1,5 +1,6 @@
 package dev.governed.jdbc;
 
+import dev.governed.core.engine.VerifiedCaller;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.governed.core.GovernedSettings;

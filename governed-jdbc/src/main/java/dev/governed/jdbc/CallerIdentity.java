@@ -1,5 +1,7 @@
 package dev.governed.jdbc;
 
+import dev.governed.core.engine.VerifiedCaller;
+import dev.governed.core.engine.CallerSource;
 import dev.governed.core.GovernedSettings;
 import dev.governed.core.identity.Identity;
 import dev.governed.core.identity.InvalidTokenException;
@@ -15,7 +17,7 @@ import java.util.Properties;
  * The last verified token is remembered, so a caller that keeps its token pays
  * one string comparison and an expiry check per statement.
  */
-final class CallerIdentity implements IdentitySource {
+final class CallerIdentity implements CallerSource {
 
     private final TokenSource tokens;
     private final TokenVerifier verifier;

@@ -2,39 +2,43 @@ package dev.governed.jdbc;
 
 import dev.governed.audit.AuditEvent;
 import dev.governed.audit.AuditException;
-import dev.governed.audit.AuditIds;
-import dev.governed.core.engine.AuditActors;
-import dev.governed.core.identity.Identity;
-import dev.governed.core.identity.InvalidTokenException;
+import dev.governed.core.engine.Admission;
+import dev.governed.core.engine.ApprovalHook;
+import dev.governed.core.engine.Engine;
+import dev.governed.core.engine.PolicyQuestion;
+import dev.governed.core.engine.Request;
 import dev.governed.jdbc.internal.mask.MaskDeniedException;
 import dev.governed.jdbc.internal.mask.MaskPlan;
 import dev.governed.jdbc.internal.sql.AnalysedStatement;
 import dev.governed.jdbc.internal.sql.StatementAnalysis;
-import dev.governed.policy.CompiledPolicy;
 import dev.governed.policy.Decision;
 import dev.governed.policy.SqlOperation;
-import dev.governed.policy.SqlRequest;
 import dev.governed.policy.SqlStatementFacts;
 import dev.governed.policy.TableName;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
- * Decides whether a statement may run, and records one audit event for it either
- * way. Nothing here touches the database: a denied statement never reaches it.
+ * The driver's side of admission: turns a statement into the engine's {@link Request} (its analysed facts),
+ * asks the {@link Engine}, and adds what only a database connection can do: hold the session read-only, trace
+ * the result's masks, ask for approvals with the bound parameters. Nothing here runs the statement: a refused
+ * one never reaches the database, and the engine has recorded why.
  */
 final class Enforcer {
 
     static final String AUDIT_UNAVAILABLE_STATE = "G0A02";
-    private static final String NO_TOKEN_RULE = "authentication";
     private static final String UNANALYSABLE_RULE = "unanalysable";
-    static final String MASKING_RULE = "masking";
+    private static final String LOGIN_EXPIRED_RULE = "login-expired";
+    static final String MASKING_RULE = Engine.MASKING_RULE;
+    static final String READ_ONLY_RULE = "read-only";
+    /** Outcome status of a result set's follow-up event, so it is never mistaken for another execution. */
+    static final String READ_STATUS = "read";
 
     private final Governance governance;
 
@@ -42,116 +46,79 @@ final class Enforcer {
         this.governance = governance;
     }
 
-    /** Admits the statement or throws the contract's exception after auditing the refusal. */
-    Admission admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, GovernedConnection connection)
-            throws SQLException {
-        return admit(sql, analysis, facts, connection, ApprovalStep.ParameterDigests.NONE);
+    /**
+     * What a prepared statement was last allowed: executed again with the same facts, the engine keeps the
+     * decision while the caller and the policy snapshot are the same ({@link Engine#readmit}), and a plan without
+     * masks stands too. Masked plans are traced again (the lineage depends on the database's tables).
+     */
+    static final class Verdicts {
+        private AdmittedStatement last;
     }
 
-    /** The same, for a statement whose bound parameters an approval must match. */
-    Admission admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> analysed, GovernedConnection connection,
-                    ApprovalStep.ParameterDigests parameters) throws SQLException {
-        return admit(sql, analysis, analysed, connection, parameters, null);
+    /** Admits the statement or throws the contract's exception after auditing the refusal. */
+    AdmittedStatement admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts,
+                            GovernedConnection connection) throws SQLException {
+        return admit(sql, analysis, facts, connection, ApprovalStep.ParameterDigests.NONE, null);
     }
 
     /**
-     * What a prepared statement was last allowed: executed again by the same caller (the same verified
-     * {@link Identity} instance, as the token cache keeps it) under the same policy snapshot with the same
-     * facts, it is decided the same way, so an execution compares three references instead of deciding again.
-     * Kept only for a plain allow without masks on its result: approvals, denials and masked plans (whose
-     * lineage depends on the database's tables) are worked out at every execution.
+     * The same, for a statement whose bound parameters an approval must match, remembering a prepared statement's
+     * verdict in {@code verdicts} (null: decide afresh).
      */
-    static final class Verdicts {
-        private Verdict last;
-    }
-
-    private record Verdict(CompiledPolicy policy, Identity identity, List<SqlStatementFacts> facts, Decision decision,
-                           boolean mayWrite) {}
-
-    /** The same, remembering a prepared statement's verdict in {@code verdicts} (null: decide afresh). */
-    Admission admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> analysed, GovernedConnection connection,
-                    ApprovalStep.ParameterDigests parameters, Verdicts verdicts) throws SQLException {
-        long start = System.nanoTime();
+    AdmittedStatement admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> analysed,
+                            GovernedConnection connection, ApprovalStep.ParameterDigests parameters, Verdicts verdicts)
+            throws SQLException {
+        List<SqlStatementFacts> facts = analysis.isAnalysable() ? resolveCalls(analysis, analysed, connection) : analysed;
+        AdmittedStatement known = verdicts == null ? null : verdicts.last;
+        Request request = known != null && known.facts() == facts ? known.decided().request()
+                : request(sql, analysis, facts, connection);
         try {
             connection.checkLease();
         } catch (PolicyUnavailableException e) {
-            refuse(sql, analysis, analysed, identityOrNull(connection), connection, start, "deny", "login-expired", e.getMessage(), null);
-            throw e;
+            throw refusedEarly(request, LOGIN_EXPIRED_RULE, e.getMessage(), connection, e);
         }
-        List<SqlStatementFacts> facts = analysis.isAnalysable() ? resolveCalls(analysis, analysed, connection) : analysed;
         if (!analysis.isAnalysable()) {
-            Identity identity = identityOrNull(connection);
             String message = "Governed denied this statement: it could not be analysed: "
                     + analysis.unanalysableReason() + ".";
-            refuse(sql, analysis, facts, identity, connection, start, "deny", UNANALYSABLE_RULE, message, null);
-            throw new PolicyDeniedException(UNANALYSABLE_RULE, message);
+            throw refusedEarly(request, UNANALYSABLE_RULE, message, connection,
+                    new PolicyDeniedException(UNANALYSABLE_RULE, message));
         }
-        VerifiedCaller caller;
-        try {
-            caller = connection.identities().current();
-        } catch (InvalidTokenException e) {
-            String message = "Governed refused the statement: " + e.getMessage();
-            refuse(sql, analysis, facts, null, connection, start, "deny", NO_TOKEN_RULE, message, null);
-            throw new TokenRejectedException(message, e);
+        Approvals approvals = new Approvals(sql, analysis, facts, connection, parameters);
+        Admission decided = engine(() -> known != null && known.decided().request() == request
+                ? governance.engine.readmit(known.decided(), connection.identities(), approvals)
+                : governance.engine.admit(request, connection.identities(), approvals));
+        if (!decided.isAllowed()) {
+            throw refusal(decided, approvals.refusal);
         }
-        Identity identity = caller.identity();
-        CompiledPolicy policy; // one snapshot for the decision, the read-only mode and the masks
-        Decision decision;
-        Verdict known = verdicts == null ? null : verdicts.last;
-        try {
-            policy = governance.policy.policyFor(caller);
-            if (known == null || known.policy() != policy || known.identity() != identity || known.facts() != facts) {
-                known = null;
-                decision = policy.evaluate(new SqlRequest(
-                        identity.caller(), governance.target.resource(), governance.target.environment(), facts));
-            } else {
-                decision = known.decision();
-            }
-        } catch (PolicyUnavailableException e) {
-            refuse(sql, analysis, facts, identity, connection, start, "deny", "policy-unavailable", e.getMessage(), null);
-            throw e;
+        if (parameters == ApprovalStep.ParameterDigests.SCREENING && decided.approvalRequired() != null) {
+            return new AdmittedStatement(sql, analysis, facts, decided, MaskPlan.NONE); // asked at execution
         }
-        if (known != null) {
-            holdSession(analysis, facts, known.mayWrite(), connection);
-            return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, MaskPlan.NONE, null);
+        if (known != null && known.decided().decision() == decided.decision()
+                && known.decided().masks() == decided.masks() && known.masks() == MaskPlan.NONE) {
+            holdSession(analysis, facts, decided.mayWrite(), connection); // the same caller, snapshot and plan
+            return remember(verdicts, new AdmittedStatement(sql, analysis, facts, decided, MaskPlan.NONE));
         }
-        if (decision instanceof Decision.Allow) {
-            boolean mayWrite = readOnly(sql, analysis, facts, caller, policy, connection, start, decision);
-            MaskPlan masks = masks(sql, analysis, caller, policy, connection, start, facts, decision);
-            if (verdicts != null && masks == MaskPlan.NONE && !changesColumns(analysis)) {
-                verdicts.last = new Verdict(policy, identity, facts, decision, mayWrite);
-            }
-            return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks, null);
+        boolean mayWrite = decided.mayWrite();
+        if (!mayWrite && liftsReadOnly(analysis)) {
+            String message = "Governed denied this statement: your policy allows no writes on '"
+                    + governance.target.resource() + "', so the session is held read-only, and this statement would"
+                    + " make it read-write (READ WRITE, default_transaction_read_only, transaction_read_only, RESET ALL"
+                    + " or DISCARD ALL). Leave the read-only mode as it is, or ask for a policy that allows writes.";
+            record(() -> decided.refuse(action(sql, analysis, facts, false), READ_ONLY_RULE, message));
+            throw new PolicyDeniedException(READ_ONLY_RULE, message);
         }
-        if (decision instanceof Decision.Approve && governance.approvals != null
-                && parameters == ApprovalStep.ParameterDigests.SCREENING) {
-            // asked at execution, when the parameters are bound
-            return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, MaskPlan.NONE, null);
+        holdSession(analysis, facts, mayWrite, connection);
+        MaskPlan masks = masks(sql, analysis, facts, decided, connection);
+        AdmittedStatement result = new AdmittedStatement(sql, analysis, facts, decided, masks);
+        return masks == MaskPlan.NONE && !changesColumns(analysis) && decided.approvalId() == null
+                ? remember(verdicts, result) : result;
+    }
+
+    private static AdmittedStatement remember(Verdicts verdicts, AdmittedStatement admitted) {
+        if (verdicts != null) {
+            verdicts.last = admitted;
         }
-        if (decision instanceof Decision.Approve approve && governance.approvals != null) {
-            String approval;
-            try {
-                approval = governance.approvals.pass(sql, analysis, facts, approve, caller, governance.target, parameters,
-                        connection.mintedLogin());
-            } catch (ApprovalStep.Refusal refusal) {
-                refuse(sql, analysis, facts, identity, connection, start, refusal.effect, decision.ruleId(), refusal.getMessage(),
-                        decision.policyVersion(), refusal.approvalId);
-                throw refusal.thrown;
-            }
-            readOnly(sql, analysis, facts, caller, policy, connection, start, decision);
-            MaskPlan masks = masks(sql, analysis, caller, policy, connection, start, facts, decision);
-            return new Admission(sql, analysis, facts, identity, decision, connection.id(), start, masks, approval);
-        }
-        String message = decision instanceof Decision.Approve
-                ? "Governed denied this statement: rule '" + decision.ruleId() + "' requires approval ("
-                        + decision.reason() + "), and approvals are not enabled for this datasource: they are asked"
-                        + " of the enforcement service, so set governed.policy to its URL or governed.approval.service."
-                : "Governed denied this statement: rule '" + decision.ruleId() + "': " + decision.reason()
-                        + " (policy version " + decision.policyVersion() + ")."
-                        + " Ask a policy administrator if this access is needed.";
-        refuse(sql, analysis, facts, identity, connection, start, decision.effect().key(), decision.ruleId(), message,
-                decision.policyVersion(), null, mayMeetMask(policy, facts));
-        throw new PolicyDeniedException(decision.ruleId(), message);
+        return admitted;
     }
 
     /**
@@ -159,11 +126,106 @@ final class Enforcer {
      * decision is taken now too (and again at execution, where the caller may differ).
      */
     void screen(String sql, StatementAnalysis analysis, GovernedConnection connection) throws SQLException {
-        if (analysis.isAnalysable() && identityOrNull(connection) == null) {
+        if (analysis.isAnalysable() && !hasCaller(connection)) {
             return;
         }
         admit(sql, analysis, facts(analysis, connection.currentSchema(), connection.catalogFirst()), connection,
-                ApprovalStep.ParameterDigests.SCREENING);
+                ApprovalStep.ParameterDigests.SCREENING, null);
+    }
+
+    private static boolean hasCaller(GovernedConnection connection) {
+        try {
+            connection.identities().current();
+            return true;
+        } catch (dev.governed.core.identity.InvalidTokenException e) {
+            return false;
+        }
+    }
+
+    private Request request(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts,
+                            GovernedConnection connection) {
+        Target target = governance.target;
+        Supplier<String> withoutLiterals = () -> governance.maskedStatementText.apply(sql);
+        return new Request("sql", "jdbc", target.resource(), target.description(), operation(facts),
+                governance.auditedText.apply(sql), withoutLiterals, analysis.fingerprint(), tables(facts),
+                connection.id(), PolicyQuestion.sql(facts));
+    }
+
+    /** A refusal the driver makes before any policy is asked, audited by the engine for the caller it verifies. */
+    private SQLException refusedEarly(Request request, String rule, String message, GovernedConnection connection,
+                                      SQLException thrown) throws SQLException {
+        Admission refused = engine(() -> governance.engine.admit(request.asking(PolicyQuestion.refuse(rule, message)),
+                connection.identities(), ApprovalHook.DISABLED));
+        return Engine.AUTHENTICATION_RULE.equals(refused.rule()) ? refusal(refused, null) : thrown;
+    }
+
+    /** The exception the contract gives a refused statement; the engine has recorded the refusal. */
+    private static SQLException refusal(Admission refused, ApprovalStep.Refusal approval) {
+        if (approval != null) {
+            return approval.thrown;
+        }
+        Decision decision = refused.decision();
+        String rule = decision.ruleId();
+        if (Engine.AUTHENTICATION_RULE.equals(rule)) {
+            return new TokenRejectedException("Governed refused the statement: " + decision.reason(), null);
+        }
+        if (Engine.POLICY_UNAVAILABLE_RULE.equals(rule)) {
+            return new PolicyUnavailableException(decision.reason(), null);
+        }
+        if (refused.approvalRequired() != null || decision.reason().startsWith("Governed ")) {
+            return new PolicyDeniedException(rule, decision.reason());
+        }
+        if (MASKING_RULE.equals(rule)) {
+            return new PolicyDeniedException(rule, "Governed denied this statement: " + decision.reason() + ".");
+        }
+        return new PolicyDeniedException(rule, "Governed denied this statement: rule '" + rule + "': "
+                + decision.reason() + " (policy version " + decision.policyVersion() + ")."
+                + " Ask a policy administrator if this access is needed.");
+    }
+
+    /**
+     * Where {@code effect: approve} goes for one statement: the enforcement service's approvals, with the
+     * statement's bound parameters; a refusal is kept so the driver throws what the approval step said.
+     */
+    private final class Approvals implements ApprovalHook {
+        private final String sql;
+        private final StatementAnalysis analysis;
+        private final List<SqlStatementFacts> facts;
+        private final GovernedConnection connection;
+        private final ApprovalStep.ParameterDigests parameters;
+        private ApprovalStep.Refusal refusal;
+
+        Approvals(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, GovernedConnection connection,
+                  ApprovalStep.ParameterDigests parameters) {
+            this.sql = sql;
+            this.analysis = analysis;
+            this.facts = facts;
+            this.connection = connection;
+            this.parameters = parameters;
+        }
+
+        @Override
+        public Review review(Request request, dev.governed.core.engine.VerifiedCaller caller,
+                             Decision.Approve decision) {
+            if (governance.approvals == null) {
+                return Review.refused(new Decision.Deny(decision.ruleId(), "Governed denied this statement: rule '"
+                        + decision.ruleId() + "' requires approval (" + decision.reason() + "), and approvals are not"
+                        + " enabled for this datasource: they are asked of the enforcement service, so set"
+                        + " governed.policy to its URL or governed.approval.service.", decision.policyVersion()),
+                        decision.effect().key(), null);
+            }
+            if (parameters == ApprovalStep.ParameterDigests.SCREENING) {
+                return Review.approved(null); // asked at execution, when the parameters are bound
+            }
+            try {
+                return Review.approved(governance.approvals.pass(sql, analysis, facts, decision, caller,
+                        governance.target, parameters, connection.mintedLogin()));
+            } catch (ApprovalStep.Refusal e) {
+                refusal = e;
+                return Review.refused(new Decision.Deny(decision.ruleId(), e.getMessage(), decision.policyVersion()),
+                        e.effect, e.approvalId);
+            }
+        }
     }
 
     /**
@@ -198,41 +260,9 @@ final class Enforcer {
                 || operation == SqlOperation.ALTER || operation == SqlOperation.DROP || operation.isPrivileged();
     }
 
-    /**
-     * Holds the session read-only at the database while the caller's policy allows no write, or
-     * while a caller who may write runs an autocommit statement that only reads; and refuses (audited, rule {@value #READ_ONLY_RULE}) a statement that would lift that.
-     */
-    /** Refuses a statement that would lift the read-only mode a caller without writes is held in; answers whether the caller may write. */
-    private boolean readOnly(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, VerifiedCaller caller,
-                             CompiledPolicy policy, GovernedConnection connection, long start, Decision decision)
-            throws SQLException {
-        boolean mayWrite = policy.allowsWrites(caller.identity().caller(), governance.target.resource(),
-                governance.target.environment());
-        if (!mayWrite && liftsReadOnly(analysis)) {
-            String message = "Governed denied this statement: your policy allows no writes on '"
-                    + governance.target.resource() + "', so the session is held read-only, and this statement would"
-                    + " make it read-write (READ WRITE, default_transaction_read_only, transaction_read_only, RESET ALL"
-                    + " or DISCARD ALL). Leave the read-only mode as it is, or ask for a policy that allows writes.";
-            refuse(sql, analysis, facts, caller.identity(), connection, start, "deny", READ_ONLY_RULE, message,
-                    decision.policyVersion());
-            throw new PolicyDeniedException(READ_ONLY_RULE, message);
-        }
-        holdSession(analysis, facts, mayWrite, connection);
-        return mayWrite;
-    }
-
-    /** Puts the session in the read-only or read-write mode the statement and the caller's writes need. */
-    private static void holdSession(StatementAnalysis analysis, List<SqlStatementFacts> facts, boolean mayWrite,
-                                    GovernedConnection connection) throws SQLException {
-        if (!onlyEndsTransaction(analysis)) {
-            // Not for COMMIT or ROLLBACK alone: in an aborted transaction no SET can run, and ending it must stay possible.
-            connection.readOnlySession().require(mayWrite, mayWrite ? SessionNeed.of(analysis, facts) : SessionNeed.EITHER);
-        }
-    }
-
     /** Before a batch whose entries were admitted one by one runs as one: read-write if any entry is not a read. */
-    static void batchAdmitted(List<Admission> admissions, GovernedConnection connection) throws SQLException {
-        for (Admission each : admissions) {
+    static void batchAdmitted(List<AdmittedStatement> admissions, GovernedConnection connection) throws SQLException {
+        for (AdmittedStatement each : admissions) {
             if (SessionNeed.of(each.analysis(), each.facts()) == SessionNeed.WRITE) {
                 connection.readOnlySession().releaseRead();
                 return;
@@ -249,7 +279,14 @@ final class Enforcer {
         return true;
     }
 
-    static final String READ_ONLY_RULE = "read-only";
+    /** Puts the session in the read-only or read-write mode the statement and the caller's writes need. */
+    private static void holdSession(StatementAnalysis analysis, List<SqlStatementFacts> facts, boolean mayWrite,
+                                    GovernedConnection connection) throws SQLException {
+        if (!onlyEndsTransaction(analysis)) {
+            // Not for COMMIT or ROLLBACK alone: in an aborted transaction no SET can run, and ending it must stay possible.
+            connection.readOnlySession().require(mayWrite, mayWrite ? SessionNeed.of(analysis, facts) : SessionNeed.EITHER);
+        }
+    }
 
     private static boolean liftsReadOnly(StatementAnalysis analysis) {
         for (AnalysedStatement each : analysis.statements()) {
@@ -264,27 +301,24 @@ final class Enforcer {
      * How the result of an allowed statement is masked for this caller, or a refusal (audited, rule
      * {@value #MASKING_RULE}) when the statement would reveal a masked column.
      */
-    private MaskPlan masks(String sql, StatementAnalysis analysis, VerifiedCaller caller, CompiledPolicy policy,
-                           GovernedConnection connection, long start, List<SqlStatementFacts> facts, Decision decision)
-            throws SQLException {
+    private MaskPlan masks(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, Admission decided,
+                           GovernedConnection connection) throws SQLException {
         if (changesColumns(analysis)) {
             governance.masking.invalidate();
         }
-        if (onlySessionStatements(analysis)) {
+        if (decided.masks().isEmpty() || onlySessionStatements(analysis)) {
             return MaskPlan.NONE; // BEGIN, SET, SHOW …: no table data flows, so there is nothing to trace
         }
-        Identity identity = caller.identity();
         String message;
         try {
-            return governance.masking.plan(sql, connection.currentSchema(), identity.caller(),
-                    policy.document().masks(), connection.connection);
+            return governance.masking.plan(sql, connection.currentSchema(), decided.masks(), connection.connection);
         } catch (MaskDeniedException e) {
             message = "Governed denied this statement: " + e.getMessage();
         } catch (RuntimeException e) {
             message = "Governed denied this statement: its masks could not be applied (" + e.getMessage() + ").";
         }
-        refuse(sql, analysis, facts, identity, connection, start, "deny", MASKING_RULE, message,
-                decision.policyVersion());
+        String reason = message;
+        record(() -> decided.refuse(action(sql, analysis, facts, true), MASKING_RULE, reason));
         throw new PolicyDeniedException(MASKING_RULE, message);
     }
 
@@ -317,44 +351,54 @@ final class Enforcer {
      * the statement's own event was recorded before any row was read, so it lists the masked
      * columns with 0 values; this one carries the rows read and the values masked per column.
      */
-    void maskedValues(Admission admission, long rows, List<AuditEvent.Masking> masking, AuditEvent.Result result)
+    void maskedValues(AdmittedStatement admission, long rows, List<AuditEvent.Masking> masking, AuditEvent.Result result)
             throws SQLException {
-        record(followUp(admission, rows, masking, result));
+        record(() -> admission.decided().followUp(action(admission, false), READ_STATUS, rows, masking, result));
     }
 
     /**
      * Records the follow-up event of a result set without masks, with {@code governed.audit.results=digest}: the
      * rows read and their digest, naming the statement's own event.
      */
-    void resultRead(Admission admission, long rows, AuditEvent.Result result) throws SQLException {
-        record(followUp(admission, rows, List.of(), result));
+    void resultRead(AdmittedStatement admission, long rows, AuditEvent.Result result) throws SQLException {
+        record(() -> admission.decided().followUp(action(admission, false), READ_STATUS, rows, List.of(), result));
     }
 
-    /** Outcome status of a masked result set's follow-up event, so it is never mistaken for another execution. */
-    static final String READ_STATUS = "read";
-
     /** Records the event of an admitted statement that ran; {@code rows} is null when unknown. */
-    void completed(Admission admission, Long rows) throws SQLException {
+    void completed(AdmittedStatement admission, Long rows) throws SQLException {
         try {
-            record(event(admission, "ok", rows, null));
+            record(() -> admission.decided().complete(action(admission, true), rows, masking(admission)));
         } finally {
             ran(admission);
         }
     }
 
-    void failed(Admission admission, SQLException error) throws SQLException {
+    void failed(AdmittedStatement admission, SQLException error) throws SQLException {
         try {
-            record(event(admission, "error", null, error.getClass().getSimpleName() + ": " + error.getMessage()));
+            record(() -> admission.decided().fail(action(admission, true),
+                    error.getClass().getSimpleName() + ": " + error.getMessage()));
         } finally {
             ran(admission);
         }
     }
 
     /** A once-approval's statement has run: the service takes back what the approval granted the session's login. */
-    private void ran(Admission admission) {
+    private void ran(AdmittedStatement admission) {
         if (admission.approval() != null && governance.approvals != null) {
             governance.approvals.ran(admission.approval());
         }
+    }
+
+    /** The statement's own event lists its masked columns, with 0 values: none is read yet. */
+    private static List<AuditEvent.Masking> masking(AdmittedStatement admission) {
+        if (!admission.masks().masksRows()) {
+            return List.of();
+        }
+        List<AuditEvent.Masking> result = new ArrayList<>();
+        for (MaskPlan.ColumnMask each : admission.masks().masked()) {
+            result.add(new AuditEvent.Masking(each.column(), each.strategy(), 0));
+        }
+        return result;
     }
 
     /**
@@ -401,228 +445,39 @@ final class Enforcer {
         return operation == SqlOperation.SET || operation == SqlOperation.RESET || operation == SqlOperation.SET_ROLE;
     }
 
-    private static Identity identityOrNull(GovernedConnection connection) {
-        try {
-            return connection.identities().current().identity();
-        } catch (InvalidTokenException e) {
-            return null;
+    /** What the event says the statement did; {@code withParameters}: with the ones it ran with, if recorded. */
+    private AuditEvent.Action action(AdmittedStatement admission, boolean withParameters) {
+        AuditEvent.Action action = action(admission.sql(), admission.analysis(), admission.facts(),
+                admission.mayQuoteMasked());
+        if (withParameters && (!admission.parameters().isEmpty() || admission.batch() != null)) {
+            action = new AuditEvent.Action(action.kind(), action.operation(), action.statement(), action.fingerprint(),
+                    action.tables(), admission.parameters(), admission.batch());
         }
+        return action;
     }
 
-    private void refuse(
-            String sql,
-            StatementAnalysis analysis,
-            List<SqlStatementFacts> facts,
-            Identity identity,
-            GovernedConnection connection,
-            long start,
-            String effect,
-            String rule,
-            String reason,
-            Long policyVersion)
-            throws SQLException {
-        refuse(sql, analysis, facts, identity, connection, start, effect, rule, reason, policyVersion, null);
-    }
+    private record ActionMemo(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts,
+                              boolean quotesMasked, AuditEvent.Action action) {}
 
-    private void refuse(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, Identity identity,
-                        GovernedConnection connection, long start, String effect, String rule, String reason, Long policyVersion,
-                        String approval) throws SQLException {
-        refuse(sql, analysis, facts, identity, connection, start, effect, rule, reason, policyVersion, approval,
-                MASKING_RULE.equals(rule));
-    }
-
-    /** {@code quotesMasked}: the statement's literals may be masked values, so its audited text goes without them. */
-    private void refuse(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, Identity identity,
-                        GovernedConnection connection, long start, String effect, String rule, String reason, Long policyVersion,
-                        String approval, boolean quotesMasked) throws SQLException {
-        AuditEvent.DecisionInfo decision = new AuditEvent.DecisionInfo(effect, rule, reason, policyVersion, approval);
-        record(event(AuditIds.newId(), sql, analysis, facts, List.of(), null, identity, connection.id(), decision, start,
-                "denied", null, reason, List.of(), null, quotesMasked));
-    }
+    private volatile ActionMemo lastAction;
 
     /**
-     * Whether a mask of the policy may cover a table the statement reads or writes: for a statement refused
-     * before its masks were planned, whose literals may then be the values a mask hides. Exemptions are not
-     * weighed, so this errs towards leaving literals out.
+     * Cached by instances: a prepared statement executes the same text, analysis and facts again.
+     * {@code quotesMasked}: its literals may be values a mask hides, so its text goes without them.
      */
-    private static boolean mayMeetMask(CompiledPolicy policy, List<SqlStatementFacts> facts) {
-        for (dev.governed.policy.MaskRule mask : policy.document().masks()) {
-            for (dev.governed.policy.ColumnPattern column : mask.columns()) {
-                for (SqlStatementFacts each : facts) {
-                    for (TableName table : each.tablesRead()) {
-                        if (column.mayCover(table)) {
-                            return true;
-                        }
-                    }
-                    for (TableName table : each.tablesWritten()) {
-                        if (column.mayCover(table)) {
-                            return true;
-                        }
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
-    private AuditEvent event(Admission admission, String status, Long rows, String error) {
-        List<AuditEvent.Masking> masking = List.of();
-        if (admission.masks().masksRows()) {
-            masking = new ArrayList<>();
-            for (MaskPlan.ColumnMask each : admission.masks().masked()) {
-                masking.add(new AuditEvent.Masking(each.column(), each.strategy(), 0));
-            }
-        }
-        return event(admission, status, rows, error, masking);
-    }
-
-    /** The statement's own event: the id its admission reserved, its recorded parameters. */
-    private AuditEvent event(Admission admission, String status, Long rows, String error,
-                             List<AuditEvent.Masking> masking) {
-        AuditEvent.DecisionInfo info = decisionInfo(admission.decision(), admission.approval());
-        return event(admission.eventId(), admission.sql(), admission.analysis(), admission.facts(),
-                admission.parameters(), admission.batch(), admission.identity(), admission.connectionId(), info,
-                admission.startNanos(),
-                status, rows, error, masking, null, admission.mayQuoteMasked());
-    }
-
-    private AuditEvent followUp(Admission admission, long rows, List<AuditEvent.Masking> masking,
-                                AuditEvent.Result result) {
-        AuditEvent.DecisionInfo info = decisionInfo(admission.decision(), admission.approval());
-        return event(AuditIds.newId(), admission.sql(), admission.analysis(), admission.facts(), List.of(), null,
-                admission.identity(), admission.connectionId(), info, admission.startNanos(), READ_STATUS, rows, null,
-                masking, result, admission.mayQuoteMasked());
-    }
-
-    private AuditEvent event(
-            String id,
-            String sql,
-            StatementAnalysis analysis,
-            List<SqlStatementFacts> facts,
-            List<AuditEvent.Parameter> parameters,
-            AuditEvent.Batch batch,
-            Identity identity,
-            String connectionId,
-            AuditEvent.DecisionInfo decision,
-            long start,
-            String status,
-            Long rows,
-            String error,
-            List<AuditEvent.Masking> masking,
-            AuditEvent.Result result,
-            boolean touchesMasked) {
-        Target target = governance.target;
-        FactsSummary summary = summary(facts);
-        AuditEvent.Action action = action(sql, analysis, summary, touchesMasked);
-        if (!parameters.isEmpty() || batch != null) {
-            action = new AuditEvent.Action(action.kind(), action.operation(), action.statement(), action.fingerprint(),
-                    action.tables(), parameters, batch);
-        }
-        return new AuditEvent(
-                id,
-                Instant.now(),
-                null,
-                actor(identity),
-                session(connectionId),
-                resource(target),
-                action,
-                decision,
-                masking,
-                new AuditEvent.Outcome(status, rows, (System.nanoTime() - start) / 1_000, error, result));
-    }
-
-    /** The parts of an event that repeat from statement to statement, built once (the hot path allocates less). */
-    private record ActorMemo(Identity identity, AuditEvent.Actor actor) {}
-
-    private record FactsSummary(List<SqlStatementFacts> facts, String operation, List<String> tables) {}
-
-    private volatile ActorMemo lastActor;
-    private volatile FactsSummary lastSummary;
-    private volatile AuditEvent.Resource resource;
-    private volatile AuditEvent.Session lastSession;
-    private volatile ActionMemo lastAction;
-    private volatile DecisionMemo lastDecision;
-
-    private record DecisionMemo(Decision decision, AuditEvent.DecisionInfo info) {}
-
-    private record ActionMemo(String sql, StatementAnalysis analysis, FactsSummary summary, boolean touchesMasked,
-                              AuditEvent.Action action) {}
-
-    /** Cached by instances: a prepared statement executes the same text, analysis and facts again. */
-    private AuditEvent.Action action(String sql, StatementAnalysis analysis, FactsSummary summary, boolean touchesMasked) {
+    private AuditEvent.Action action(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts,
+                                     boolean quotesMasked) {
         ActionMemo memo = lastAction;
-        if (memo != null && memo.sql() == sql && memo.analysis() == analysis && memo.summary() == summary
-                && memo.touchesMasked() == touchesMasked) {
+        if (memo != null && memo.sql() == sql && memo.analysis() == analysis && memo.facts() == facts
+                && memo.quotesMasked() == quotesMasked) {
             return memo.action();
         }
-        String text = touchesMasked ? governance.maskedStatementText.apply(sql) : governance.auditedText.apply(sql);
-        AuditEvent.Action result = new AuditEvent.Action("sql", summary.operation(), text, analysis.fingerprint(),
-                summary.tables());
-        lastAction = new ActionMemo(sql, analysis, summary, touchesMasked, result);
+        String text = quotesMasked ? governance.maskedStatementText.apply(sql) : governance.auditedText.apply(sql);
+        AuditEvent.Action result = new AuditEvent.Action("sql", operation(facts), text, analysis.fingerprint(),
+                tables(facts));
+        lastAction = new ActionMemo(sql, analysis, facts, quotesMasked, result);
         return result;
     }
-
-    /** Cached by connection id: a connection's statements share one session part. */
-    private AuditEvent.Session session(String connectionId) {
-        AuditEvent.Session memo = lastSession;
-        if (memo != null && memo.connection() == connectionId) {
-            return memo;
-        }
-        AuditEvent.Session result = new AuditEvent.Session(governance.sessionId, connectionId);
-        lastSession = result;
-        return result;
-    }
-
-    /**
-     * Cached by equal content: a statement executed again is usually decided the same way. A decision that ran on
-     * an approval names it and is built afresh: approvals are rare and each is a different one.
-     */
-    private AuditEvent.DecisionInfo decisionInfo(Decision decision, String approval) {
-        if (approval != null) {
-            return new AuditEvent.DecisionInfo(
-                    decision.effect().key(), decision.ruleId(), decision.reason(), decision.policyVersion(), approval);
-        }
-        DecisionMemo memo = lastDecision;
-        if (memo != null && (memo.decision() == decision || memo.decision().equals(decision))) {
-            return memo.info();
-        }
-        AuditEvent.DecisionInfo result = new AuditEvent.DecisionInfo(
-                decision.effect().key(), decision.ruleId(), decision.reason(), decision.policyVersion(), null);
-        lastDecision = new DecisionMemo(decision, result);
-        return result;
-    }
-
-    /** Cached by identity instance: verified tokens are cached, so a caller keeps its Identity object. */
-    private AuditEvent.Actor actor(Identity identity) {
-        ActorMemo memo = lastActor;
-        if (memo != null && memo.identity() == identity) {
-            return memo.actor();
-        }
-        AuditEvent.Actor result = AuditActors.of(identity);
-        lastActor = new ActorMemo(identity, result);
-        return result;
-    }
-
-    /** Cached by list instance: a prepared statement keeps its resolved facts. */
-    private FactsSummary summary(List<SqlStatementFacts> facts) {
-        FactsSummary memo = lastSummary;
-        if (memo != null && memo.facts() == facts) {
-            return memo;
-        }
-        FactsSummary result = new FactsSummary(facts, operation(facts), tables(facts));
-        lastSummary = result;
-        return result;
-    }
-
-    private AuditEvent.Resource resource(Target target) {
-        AuditEvent.Resource result = resource;
-        if (result == null) {
-            result = new AuditEvent.Resource(target.resource(), "jdbc", target.description(), target.environment());
-            resource = result;
-        }
-        return result;
-    }
-
 
     /** The operation keys of a text, in order and without repeats: {@code select}, or {@code select;drop}. */
     private static String operation(List<SqlStatementFacts> facts) {
@@ -643,12 +498,28 @@ final class Enforcer {
         return List.copyOf(result);
     }
 
-    private void record(AuditEvent event) throws SQLException {
+    private interface EngineCall {
+        Admission call();
+    }
+
+    private static Admission engine(EngineCall call) throws SQLException {
         try {
-            governance.audit.record(event);
+            return call.call();
         } catch (AuditException e) {
-            throw new SQLTransientException("Governed could not record the audit event for this statement, and audit"
-                    + " is required: " + e.getMessage(), AUDIT_UNAVAILABLE_STATE, e);
+            throw auditUnavailable(e);
         }
+    }
+
+    private static void record(Runnable recording) throws SQLException {
+        try {
+            recording.run();
+        } catch (AuditException e) {
+            throw auditUnavailable(e);
+        }
+    }
+
+    private static SQLException auditUnavailable(AuditException e) {
+        return new SQLTransientException("Governed could not record the audit event for this statement, and audit"
+                + " is required: " + e.getMessage(), AUDIT_UNAVAILABLE_STATE, e);
     }
 }

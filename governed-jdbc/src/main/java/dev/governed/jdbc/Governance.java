@@ -1,17 +1,15 @@
 package dev.governed.jdbc;
 
-import dev.governed.audit.AuditRecorder;
+import dev.governed.core.engine.Engine;
 import dev.governed.core.identity.TokenSource;
 import dev.governed.core.identity.TokenVerifier;
-import dev.governed.core.mask.MaskConfiguration;
 import dev.governed.jdbc.internal.mask.Masking;
 import dev.governed.jdbc.internal.sql.StatementAnalysis;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * What every connection of one governed datasource shares: how statements are
- * analysed, how tokens are verified, which policy decides, where evidence goes.
+ * What every connection of one governed datasource shares: how statements are analysed, how callers' tokens
+ * are verified, and the {@link Engine} that decides, masks and records evidence.
  */
 final class Governance implements AutoCloseable {
 
@@ -26,76 +24,43 @@ final class Governance implements AutoCloseable {
     final TokenVerifier verifier;
     /** The process's own token source when {@code governed.token.provider} is set; otherwise null. */
     final TokenSource provider;
-    final PolicyDecider policy;
-    final AuditRecorder audit;
+    final Engine engine;
     final Target target;
     final boolean allowUnwrap;
-    final String sessionId = UUID.randomUUID().toString();
     final Enforcer enforcer;
-    final Masking masking;
+    final Masking masking = new Masking();
     /** Asks the enforcement service about statements that need approval; null when none is configured (they are denied). */
     final ApprovalStep approvals;
     /** Functions the database holds besides its vendor's built-ins, which a call by a built-in's name may reach. */
     final UserFunctions userFunctions = new UserFunctions();
     /** What events keep for a replay: parameters, result digests. */
     final Recording recording;
-    private final AutoCloseable resources;
 
     Governance(
             Function<String, StatementAnalysis> analyzer,
             Function<String, String> auditedText,
             TokenVerifier verifier,
             TokenSource provider,
-            PolicyDecider policy,
-            AuditRecorder audit,
+            Engine engine,
             Target target,
             boolean allowUnwrap,
-            MaskConfiguration maskConfiguration,
             ApprovalStep approvals,
-            AutoCloseable resources) {
-        this(analyzer, auditedText, verifier, provider, policy, audit, target, allowUnwrap, maskConfiguration, approvals,
-                resources, Recording.DEFAULT);
-    }
-
-    Governance(
-            Function<String, StatementAnalysis> analyzer,
-            Function<String, String> auditedText,
-            TokenVerifier verifier,
-            TokenSource provider,
-            PolicyDecider policy,
-            AuditRecorder audit,
-            Target target,
-            boolean allowUnwrap,
-            MaskConfiguration maskConfiguration,
-            ApprovalStep approvals,
-            AutoCloseable resources,
             Recording recording) {
         this.recording = recording;
         this.analyzer = analyzer;
         this.auditedText = auditedText;
         this.verifier = verifier;
         this.provider = provider;
-        this.policy = policy;
-        this.audit = audit;
+        this.engine = engine;
         this.target = target;
         this.allowUnwrap = allowUnwrap;
-        this.resources = resources;
         this.approvals = approvals;
         this.enforcer = new Enforcer(this);
-        this.masking = new Masking(maskConfiguration, target.resource(), target.environment());
     }
 
     /** Flushes the audit trail, then releases whatever the configuration opened. */
     @Override
     public void close() {
-        try {
-            audit.close();
-        } finally {
-            try {
-                resources.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("could not release Governed resources: " + e.getMessage(), e);
-            }
-        }
+        engine.close();
     }
 }

@@ -1,16 +1,15 @@
 package dev.governed.jdbc;
 
-import dev.governed.audit.AuditDispatcher;
 import dev.governed.audit.AuditException;
 import dev.governed.audit.AuditRecorder;
 import dev.governed.core.GovernedSettings;
 import dev.governed.core.engine.AuditTrails;
+import dev.governed.core.engine.Engine;
 import dev.governed.core.engine.PolicySnapshots;
 import dev.governed.core.identity.TokenProvider;
 import dev.governed.core.identity.TokenProviders;
 import dev.governed.core.identity.TokenVerifier;
 import dev.governed.core.identity.TokenVerifiers;
-import dev.governed.core.internal.policy.PolicyUnavailable;
 import dev.governed.core.mask.MaskConfiguration;
 import dev.governed.jdbc.internal.sql.SqlAnalyzer;
 import dev.governed.policy.PolicyException;
@@ -35,7 +34,7 @@ final class GovernanceFactory {
     private GovernanceFactory() {}
 
     static Governance create(String targetUrl, GovernedSettings settings) throws SQLException {
-        AutoCloseable policySource = null;
+        PolicySnapshots snapshots = null;
         try {
             Target target = new Target(
                     settings.get(GovernedSettings.RESOURCE).orElseGet(() -> Target.databaseName(targetUrl)),
@@ -44,47 +43,21 @@ final class GovernanceFactory {
             boolean redactLiterals = settings.flag(REDACT_LITERALS);
             Function<String, String> auditedText = redactLiterals ? ANALYZER::normalised : Function.identity();
             Recording recording = Recording.from(settings, redactLiterals);
-            PolicySnapshots snapshots = PolicySnapshots.from(settings, target.environment()); // a broken file fails here
-            policySource = snapshots;
-            PolicyDecider decider = decider(snapshots, target.resource());
+            snapshots = PolicySnapshots.from(settings, target.environment()); // a broken file fails here
             TokenVerifier verifier = TokenVerifiers.configured(settings);
             TokenProvider provider = TokenProviders.configured(settings).orElse(null);
-            AuditRecorder audit = audit(settings);
-            AutoCloseable policyResource = policySource;
-            AutoCloseable resources = () -> {
-                try (AutoCloseable first = policyResource; AutoCloseable second = provider) {
-                    // both closed, in reverse order
-                }
-            };
+            // shared with every datasource and HTTP client of this JVM configured alike, so they write one chain
+            AuditRecorder audit = AuditTrails.open(settings);
+            Engine engine = Engine.of(target.environment(), verifier, snapshots, audit,
+                    MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)), provider);
             return new Governance(ANALYZER::analyze, auditedText, verifier,
-                    provider == null ? null : TokenProviders.asSource(provider), decider, audit, target,
-                    settings.flag(GovernedSettings.ALLOW_UNWRAP),
-                    MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)),
-                    ApprovalStep.from(settings).orElse(null), resources, recording);
+                    provider == null ? null : TokenProviders.asSource(provider), engine, target,
+                    settings.flag(GovernedSettings.ALLOW_UNWRAP), ApprovalStep.from(settings).orElse(null), recording);
         } catch (PolicyException | AuditException | IllegalArgumentException | IllegalStateException e) {
-            closeQuietly(policySource);
+            closeQuietly(snapshots);
             throw new SQLNonTransientConnectionException(
                     "Governed cannot govern " + Target.describe(targetUrl) + ": " + e.getMessage(), "08001", e);
         }
-    }
-
-    private static PolicyDecider decider(PolicySnapshots snapshots, String resource) {
-        return caller -> {
-            try {
-                return snapshots.policyFor(caller.identity(), caller.token(), resource);
-            } catch (PolicyUnavailable e) {
-                throw new PolicyUnavailableException("Governed has no usable policy: " + e.getMessage(), e);
-            }
-        };
-    }
-
-    /**
-     * The sinks of governed.audit, with the governed.audit.* options (signing key, spool, queue,
-     * checkpoints: see {@link AuditDispatcher}) from system properties and connection properties;
-     * shared with every datasource and HTTP client of this JVM configured alike, so they write one chain.
-     */
-    private static AuditRecorder audit(GovernedSettings settings) {
-        return AuditTrails.open(settings);
     }
 
     private static void closeQuietly(AutoCloseable resource) {

@@ -53,7 +53,7 @@ final class GovernanceRegistry {
 
     /** Writes out every accepted audit event; for tests and orderly hand-overs. */
     void flushAll() {
-        byConfiguration.values().forEach(each -> each.audit.flush());
+        byConfiguration.values().forEach(each -> each.engine.flush());
     }
 
     private void closeAll() {

@@ -93,7 +93,7 @@ final class GovernedCallableStatement extends CallableStatementWrapper {
      */
     @Override
     void outParameter() throws SQLException {
-        Admission admission = latest();
+        AdmittedStatement admission = latest();
         if (admission != null && !admission.masks().active().isEmpty()) {
             throw new PolicyDeniedException(Enforcer.MASKING_RULE, "Governed refused to read an OUT parameter: masks"
                     + " apply to you on this datasource, and OUT values cannot be traced to the columns they come"

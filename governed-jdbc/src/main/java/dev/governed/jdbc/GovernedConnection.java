@@ -1,5 +1,6 @@
 package dev.governed.jdbc;
 
+import dev.governed.core.engine.CallerSource;
 import dev.governed.jdbc.internal.sql.StatementAnalysis;
 import java.sql.Array;
 import java.sql.CallableStatement;
@@ -16,18 +17,18 @@ final class GovernedConnection extends ConnectionWrapper {
 
     private final Governance governance;
     private final String id = UUID.randomUUID().toString();
-    private final IdentitySource identities;
+    private final CallerSource identities;
     private final SchemaTracker schema;
     private volatile boolean sessionChangedInTransaction;
     private final ReadOnlySession readOnlySession;
 
     private final ServiceMode.Lease lease;
 
-    GovernedConnection(Connection connection, Governance governance, IdentitySource identities) throws SQLException {
+    GovernedConnection(Connection connection, Governance governance, CallerSource identities) throws SQLException {
         this(connection, governance, identities, ServiceMode.Lease.NONE);
     }
 
-    GovernedConnection(Connection connection, Governance governance, IdentitySource identities, ServiceMode.Lease lease)
+    GovernedConnection(Connection connection, Governance governance, CallerSource identities, ServiceMode.Lease lease)
             throws SQLException {
         super(connection);
         this.governance = governance;
@@ -54,7 +55,7 @@ final class GovernedConnection extends ConnectionWrapper {
     }
 
     /** Who runs the current statement: resolved per statement, as a pooled connection serves many callers. */
-    IdentitySource identities() {
+    CallerSource identities() {
         return identities;
     }
 

@@ -63,7 +63,7 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
     /** A batch of parameter sets is one execution of one statement: one decision, one event. */
     @Override
     public int[] executeBatch() throws SQLException {
-        Admission admission = admitBatch();
+        AdmittedStatement admission = admitBatch();
         try {
             return run(admission, prepared::executeBatch, GovernedPreparedStatement::total);
         } finally {
@@ -73,7 +73,7 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        Admission admission = admitBatch();
+        AdmittedStatement admission = admitBatch();
         try {
             return run(admission, prepared::executeLargeBatch, GovernedPreparedStatement::total);
         } finally {
@@ -82,7 +82,7 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
     }
 
     /** A refused batch is dropped whole, so the next one is exactly what is added next (and what an approval covers). */
-    private Admission admitBatch() throws SQLException {
+    private AdmittedStatement admitBatch() throws SQLException {
         try {
             return admit(true);
         } catch (SQLException refused) {
@@ -156,17 +156,17 @@ class GovernedPreparedStatement extends PreparedStatementWrapper {
         prepared.setObject(parameterIndex, GovernedArray.forDriver(x), targetSqlType, scaleOrLength);
     }
 
-    final Admission admit() throws SQLException {
+    final AdmittedStatement admit() throws SQLException {
         return admit(false);
     }
 
-    private Admission admit(boolean batch) throws SQLException {
+    private AdmittedStatement admit(boolean batch) throws SQLException {
         String schema = owner.currentSchema();
         if (facts == null || !Objects.equals(schema, factsSchema)) {
             facts = Enforcer.facts(analysis, schema, owner.catalogFirst());
             factsSchema = schema;
         }
-        Admission admission = governance.enforcer.admit(sql, analysis, facts, owner,
+        AdmittedStatement admission = governance.enforcer.admit(sql, analysis, facts, owner,
                 batch ? batchDigests : digests, verdicts);
         if (governance.recording.parameters() == ParameterRecording.NONE) {
             return admission;

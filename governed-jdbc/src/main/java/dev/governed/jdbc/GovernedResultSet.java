@@ -17,17 +17,17 @@ final class GovernedResultSet extends ResultSetWrapper implements SummarisedResu
     private final GovernedStatement owner;
     private final boolean allowUnwrap;
     /** The statement's admission, whose plan says whether database messages are withheld; null for metadata. */
-    private final Admission admission;
+    private final AdmittedStatement admission;
     /** Non-null only with {@code governed.audit.results=digest}: then the rows read are summarised at the end. */
     private final ResultSummary summary;
     private long rows;
     private boolean reported;
 
     GovernedResultSet(ResultSet resultSet, GovernedStatement owner) {
-        this(resultSet, owner, (Admission) null);
+        this(resultSet, owner, (AdmittedStatement) null);
     }
 
-    GovernedResultSet(ResultSet resultSet, GovernedStatement owner, Admission admission) {
+    GovernedResultSet(ResultSet resultSet, GovernedStatement owner, AdmittedStatement admission) {
         super(resultSet);
         this.owner = owner;
         this.allowUnwrap = owner.governance.allowUnwrap;

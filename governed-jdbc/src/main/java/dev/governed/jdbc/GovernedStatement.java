@@ -23,7 +23,7 @@ class GovernedStatement extends StatementWrapper {
     final Governance governance;
     private final List<String> batch = new ArrayList<>();
     /** The admission of the latest execution: its mask plan governs the result sets it produces. */
-    private Admission latest;
+    private AdmittedStatement latest;
 
     GovernedStatement(Statement statement, GovernedConnection owner, Governance governance) {
         super(statement);
@@ -48,13 +48,13 @@ class GovernedStatement extends StatementWrapper {
 
     @Override
     public int[] executeBatch() throws SQLException {
-        List<Admission> admissions = admitBatch();
+        List<AdmittedStatement> admissions = admitBatch();
         int[] counts;
         try {
             counts = statement.executeBatch();
         } catch (SQLException e) {
             SQLException shown = MaskedResults.scrub(admissions, e);
-            for (Admission each : admissions) {
+            for (AdmittedStatement each : admissions) {
                 governance.enforcer.failed(each, shown);
             }
             throw shown;
@@ -69,13 +69,13 @@ class GovernedStatement extends StatementWrapper {
 
     @Override
     public long[] executeLargeBatch() throws SQLException {
-        List<Admission> admissions = admitBatch();
+        List<AdmittedStatement> admissions = admitBatch();
         long[] counts;
         try {
             counts = statement.executeLargeBatch();
         } catch (SQLException e) {
             SQLException shown = MaskedResults.scrub(admissions, e);
-            for (Admission each : admissions) {
+            for (AdmittedStatement each : admissions) {
                 governance.enforcer.failed(each, shown);
             }
             throw shown;
@@ -89,7 +89,7 @@ class GovernedStatement extends StatementWrapper {
     }
 
     /** The admission of the latest execution, or null before the first. */
-    final Admission latest() {
+    final AdmittedStatement latest() {
         return latest;
     }
 
@@ -152,7 +152,7 @@ class GovernedStatement extends StatementWrapper {
     }
 
     /** Runs one admitted call and audits its outcome; the event is recorded before the result is returned. */
-    final <T> T run(Admission admission, SqlCall<T> call, Function<T, Long> rows) throws SQLException {
+    final <T> T run(AdmittedStatement admission, SqlCall<T> call, Function<T, Long> rows) throws SQLException {
         reportOpenResult(); // executing again closes the previous result set
         latest = admission;
         T result;
@@ -208,8 +208,8 @@ class GovernedStatement extends StatementWrapper {
      * Entries after one that changes the session (SET search_path, SET SCHEMA) are resolved with the
      * schema unknown, as in a multi-statement text: the database runs them in the new schema.
      */
-    private List<Admission> admitBatch() throws SQLException {
-        List<Admission> result = new ArrayList<>(batch.size());
+    private List<AdmittedStatement> admitBatch() throws SQLException {
+        List<AdmittedStatement> result = new ArrayList<>(batch.size());
         try {
             String schema = owner.currentSchema();
             for (String sql : batch) {
@@ -232,14 +232,14 @@ class GovernedStatement extends StatementWrapper {
     }
 
     /** After a batch that may have switched schema, whether it ran fully, partly or not at all. */
-    private void refreshSchemaAfter(List<Admission> admissions) {
-        for (Admission each : admissions) {
+    private void refreshSchemaAfter(List<AdmittedStatement> admissions) {
+        for (AdmittedStatement each : admissions) {
             if (endsTransaction(each.analysis())) {
                 owner.transactionEnded();
                 break;
             }
         }
-        for (Admission each : admissions) {
+        for (AdmittedStatement each : admissions) {
             if (changesSession(each.analysis())) {
                 owner.sessionChanged();
                 return;

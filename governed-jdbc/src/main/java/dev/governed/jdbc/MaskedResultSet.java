@@ -27,7 +27,7 @@ import java.util.Map;
 final class MaskedResultSet extends MaskingResultSetWrapper implements SummarisedResult {
 
     private final GovernedStatement owner;
-    private final Admission admission;
+    private final AdmittedStatement admission;
     private final MaskPlan.ColumnMask[] masks;
     /** Each column's strategy, looked up once per result set rather than once per value. */
     private final MaskStrategy[] strategies;
@@ -42,12 +42,12 @@ final class MaskedResultSet extends MaskingResultSetWrapper implements Summarise
     /** Non-null only with {@code governed.audit.results=digest}. */
     private final ResultSummary summary;
 
-    MaskedResultSet(ResultSet resultSet, GovernedStatement owner, MaskPlan plan, Admission admission) {
+    MaskedResultSet(ResultSet resultSet, GovernedStatement owner, MaskPlan plan, AdmittedStatement admission) {
         this(resultSet, owner, plan, admission, true);
     }
 
     /** {@code summarise} false for generated keys: they are not the statement's result, so replay has none to compare. */
-    MaskedResultSet(ResultSet resultSet, GovernedStatement owner, MaskPlan plan, Admission admission, boolean summarise) {
+    MaskedResultSet(ResultSet resultSet, GovernedStatement owner, MaskPlan plan, AdmittedStatement admission, boolean summarise) {
         super(resultSet);
         this.owner = owner;
         this.admission = admission;

@@ -21,7 +21,7 @@ final class MaskedResults {
 
     private MaskedResults() {}
 
-    static ResultSet wrap(ResultSet resultSet, GovernedStatement owner, Admission admission) throws SQLException {
+    static ResultSet wrap(ResultSet resultSet, GovernedStatement owner, AdmittedStatement admission) throws SQLException {
         MaskPlan plan = admission == null ? MaskPlan.NONE : admission.masks();
         if (!plan.needsVerification()) {
             return new GovernedResultSet(resultSet, owner, admission);
@@ -46,7 +46,7 @@ final class MaskedResults {
      * the message, its causes and chained exceptions are withheld and only the SQLState and vendor code
      * are kept. A batch's update counts are kept too.
      */
-    static SQLException scrub(Admission admission, SQLException error) {
+    static SQLException scrub(AdmittedStatement admission, SQLException error) {
         if (error == null || admission == null || !admission.masks().scrubsErrors()) {
             return error;
         }
@@ -61,8 +61,8 @@ final class MaskedResults {
     }
 
     /** The same for a batch: withheld when any of its statements reads a masked column. */
-    static SQLException scrub(List<Admission> admissions, SQLException error) {
-        for (Admission each : admissions) {
+    static SQLException scrub(List<AdmittedStatement> admissions, SQLException error) {
+        for (AdmittedStatement each : admissions) {
             if (each.masks().scrubsErrors()) {
                 return scrub(each, error);
             }
@@ -71,7 +71,7 @@ final class MaskedResults {
     }
 
     /** Warnings (PostgreSQL notices among them) are messages from the database too: withheld the same way. */
-    static java.sql.SQLWarning scrub(Admission admission, java.sql.SQLWarning warning) {
+    static java.sql.SQLWarning scrub(AdmittedStatement admission, java.sql.SQLWarning warning) {
         if (warning == null || admission == null || !admission.masks().scrubsErrors()) {
             return warning;
         }
@@ -84,7 +84,7 @@ final class MaskedResults {
      * Generated keys are columns of the tables the statement wrote (PostgreSQL returns whole rows):
      * they are masked by name against the caller's active masks.
      */
-    static ResultSet generatedKeys(ResultSet keys, GovernedStatement owner, Admission admission)
+    static ResultSet generatedKeys(ResultSet keys, GovernedStatement owner, AdmittedStatement admission)
             throws SQLException {
         if (keys == null) {
             return null;

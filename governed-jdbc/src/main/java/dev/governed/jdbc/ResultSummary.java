@@ -25,7 +25,7 @@ final class ResultSummary {
     private boolean complete;
 
     /** {@code masked} by 1-based index, entry 0 unused; null when nothing is masked. */
-    ResultSummary(boolean[] masked, Admission statement) {
+    ResultSummary(boolean[] masked, AdmittedStatement statement) {
         this.masked = masked;
         this.statementEvent = statement.eventId();
         this.unordered = !RowOrder.ordered(statement.sql());

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.governed.core.GovernedSettings;
+import dev.governed.core.engine.AuditTrails;
+import dev.governed.core.engine.Engine;
+import dev.governed.core.engine.PolicySnapshots;
+import dev.governed.core.identity.Identity;
 import dev.governed.core.mask.MaskConfiguration;
 import dev.governed.policy.CompiledPolicy;
 import dev.governed.policy.PolicyDocuments;
@@ -76,13 +80,23 @@ class PolicySnapshotTest {
         CompiledPolicy masked = CompiledPolicy.compile(PolicyDocuments.parse(MASKED, "masked"));
         CompiledPolicy unmasked = CompiledPolicy.compile(PolicyDocuments.parse(UNMASKED, "unmasked"));
         AtomicInteger questions = new AtomicInteger();
-        PolicyDecider alternating = caller -> questions.getAndIncrement() % 2 == 0 ? masked : unmasked;
+        PolicySnapshots alternating = new PolicySnapshots() {
+            @Override
+            public CompiledPolicy policyFor(Identity identity, String token, String resource) {
+                return questions.getAndIncrement() % 2 == 0 ? masked : unmasked;
+            }
+
+            @Override
+            public void close() {}
+        };
         String rawUrl = GovernedFixture.newH2Database();
         Properties properties = fixture.properties(fixture.supportAgent());
         GovernedSettings settings = GovernedSettings.from(properties);
         Governance real = GovernanceRegistry.shared().governanceFor(rawUrl, settings);
-        Governance governance = new Governance(real.analyzer, real.auditedText, real.verifier, real.provider, alternating,
-                real.audit, real.target, false, MaskConfiguration.withKey(null), null, () -> {});
+        Engine engine = Engine.of(real.target.environment(), real.verifier, alternating, AuditTrails.open(settings),
+                MaskConfiguration.withKey(null), null);
+        Governance governance = new Governance(real.analyzer, real.auditedText, real.verifier, real.provider, engine,
+                real.target, false, null, Recording.DEFAULT);
         Connection raw = DriverManager.getConnection(rawUrl, GovernedSettings.withoutGovernedKeys(properties));
         try (Connection connection = GovernedConnections.open(raw, governance, settings);
                 Statement statement = connection.createStatement()) {

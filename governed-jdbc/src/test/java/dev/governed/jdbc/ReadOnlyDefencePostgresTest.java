@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.governed.core.GovernedSettings;
 import dev.governed.core.Governed;
-import dev.governed.core.mask.MaskConfiguration;
 import dev.governed.jdbc.internal.sql.AnalysedStatement;
 import dev.governed.jdbc.internal.sql.SqlAnalyzer;
 import dev.governed.jdbc.internal.sql.StatementAnalysis;
@@ -320,8 +319,8 @@ class ReadOnlyDefencePostgresTest extends ReadOnlyDefenceTest {
             return new StatementAnalysis(truth.fingerprint(), statements.isEmpty() ? read.statements() : statements,
                     null);
         };
-        Governance lying = new Governance(liar, real.auditedText, real.verifier, real.provider, real.policy, real.audit,
-                real.target, false, MaskConfiguration.withKey(null), null, () -> {});
+        Governance lying = new Governance(liar, real.auditedText, real.verifier, real.provider, real.engine,
+                real.target, false, null, Recording.DEFAULT);
         Connection raw = DriverManager.getConnection(rawUrl, GovernedSettings.withoutGovernedKeys(properties));
         return GovernedConnections.open(raw, lying, settings);
     }

@@ -1,50 +1,62 @@
 package dev.governed.core.engine;
 
 import dev.governed.audit.AuditEvent;
+import dev.governed.audit.AuditIds;
 import dev.governed.core.identity.Identity;
+import dev.governed.policy.CompiledPolicy;
 import dev.governed.policy.Decision;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The engine's answer for one request, taken from one policy snapshot: decision, rule, policy
- * version, the masks in force and the approval the rule asked for. The same object records the
- * request's one audit event: a denial is recorded before {@link Engine#admit} returns; an allowed
- * request is recorded by {@link #complete}, {@link #fail} or {@link #refuse}, whichever comes first.
+ * The engine's answer for one request, taken from one policy snapshot: decision, rule, policy version, the masks
+ * in force, whether the caller may write, and the approval the rule asked for. The same object records the
+ * request's audit event: a refusal is recorded before {@link Engine#admit} returns; an allowed request is recorded
+ * by {@link #complete}, {@link #fail} or {@link #refuse}, whichever comes first. A transport that reports more
+ * (bound parameters, a result read later) passes its own {@link AuditEvent.Action}, or records a follow-up.
  */
 public final class Admission {
 
     private final Engine engine;
     private final Request request;
-    private final Identity identity;
+    private final VerifiedCaller caller;
+    private final CompiledPolicy policy;
     private final Decision decision;
+    private final boolean allowed;
     private final List<ActiveMask> masks;
     private final Decision.Approve approvalRequired;
+    private final String approvalId;
     private final long startNanos;
+    private final String eventId = AuditIds.newId();
     private final AtomicBoolean recorded = new AtomicBoolean();
-    private final String callerToken;
 
-    Admission(Engine engine, Request request, Identity identity, Decision decision, List<ActiveMask> masks,
-              Decision.Approve approvalRequired, long startNanos) {
-        this(engine, request, identity, null, decision, masks, approvalRequired, startNanos);
-    }
-
-    Admission(Engine engine, Request request, Identity identity, String callerToken, Decision decision,
-              List<ActiveMask> masks, Decision.Approve approvalRequired, long startNanos) {
-        this.callerToken = callerToken;
+    Admission(Engine engine, Request request, VerifiedCaller caller, CompiledPolicy policy, Decision decision,
+              boolean allowed, List<ActiveMask> masks, Decision.Approve approvalRequired, String approvalId,
+              long startNanos) {
         this.engine = engine;
         this.request = request;
-        this.identity = identity;
+        this.caller = caller;
+        this.policy = policy;
         this.decision = decision;
-        this.masks = List.copyOf(masks);
+        this.allowed = allowed;
+        this.masks = masks;
         this.approvalRequired = approvalRequired;
+        this.approvalId = approvalId;
         this.startNanos = startNanos;
     }
 
-    public boolean isAllowed() {
-        return decision instanceof Decision.Allow;
+    /** The same decision for the same request once more, with its own event. */
+    Admission again(long start) {
+        return new Admission(engine, request, caller, policy, decision, allowed, masks, approvalRequired, approvalId,
+                start);
     }
 
+    /** Allowed by the policy, or released by an approval. */
+    public boolean isAllowed() {
+        return allowed;
+    }
+
+    /** The policy's decision; {@link Decision.Approve} when an approval released (or would release) the request. */
     public Decision decision() {
         return decision;
     }
@@ -63,29 +75,57 @@ public final class Admission {
         return masks;
     }
 
+    /**
+     * Whether the same policy snapshot lets this caller write anything on the resource; false for a refusal.
+     * A transport holds the caller's session read-only at the database when not.
+     */
+    public boolean mayWrite() {
+        return allowed && policy != null
+                && policy.allowsWrites(caller.identity().caller(), request.resource(), engine.environment());
+    }
+
     /** The approval the matching rule asked for, or null when it asked for none. */
     public Decision.Approve approvalRequired() {
         return approvalRequired;
     }
 
+    /** The approval that released the request (or that refused it, or is pending), or null. */
+    public String approvalId() {
+        return approvalId;
+    }
+
     /** The verified caller, or null when the token was missing or invalid. */
     public Identity identity() {
-        return identity;
+        return caller == null ? null : caller.identity();
     }
 
     /**
      * The token this request was allowed for, so the transport can act for the same caller (the HTTP client
-     * resolves a credential from the enforcement service with it); null for a denial. Never log or audit it.
+     * resolves a credential from the enforcement service with it); null for a refusal. Never log or audit it.
      */
     public String callerToken() {
-        return callerToken;
+        return allowed && caller != null ? caller.token() : null;
     }
 
     public Request request() {
         return request;
     }
 
-    /** What a denied caller is told: the rule, the reason and what to do next. */
+    /** The id the request's own event carries, so an event recorded later can name it. */
+    public String eventId() {
+        return eventId;
+    }
+
+    /** When the request's admission began ({@link System#nanoTime}), for the events' durations. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    CompiledPolicy policy() {
+        return policy;
+    }
+
+    /** What a refused caller is told: the rule, the reason and what to do next. */
     public String denialMessage() {
         String version = decision.policyVersion() < 0 ? "" : " (policy version " + decision.policyVersion() + ")";
         String where = request.resource() == null ? "" : " on " + request.resource();
@@ -95,44 +135,73 @@ public final class Admission {
 
     /** Records the allowed request's event: it ran. */
     public void complete(Long count, List<AuditEvent.Masking> masking) {
-        record("ok", count, null, masking, null);
+        complete(request.action(false), count, masking);
+    }
+
+    /** The same, with the transport's account of the action (e.g. its bound parameters). */
+    public void complete(AuditEvent.Action action, Long count, List<AuditEvent.Masking> masking) {
+        record(action, "ok", count, null, masking, null, null);
     }
 
     /** Records the allowed request's event: it failed on the way. */
     public void fail(Throwable error) {
-        record("error", null, error.getClass().getSimpleName() + ": " + error.getMessage(), List.of(), null);
+        fail(request.action(false), error.getClass().getSimpleName() + ": " + error.getMessage());
+    }
+
+    /** The same, with the transport's account of the action and of the error. */
+    public void fail(AuditEvent.Action action, String error) {
+        record(action, "error", null, error, List.of(), null, null);
     }
 
     /**
-     * Records the allowed request's event as denied after all, by the transport (e.g. a response
-     * it cannot mask): {@code rule} and {@code reason} replace the policy's.
+     * Records the allowed request's event as refused after all, by the transport (e.g. a response it cannot
+     * mask): {@code rule} and {@code reason} replace the policy's.
      */
     public void refuse(String rule, String reason) {
-        record("denied", null, reason, List.of(),
-                new AuditEvent.DecisionInfo("deny", rule, reason, version(), null));
+        refuse(request.action(false), rule, reason);
     }
 
-    /** Whether the event has been recorded. */
+    /** The same, with the transport's account of the action. */
+    public void refuse(AuditEvent.Action action, String rule, String reason) {
+        Long version = decision.policyVersion() < 0 ? null : decision.policyVersion();
+        record(action, "denied", null, reason, List.of(), null,
+                new AuditEvent.DecisionInfo("deny", rule, reason, version, null));
+    }
+
+    /**
+     * Records another event for the same request after its own, e.g. what reading a result revealed: a new id,
+     * the same decision.
+     */
+    public void followUp(AuditEvent.Action action, String status, Long count, List<AuditEvent.Masking> masking,
+                         AuditEvent.Result result) {
+        engine.record(this, AuditIds.newId(), action,
+                engine.decisionInfo(decision, decision.effect().key(), approvalId), masking, outcome(status, count,
+                        null, result));
+    }
+
+    /** Whether the request's own event has been recorded. */
     public boolean isRecorded() {
         return recorded.get();
     }
 
-    void recordDenial() {
-        record("denied", null, decision.reason(), List.of(), null);
+    void recordRefusal(String effect, boolean quotesMasked) {
+        if (recorded.compareAndSet(false, true)) {
+            engine.record(this, eventId, request.action(quotesMasked), engine.decisionInfo(decision, effect,
+                    approvalId), List.of(), outcome("denied", null, decision.reason(), null));
+        }
     }
 
-    private Long version() {
-        return decision.policyVersion() < 0 ? null : decision.policyVersion();
-    }
-
-    private void record(String status, Long count, String error, List<AuditEvent.Masking> masking,
-                        AuditEvent.DecisionInfo override) {
+    private void record(AuditEvent.Action action, String status, Long count, String error,
+                        List<AuditEvent.Masking> masking, AuditEvent.Result result, AuditEvent.DecisionInfo override) {
         if (!recorded.compareAndSet(false, true)) {
             return;
         }
-        AuditEvent.DecisionInfo info = override != null ? override : new AuditEvent.DecisionInfo(
-                decision.effect().key(), decision.ruleId(), decision.reason(), version(), null);
-        engine.record(request, identity, info, masking, new AuditEvent.Outcome(status, count,
-                (System.nanoTime() - startNanos) / 1_000, error));
+        AuditEvent.DecisionInfo info = override != null ? override
+                : engine.decisionInfo(decision, decision.effect().key(), approvalId);
+        engine.record(this, eventId, action, info, masking, outcome(status, count, error, result));
+    }
+
+    private AuditEvent.Outcome outcome(String status, Long count, String error, AuditEvent.Result result) {
+        return new AuditEvent.Outcome(status, count, (System.nanoTime() - startNanos) / 1_000, error, result);
     }
 }

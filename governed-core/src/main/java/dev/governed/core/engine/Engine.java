@@ -1,10 +1,8 @@
 package dev.governed.core.engine;
 
 import dev.governed.audit.AuditEvent;
-import dev.governed.audit.AuditIds;
 import dev.governed.audit.AuditRecorder;
 import dev.governed.core.GovernedSettings;
-import dev.governed.core.identity.Identity;
 import dev.governed.core.identity.InvalidTokenException;
 import dev.governed.core.identity.TokenProvider;
 import dev.governed.core.identity.TokenProviders;
@@ -26,16 +24,15 @@ import java.util.Properties;
 import java.util.UUID;
 
 /**
- * The transport-neutral enforcement engine: identity, one policy snapshot per request, the
- * decision with its masks and approval, and the request's audit event. Transports (the HTTP
- * decorator, later the JDBC driver) turn their requests into a {@link Request} and apply the
- * {@link Admission} they get back.
+ * The transport-neutral enforcement engine: the caller, one policy snapshot per request, the decision with its
+ * masks, write permission and approval, and the request's audit events. Transports (the JDBC driver, the HTTP
+ * decorator) turn their requests into a {@link Request} and apply the {@link Admission} they get back.
  */
 public final class Engine implements AutoCloseable {
 
-    static final String AUTHENTICATION_RULE = "authentication";
-    static final String POLICY_UNAVAILABLE_RULE = "policy-unavailable";
-    static final String MASKING_RULE = "masking";
+    public static final String AUTHENTICATION_RULE = "authentication";
+    public static final String POLICY_UNAVAILABLE_RULE = "policy-unavailable";
+    public static final String MASKING_RULE = "masking";
 
     private final String environment;
     private final TokenSource tokens;
@@ -45,33 +42,20 @@ public final class Engine implements AutoCloseable {
     private final ApprovalHook approvals;
     private final ConfiguredStrategies strategies;
     private final String sessionId = UUID.randomUUID().toString();
-    private final AutoCloseable provider;
-    private volatile Verified last;
+    private final AutoCloseable resources;
+    private volatile VerifiedCaller last;
+    private final AuditParts parts = new AuditParts();
 
-    private record Verified(String token, Identity identity, AuditEvent.Actor actor) {}
-
-    private Engine(GovernedSettings settings, ApprovalHook approvals) {
-        this.environment = settings.get(GovernedSettings.ENVIRONMENT).orElse(null);
+    private Engine(String environment, TokenSource tokens, TokenVerifier verifier, PolicySnapshots policies,
+                   AuditRecorder audit, ApprovalHook approvals, MaskConfiguration masks, AutoCloseable resources) {
+        this.environment = environment;
+        this.tokens = tokens;
+        this.verifier = verifier;
+        this.policies = policies;
+        this.audit = audit;
         this.approvals = approvals;
-        this.strategies = new ConfiguredStrategies(
-                MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)));
-        TokenProvider tokenProvider = TokenProviders.configured(settings).orElse(null);
-        this.provider = tokenProvider;
-        if (tokenProvider != null) {
-            this.tokens = TokenSource.firstOf(List.of(TokenSource.scoped(), TokenProviders.asSource(tokenProvider)));
-        } else {
-            Properties explicit = new Properties();
-            explicit.putAll(settings.explicit());
-            this.tokens = TokenSource.standard(explicit);
-        }
-        this.verifier = TokenVerifiers.configured(settings);
-        this.policies = PolicySnapshots.from(settings, environment);
-        try {
-            this.audit = AuditTrails.open(settings);
-        } catch (RuntimeException e) {
-            policies.close();
-            throw e;
-        }
+        this.strategies = new ConfiguredStrategies(masks);
+        this.resources = resources;
     }
 
     /**
@@ -84,12 +68,51 @@ public final class Engine implements AutoCloseable {
      *                           audit sinks or the verifier cannot be set up
      */
     public static Engine create(GovernedSettings settings) {
-        return new Engine(settings, ApprovalHook.DISABLED);
+        return create(settings, ApprovalHook.DISABLED);
     }
 
     /** As {@link #create(GovernedSettings)}, with the approval flow {@code effect: approve} rules go to. */
     public static Engine create(GovernedSettings settings, ApprovalHook approvals) {
-        return new Engine(settings, approvals);
+        TokenProvider provider = TokenProviders.configured(settings).orElse(null);
+        TokenSource tokens;
+        if (provider != null) {
+            tokens = TokenSource.firstOf(List.of(TokenSource.scoped(), TokenProviders.asSource(provider)));
+        } else {
+            Properties explicit = new Properties();
+            explicit.putAll(settings.explicit());
+            tokens = TokenSource.standard(explicit);
+        }
+        String environment = settings.get(GovernedSettings.ENVIRONMENT).orElse(null);
+        TokenVerifier verifier = TokenVerifiers.configured(settings);
+        PolicySnapshots policies = PolicySnapshots.from(settings, environment);
+        AuditRecorder audit;
+        try {
+            audit = AuditTrails.open(settings);
+        } catch (RuntimeException e) {
+            policies.close();
+            throw e;
+        }
+        return new Engine(environment, tokens, verifier, policies, audit, approvals,
+                MaskConfiguration.withKey(settings.get(MaskConfiguration.HASH_KEY).orElse(null)),
+                closingBoth(policies, provider));
+    }
+
+    /**
+     * An engine from parts, for a transport that brings its callers to every {@link #admit(Request, CallerSource,
+     * ApprovalHook)} (the JDBC driver). Closing it closes {@code audit}, then {@code policies} and {@code resources}.
+     */
+    public static Engine of(String environment, TokenVerifier verifier, PolicySnapshots policies, AuditRecorder audit,
+                            MaskConfiguration masks, AutoCloseable resources) {
+        return new Engine(environment, TokenSource.standard(new Properties()), verifier, policies, audit,
+                ApprovalHook.DISABLED, masks, closingBoth(policies, resources));
+    }
+
+    private static AutoCloseable closingBoth(AutoCloseable first, AutoCloseable second) {
+        return () -> {
+            try (AutoCloseable closedLast = first; AutoCloseable closedFirst = second) {
+                // both closed, in reverse order
+            }
+        };
     }
 
     public String environment() {
@@ -97,18 +120,30 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Decides {@code request} for the current caller against one policy snapshot. A denial is
-     * audited before this returns; the caller of an allowed admission completes it.
+     * Decides {@code request} for the caller of the configured token sources against one policy snapshot.
+     * A denial is audited before this returns; the caller of an allowed admission completes it.
      *
      * @throws dev.governed.audit.AuditException when a denial cannot be recorded and audit is required
      */
     public Admission admit(Request request) {
+        return admit(request, this::caller, approvals);
+    }
+
+    /**
+     * Decides {@code request} for the caller {@code callers} names, sending {@code effect: approve} to
+     * {@code hook}: the decision, the masks, whether the caller may write and the approval, all from one policy
+     * snapshot. A refusal is audited before this returns.
+     *
+     * @throws dev.governed.audit.AuditException when a refusal cannot be recorded and audit is required
+     */
+    public Admission admit(Request request, CallerSource callers, ApprovalHook hook) {
         long start = System.nanoTime();
-        Verified caller;
+        VerifiedCaller caller;
         try {
-            caller = caller();
+            caller = callers.current();
         } catch (InvalidTokenException e) {
-            return denied(request, null, AUTHENTICATION_RULE, e.getMessage(), -1, start);
+            return refused(request, null, null, new Decision.Deny(AUTHENTICATION_RULE, e.getMessage(), -1), "deny",
+                    null, null, start);
         }
         CompiledPolicy policy = null;
         try {
@@ -116,47 +151,82 @@ public final class Engine implements AutoCloseable {
                 policy = policies.policyFor(caller.identity(), caller.token(), request.resource());
             }
         } catch (PolicyException | PolicyUnavailable e) {
-            return denied(request, caller.identity(), POLICY_UNAVAILABLE_RULE,
-                    "Governed has no usable policy: " + e.getMessage(), -1, start);
+            return refused(request, caller, null, new Decision.Deny(POLICY_UNAVAILABLE_RULE,
+                    "Governed has no usable policy: " + e.getMessage(), -1), "deny", null, null, start);
         }
+        return decide(request, caller, policy, hook, start);
+    }
+
+    /**
+     * The same request again, e.g. a prepared statement executed once more: when its caller and the policy
+     * snapshot are the ones {@code previous} was allowed under, its decision and masks stand (two reference
+     * comparisons); otherwise, or when an approval released it, it is decided afresh.
+     */
+    public Admission readmit(Admission previous, CallerSource callers, ApprovalHook hook) {
+        if (!previous.isAllowed() || previous.approvalId() != null || previous.policy() == null) {
+            return admit(previous.request(), callers, hook);
+        }
+        long start = System.nanoTime();
+        Request request = previous.request();
+        VerifiedCaller caller;
+        CompiledPolicy policy;
+        try {
+            caller = callers.current();
+            if (caller.identity() != previous.identity()) {
+                return admit(request, callers, hook);
+            }
+            policy = policies.policyFor(caller.identity(), caller.token(), request.resource());
+        } catch (InvalidTokenException | PolicyException | PolicyUnavailable e) {
+            return admit(request, callers, hook); // decided (and refused) the usual way
+        }
+        if (policy != previous.policy()) {
+            return decide(request, caller, policy, hook, start);
+        }
+        return previous.again(start);
+    }
+
+    private Admission decide(Request request, VerifiedCaller caller, CompiledPolicy policy, ApprovalHook hook,
+                             long start) {
         Caller subject = caller.identity().caller();
         Decision decision = request.question().decide(policy, subject, request.resource(), environment);
-        Decision.Approve approval = null;
+        String approvalId = null;
         if (decision instanceof Decision.Approve approve) {
-            approval = approve;
-            decision = approvals.review(request, caller.identity(), approve);
-        }
-        if (!(decision instanceof Decision.Allow)) {
-            Admission result = new Admission(this, request, caller.identity(), decision, List.of(), approval, start);
-            result.recordDenial();
-            return result;
+            ApprovalHook.Review review = hook.review(request, caller, approve);
+            if (!review.isApproved()) {
+                return refused(request, caller, policy, review.refusal(), review.effect(), approve,
+                        review.approvalId(), start);
+            }
+            approvalId = review.approvalId();
+        } else if (!(decision instanceof Decision.Allow)) {
+            return refused(request, caller, policy, decision, decision.effect().key(), null, null, start);
         }
         List<ActiveMask> masks;
         try {
-            masks = configure(request.question().masks(policy, subject, request.resource(), environment));
+            masks = masks(request, subject, policy);
         } catch (IllegalArgumentException e) {
-            return denied(request, caller.identity(), MASKING_RULE, "its masks cannot be applied: " + e.getMessage()
-                    + "; ask a policy administrator to fix the policy", decision.policyVersion(), start);
+            return refused(request, caller, policy, new Decision.Deny(MASKING_RULE, "its masks cannot be applied: "
+                    + e.getMessage() + "; ask a policy administrator to fix the policy", decision.policyVersion()),
+                    "deny", null, null, start);
         }
-        return new Admission(this, request, caller.identity(), caller.token(), decision, masks, approval, start);
+        return new Admission(this, request, caller, policy, decision, true, masks,
+                decision instanceof Decision.Approve approve ? approve : null, approvalId, start);
     }
 
-    private Admission denied(Request request, Identity identity, String rule, String reason, long version,
-                             long start) {
-        Admission result = new Admission(this, request, identity, new Decision.Deny(rule, reason, version), List.of(),
-                null, start);
-        result.recordDenial();
+    private Admission refused(Request request, VerifiedCaller caller, CompiledPolicy policy, Decision refusal,
+                              String effect, Decision.Approve asked, String approvalId, long start) {
+        Admission result = new Admission(this, request, caller, policy, refusal, false, List.of(), asked, approvalId,
+                start);
+        result.recordRefusal(effect, policy != null && request.question().mayQuoteMasked(policy));
         return result;
     }
 
-    private Verified caller() throws InvalidTokenException {
+    private VerifiedCaller caller() throws InvalidTokenException {
         String token = tokens.token().orElseThrow(() -> new InvalidTokenException("no caller token. Set"
                 + " governed.token or governed.token.file (or GOVERNED_TOKEN), or make the call inside"
                 + " Governed.runAs(token, ...). Looked in: " + tokens.description() + "."));
-        Verified result = last;
+        VerifiedCaller result = last;
         if (result == null || !result.token().equals(token)) {
-            Identity identity = verifier.verify(token);
-            result = new Verified(token, identity, AuditActors.of(identity));
+            result = new VerifiedCaller(token, verifier.verify(token));
             last = result;
         }
         if (result.identity().isExpired(Instant.now())) {
@@ -166,28 +236,49 @@ public final class Engine implements AutoCloseable {
         return result;
     }
 
-    private List<ActiveMask> configure(List<MaskSpec> specs) {
-        if (specs.isEmpty()) {
+    /** The last answer is kept: the same caller under the same snapshot gets the same list, so adapters may memo by it. */
+    private record MaskMemo(CompiledPolicy policy, Caller caller, String resource, Class<?> question,
+                            List<ActiveMask> masks) {}
+
+    private volatile MaskMemo lastMasks;
+
+    private List<ActiveMask> masks(Request request, Caller subject, CompiledPolicy policy) {
+        if (policy == null) {
             return List.of();
         }
-        List<ActiveMask> result = new ArrayList<>(specs.size());
-        for (MaskSpec each : specs) {
-            MaskStrategy strategy = strategies.get(each.strategy(), each.options());
-            result.add(new ActiveMask(each.targets(), each.strategy(), strategy));
+        MaskMemo memo = lastMasks;
+        Class<?> question = request.question().getClass();
+        if (memo != null && memo.policy() == policy && memo.caller() == subject
+                && memo.question() == question && memo.resource().equals(request.resource())) {
+            return memo.masks();
         }
+        List<MaskSpec> specs = request.question().masks(policy, subject, request.resource(), environment);
+        List<ActiveMask> result;
+        if (specs.isEmpty()) {
+            result = List.of();
+        } else {
+            result = new ArrayList<>(specs.size());
+            for (MaskSpec each : specs) {
+                MaskStrategy strategy = strategies.get(each.strategy(), each.options());
+                result.add(new ActiveMask(each.targets(), each.strategy(), strategy, each.rule()));
+            }
+            result = List.copyOf(result);
+        }
+        lastMasks = new MaskMemo(policy, subject, request.resource(), question, result);
         return result;
     }
 
-    void record(Request request, Identity identity, AuditEvent.DecisionInfo decision,
+    void record(Admission admission, String id, AuditEvent.Action action, AuditEvent.DecisionInfo decision,
                 List<AuditEvent.Masking> masking, AuditEvent.Outcome outcome) {
-        Verified known = last;
-        AuditEvent.Actor actor = known != null && known.identity() == identity ? known.actor() : AuditActors.of(identity);
-        audit.record(new AuditEvent(AuditIds.newId(), Instant.now(), null, actor,
-                new AuditEvent.Session(sessionId, request.connection()),
-                new AuditEvent.Resource(request.resource(), request.kind(), request.target(), environment),
-                new AuditEvent.Action(request.kind(), request.operation(), request.statement(), request.fingerprint(),
-                        request.tables()),
-                decision, masking, outcome));
+        Request request = admission.request();
+        audit.record(new AuditEvent(id, Instant.now(), null, parts.actor(admission.identity()),
+                parts.session(sessionId, request.connection()),
+                parts.resource(request.resource(), request.transport(), request.target(), environment),
+                action, decision, masking, outcome));
+    }
+
+    AuditEvent.DecisionInfo decisionInfo(Decision decision, String effect, String approvalId) {
+        return parts.decision(decision, effect, approvalId);
     }
 
     /** Writes out every event accepted so far. */
@@ -200,16 +291,11 @@ public final class Engine implements AutoCloseable {
         try {
             audit.close();
         } finally {
-            policies.close();
-            if (provider != null) {
-                try {
-                    provider.close();
-                } catch (Exception ignored) {
-                    // the token provider holds no evidence; nothing to lose
-                }
+            try {
+                resources.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not release Governed resources: " + e.getMessage(), e);
             }
         }
     }
-
-
 }

@@ -1,6 +1,7 @@
 package dev.governed.core.engine;
 
 import dev.governed.policy.Caller;
+import dev.governed.policy.ColumnPattern;
 import dev.governed.policy.CompiledPolicy;
 import dev.governed.policy.Decision;
 import dev.governed.policy.HttpMask;
@@ -8,6 +9,7 @@ import dev.governed.policy.HttpRequest;
 import dev.governed.policy.MaskRule;
 import dev.governed.policy.SqlRequest;
 import dev.governed.policy.SqlStatementFacts;
+import dev.governed.policy.TableName;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +26,15 @@ public interface PolicyQuestion {
     /** False when the answer does not depend on the policy, so none is fetched. */
     default boolean needsPolicy() {
         return true;
+    }
+
+    /**
+     * Whether the request's literals may be values a mask of {@code policy} hides, so that a refusal decided
+     * before the masks were traced is recorded without them. Exemptions are not weighed: it errs towards
+     * leaving literals out.
+     */
+    default boolean mayQuoteMasked(CompiledPolicy policy) {
+        return false;
     }
 
     /**
@@ -44,12 +55,35 @@ public interface PolicyQuestion {
                 for (MaskRule each : policy.document().masks()) {
                     if (each.appliesTo(resource) && !each.exempts(caller, resource, environment)) {
                         result.add(new MaskSpec(each.columns().stream().map(Object::toString).toList(),
-                                each.strategy(), each.options()));
+                                each.strategy(), each.options(), each));
                     }
                 }
                 return result;
             }
+
+            @Override
+            public boolean mayQuoteMasked(CompiledPolicy policy) {
+                for (MaskRule mask : policy.document().masks()) {
+                    for (ColumnPattern column : mask.columns()) {
+                        for (SqlStatementFacts each : facts) {
+                            if (mayCover(column, each.tablesRead()) || mayCover(column, each.tablesWritten())) {
+                                return true;
+                            }
+                        }
+                    }
+                }
+                return false;
+            }
         };
+    }
+
+    private static boolean mayCover(ColumnPattern column, java.util.Set<TableName> tables) {
+        for (TableName table : tables) {
+            if (column.mayCover(table)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -91,7 +125,7 @@ public interface PolicyQuestion {
                 }
                 List<MaskSpec> result = new ArrayList<>(masks.size());
                 for (HttpMask each : masks) {
-                    result.add(new MaskSpec(each.fields(), each.strategy(), each.options()));
+                    result.add(new MaskSpec(each.fields(), each.strategy(), each.options(), each));
                 }
                 return result;
             }

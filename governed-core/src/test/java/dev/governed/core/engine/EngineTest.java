@@ -110,8 +110,7 @@ class EngineTest {
             assertThat(admission.approvalRequired().ruleId()).isEqualTo("writes");
             assertThat(admission.decision().reason()).contains("approvals are not enabled");
         }
-        ApprovalHook approveAll = (request, identity, decision) ->
-                new Decision.Allow(decision.ruleId(), "approved by a test reviewer", decision.policyVersion());
+        ApprovalHook approveAll = (request, caller, decision) -> ApprovalHook.Review.approved("approval-1");
         try (Engine approving = Engine.create(GovernedSettings.from(settings(agent())), approveAll)) {
             Admission admission = approving.admit(post);
             assertThat(admission.isAllowed()).isTrue();

@@ -1,7 +1,7 @@
 package dev.governed.jdbc;
 
 import dev.governed.audit.AuditEvent;
-import dev.governed.audit.AuditIds;
+import dev.governed.core.engine.Admission;
 import dev.governed.core.identity.Identity;
 import dev.governed.jdbc.internal.mask.ActiveMask;
 import dev.governed.jdbc.internal.mask.MaskPlan;
@@ -13,48 +13,62 @@ import dev.governed.policy.TableName;
 import java.util.List;
 
 /**
- * An allowed statement on its way to the database, with what its audit event needs.
+ * An allowed statement on its way to the database: the engine's admission (caller, decision, masks, the event
+ * it records) with what only the driver knows.
  *
+ * @param decided    the engine's admission, from one policy snapshot
  * @param masks      how its result set is masked for this caller; {@link MaskPlan#NONE} when no mask applies
- * @param approval   the id of the approval that released it, or null
  * @param parameters its bound parameters as the event records them (empty when none are recorded)
  * @param batch      the parameter sets of a batch as the event records them, or null
- * @param eventId    the id its own event will carry, so a result summary recorded later can name it
  */
-record Admission(
+record AdmittedStatement(
         String sql,
         StatementAnalysis analysis,
         List<SqlStatementFacts> facts,
-        Identity identity,
-        Decision decision,
-        String connectionId,
-        long startNanos,
+        Admission decided,
         MaskPlan masks,
-        String approval,
         List<AuditEvent.Parameter> parameters,
-        AuditEvent.Batch batch,
-        String eventId) {
+        AuditEvent.Batch batch) {
 
-    Admission(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, Identity identity,
-              Decision decision, String connectionId, long startNanos, MaskPlan masks, String approval) {
-        this(sql, analysis, facts, identity, decision, connectionId, startNanos, masks, approval, List.of(), null,
-                AuditIds.newId());
+    AdmittedStatement(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, Admission decided,
+                      MaskPlan masks) {
+        this(sql, analysis, facts, decided, masks, List.of(), null);
     }
 
-    Admission withParameters(List<AuditEvent.Parameter> recorded) {
+    AdmittedStatement withParameters(List<AuditEvent.Parameter> recorded) {
         if (recorded.isEmpty()) {
             return this;
         }
-        return new Admission(sql, analysis, facts, identity, decision, connectionId, startNanos, masks, approval,
-                recorded, batch, eventId);
+        return new AdmittedStatement(sql, analysis, facts, decided, masks, recorded, batch);
     }
 
-    Admission withBatch(AuditEvent.Batch recorded) {
+    AdmittedStatement withBatch(AuditEvent.Batch recorded) {
         if (recorded == null) {
             return this;
         }
-        return new Admission(sql, analysis, facts, identity, decision, connectionId, startNanos, masks, approval,
-                parameters, recorded, eventId);
+        return new AdmittedStatement(sql, analysis, facts, decided, masks, parameters, recorded);
+    }
+
+    Identity identity() {
+        return decided.identity();
+    }
+
+    Decision decision() {
+        return decided.decision();
+    }
+
+    /** The id of the approval that released it, or null. */
+    String approval() {
+        return decided.approvalId();
+    }
+
+    /** The id its own event carries, so a result summary recorded later can name it. */
+    String eventId() {
+        return decided.eventId();
+    }
+
+    long startNanos() {
+        return decided.startNanos();
     }
 
     /**
