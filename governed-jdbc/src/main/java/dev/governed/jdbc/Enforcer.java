@@ -84,9 +84,14 @@ final class Enforcer {
                     new PolicyDeniedException(UNANALYSABLE_RULE, message));
         }
         Approvals approvals = new Approvals(sql, analysis, facts, connection, parameters);
-        Admission decided = engine(() -> known != null && known.decided().request() == request
-                ? governance.engine.readmit(known.decided(), connection.identities(), approvals)
-                : governance.engine.admit(request, connection.identities(), approvals));
+        Admission decided;
+        try {
+            decided = known != null && known.decided().request() == request
+                    ? governance.engine.readmit(known.decided(), connection.identities(), approvals)
+                    : governance.engine.admit(request, connection.identities(), approvals);
+        } catch (AuditException e) {
+            throw auditUnavailable(e);
+        }
         if (!decided.isAllowed()) {
             throw refusal(decided, approvals.refusal);
         }
@@ -367,7 +372,9 @@ final class Enforcer {
     /** Records the event of an admitted statement that ran; {@code rows} is null when unknown. */
     void completed(AdmittedStatement admission, Long rows) throws SQLException {
         try {
-            record(() -> admission.decided().complete(action(admission, true), rows, masking(admission)));
+            admission.decided().complete(action(admission, true), rows, masking(admission));
+        } catch (AuditException e) {
+            throw auditUnavailable(e);
         } finally {
             ran(admission);
         }

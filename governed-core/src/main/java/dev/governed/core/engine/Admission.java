@@ -6,7 +6,7 @@ import dev.governed.core.identity.Identity;
 import dev.governed.policy.CompiledPolicy;
 import dev.governed.policy.Decision;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The engine's answer for one request, taken from one policy snapshot: decision, rule, policy version, the masks
@@ -28,7 +28,9 @@ public final class Admission {
     private final String approvalId;
     private final long startNanos;
     private final String eventId = AuditIds.newId();
-    private final AtomicBoolean recorded = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<Admission> RECORDED =
+            AtomicIntegerFieldUpdater.newUpdater(Admission.class, "recorded");
+    private volatile int recorded; // 1 once the request's own event is recorded; a field, not an object per request
 
     Admission(Engine engine, Request request, VerifiedCaller caller, CompiledPolicy policy, Decision decision,
               boolean allowed, List<ActiveMask> masks, Decision.Approve approvalRequired, String approvalId,
@@ -181,11 +183,11 @@ public final class Admission {
 
     /** Whether the request's own event has been recorded. */
     public boolean isRecorded() {
-        return recorded.get();
+        return recorded == 1;
     }
 
     void recordRefusal(String effect, boolean quotesMasked) {
-        if (recorded.compareAndSet(false, true)) {
+        if (RECORDED.compareAndSet(this, 0, 1)) {
             engine.record(this, eventId, request.action(quotesMasked), engine.decisionInfo(decision, effect,
                     approvalId), List.of(), outcome("denied", null, decision.reason(), null));
         }
@@ -193,7 +195,7 @@ public final class Admission {
 
     private void record(AuditEvent.Action action, String status, Long count, String error,
                         List<AuditEvent.Masking> masking, AuditEvent.Result result, AuditEvent.DecisionInfo override) {
-        if (!recorded.compareAndSet(false, true)) {
+        if (!RECORDED.compareAndSet(this, 0, 1)) {
             return;
         }
         AuditEvent.DecisionInfo info = override != null ? override
