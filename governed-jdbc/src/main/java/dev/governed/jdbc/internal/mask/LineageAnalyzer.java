@@ -1,5 +1,6 @@
 package dev.governed.jdbc.internal.mask;
 
+import dev.governed.jdbc.internal.sql.ExactParser;
 import dev.governed.policy.TableName;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import net.sf.jsqlparser.JSQLParserException;
 import net.sf.jsqlparser.expression.Alias;
 import net.sf.jsqlparser.expression.AnalyticExpression;
 import net.sf.jsqlparser.expression.AnyComparisonExpression;
@@ -26,7 +26,6 @@ import net.sf.jsqlparser.expression.operators.relational.InExpression;
 import net.sf.jsqlparser.expression.operators.relational.IsNullExpression;
 import net.sf.jsqlparser.expression.operators.relational.NotEqualsTo;
 import net.sf.jsqlparser.expression.operators.relational.ParenthesedExpressionList;
-import net.sf.jsqlparser.parser.CCJSqlParserUtil;
 import net.sf.jsqlparser.schema.Column;
 import net.sf.jsqlparser.schema.Table;
 import net.sf.jsqlparser.statement.Statement;
@@ -72,10 +71,8 @@ public final class LineageAnalyzer {
 
     /** One lineage per statement of {@code sql}; a text that does not parse is one opaque lineage. */
     public List<StatementLineage> analyze(String sql) {
-        Statements statements;
-        try {
-            statements = CCJSqlParserUtil.parseStatements(sql);
-        } catch (JSQLParserException | RuntimeException e) {
+        Statements statements = ExactParser.parse(sql).orElse(null);
+        if (statements == null) {
             return List.of(StatementLineage.opaque("the SQL could not be parsed for lineage"));
         }
         List<StatementLineage> result = new ArrayList<>();
@@ -764,10 +761,9 @@ public final class LineageAnalyzer {
             if (text.endsWith(";")) {
                 text = text.substring(0, text.length() - 1);
             }
-            Statement parsed;
-            try {
-                parsed = CCJSqlParserUtil.parse(text);
-            } catch (JSQLParserException | RuntimeException e) {
+            Statements definition = ExactParser.parse(text).orElse(null);
+            Statement parsed = definition == null || definition.size() != 1 ? null : definition.get(0);
+            if (parsed == null) {
                 throw new Opaque("the definition of view " + name.qualified() + " could not be parsed for lineage;"
                         + " query its base tables");
             }
