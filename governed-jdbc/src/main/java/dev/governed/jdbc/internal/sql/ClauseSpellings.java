@@ -16,6 +16,7 @@ import java.util.Set;
  *   <li>{@code OVER (w ORDER BY …)} loses the name of the window it refines, whose definition in the
  *       WINDOW clause is still read;</li>
  *   <li>{@code (expr).*} is {@code (expr)}: the same value, spread into its fields;</li>
+ *   <li>{@code f(a := 1)} is {@code f(a => 1)}, the older spelling of a named argument;</li>
  *   <li>{@code UNION TABLE t} is {@code UNION SELECT * FROM t}, which PostgreSQL defines it to be.</li>
  * </ul>
  */
@@ -47,6 +48,12 @@ final class ClauseSpellings {
             } else if (each.isSymbol('.') && Spans.isSymbol(tokens, i - 1, ')') && Spans.isSymbol(tokens, i + 1, '*')
                     && endsSelectItem(tokens, i + 2)) {
                 skip = 2;
+            } else if (namedArgument(tokens, i)) {
+                result.add(Spans.symbol('=', true));
+                result.add(Spans.symbol('>', false));
+                i++;
+                changed = true;
+                continue;
             } else if (each.isWord("TABLE") && afterSetOperation(tokens, i) && Spans.isName(tokens, i + 1)) {
                 result.add(Spans.word("SELECT", each.spaced()));
                 result.add(Spans.symbol('*', true));
@@ -104,6 +111,27 @@ final class ClauseSpellings {
     private static boolean endsSelectItem(List<Token> tokens, int next) {
         return next == tokens.size() || tokens.get(next).isSymbol(',') || tokens.get(next).isSymbol(')')
                 || tokens.get(next).isWord("FROM") || tokens.get(next).isSymbol(';');
+    }
+
+    /** {@code :=} right after an argument's name in a call, {@code f(a := 1)}: PostgreSQL's older spelling of {@code =>}. */
+    private static boolean namedArgument(List<Token> tokens, int at) {
+        if (!tokens.get(at).isSymbol(':') || !Spans.isSymbol(tokens, at + 1, '=') || tokens.get(at + 1).spaced()
+                || !Spans.isName(tokens, at - 1)
+                || !(Spans.isSymbol(tokens, at - 2, '(') || Spans.isSymbol(tokens, at - 2, ','))) {
+            return false;
+        }
+        int depth = 0;
+        for (int i = at - 2; i >= 0; i--) {
+            if (tokens.get(i).isSymbol(')')) {
+                depth++;
+            } else if (tokens.get(i).isSymbol('(')) {
+                if (depth == 0) {
+                    return Spans.isName(tokens, i - 1); // the call's own parenthesis
+                }
+                depth--;
+            }
+        }
+        return false;
     }
 
     /** TABLE right after UNION, INTERSECT or EXCEPT, with or without ALL or DISTINCT. */

@@ -44,6 +44,7 @@ class PostgresSpellingsTest {
             VALUES (1, 2) UNION ALL SELECT 3, 4 UNION ALL TABLE int8_tbl                          | SELECT  | int8_tbl |
             SELECT jsonb '{"a":1}' ? 'a', jsonb '{}' ?& ARRAY['a'] FROM r                        | SELECT  | r       |
             SELECT CAST(name 'x' AS char(10)), CAST(name 'y' AS text)                            | SELECT  |         |
+            SELECT nth_value(x := 2, v := a) OVER (PARTITION BY b), my_fn(p := 1) FROM r          | EXECUTE | r       |
             SELECT conname AS constraint, obj_description(oid, 'pg_constraint') AS comment FROM pg_constraint | SELECT | pg_constraint |
             """)
     void readsKeepTheirTables(String sql, SqlOperation operation, String read, String written) {
