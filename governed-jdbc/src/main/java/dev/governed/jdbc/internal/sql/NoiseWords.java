@@ -12,11 +12,12 @@ import java.util.Set;
  * the same tables, columns and functions. All rely on words PostgreSQL reserves, so none of them
  * can be a name: {@code f(VARIADIC a)} is the call {@code f(a)} with the array spread;
  * {@code SELECT … INTO TABLE t} is {@code SELECT … INTO t}; an output column labelled
- * {@code AS true}, {@code AS false} or {@code AS null} is the label {@code "true"} …
+ * {@code AS true}, {@code AS false}, {@code AS null}, {@code AS constraint} or {@code AS comment} is the
+ * label {@code "true"} …
  */
 final class NoiseWords {
 
-    private static final Set<String> KEYWORD_LABELS = Set.of("TRUE", "FALSE", "NULL");
+    private static final Set<String> KEYWORD_LABELS = Set.of("TRUE", "FALSE", "NULL", "CONSTRAINT", "COMMENT");
 
     private NoiseWords() {}
 

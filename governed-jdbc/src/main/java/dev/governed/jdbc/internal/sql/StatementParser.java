@@ -38,10 +38,11 @@ final class StatementParser {
      * Parses one statement, with its window frames and noise words given plainly ({@link
      * WindowFrames}, {@link NoiseWords}). JSqlParser accepts {@code ?} in fewer places than a literal
      * ({@code varchar(?)}, {@code DEFAULT ?}), so a failed parse is retried once with every {@code ?}
-     * given as {@code 0}: still a function of the cache key alone.
+     * given as {@code 0}: still a function of the cache key alone. Then once with typed literals as
+     * casts ({@link TypedLiterals}), a reading that is only right when the plain one failed.
      */
     Statement parse(List<Token> given, Budget budget) throws UnanalysableException, TimedOut {
-        List<Token> tokens = NoiseWords.plain(WindowFrames.plain(given));
+        List<Token> tokens = NoiseWords.plain(WindowFrames.plain(postgresSpellings(given)));
         String withParameters = parseText(tokens, false);
         try {
             return parseOnce(withParameters, budget, false);
@@ -51,7 +52,17 @@ final class StatementParser {
                 try {
                     return parseOnce(withNumbers, budget, false);
                 } catch (UnanalysableException second) {
-                    // fall through to the slower grammar
+                    // fall through to the typed literals
+                }
+            }
+            List<Token> casts = TypedLiterals.cast(tokens);
+            if (casts != tokens) {
+                for (boolean numbers : new boolean[] {false, true}) {
+                    try {
+                        return parseOnce(parseText(casts, numbers), budget, false);
+                    } catch (UnanalysableException second) {
+                        // fall through to the slower grammar
+                    }
                 }
             }
             // JSqlParser reads SUBSTRING(x FROM 1 FOR 3), POSITION(a IN b), OVERLAY(…) and named
@@ -63,6 +74,21 @@ final class StatementParser {
                 throw first;
             }
         }
+    }
+
+    /**
+     * PostgreSQL spellings JSqlParser cannot read, each given in a form it can that names the same
+     * tables, columns and functions (each class says why its rewrite keeps them). Only the parser's input
+     * changes: the text analysed, audited and sent to the database stays the caller's.
+     */
+    private static List<Token> postgresSpellings(List<Token> tokens) {
+        List<Token> result = OperatorSpellings.plain(tokens);
+        result = ClauseSpellings.plain(result);
+        result = FromItemSpellings.plain(result);
+        result = GroupingSets.plain(result);
+        result = ConflictTargets.plain(result);
+        result = AssignmentTargets.plain(result);
+        return MergeSpellings.plain(result);
     }
 
     private Statement parseOnce(String text, Budget budget, boolean complex) throws UnanalysableException, TimedOut {

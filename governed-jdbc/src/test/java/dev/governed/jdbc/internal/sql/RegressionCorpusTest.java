@@ -126,10 +126,11 @@ class RegressionCorpusTest {
         }
         assertThat(writesCalledReads).as("statements PostgreSQL saw write that Governed called reads").isEmpty();
         assertThat(unanalysedTransactionControl).as("transaction control Governed could not analyse").isEmpty();
-        // The goal is 99%; what is left are JSqlParser grammar gaps (docs/sql-coverage.md lists them).
-        // This floor keeps the coverage from slipping back meanwhile.
+        // The goal, 99%, is met on the whole corpus (docs/sql-coverage.md lists what is left: grammar
+        // gaps, texts H2 and PostgreSQL read differently, statements PostgreSQL itself rejects).
+        // This floor keeps the coverage from slipping back.
         assertThat(100.0 * changesAnalysed / changes).as("%% of queries and data changes analysed (%d of %d); %s",
-                changesAnalysed, changes, reasons).isGreaterThanOrEqualTo(90.0);
+                changesAnalysed, changes, reasons).isGreaterThanOrEqualTo(99.0);
     }
 
     /** A text the analysis calls a query: every statement in it is a SELECT or SHOW. */
