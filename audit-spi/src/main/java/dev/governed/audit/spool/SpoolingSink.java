@@ -119,6 +119,12 @@ public final class SpoolingSink implements AuditSink {
         // write() returns only once a batch was flushed to the sink or forced into the spool
     }
 
+    /** Spooled batches were forced as they were spooled; what reached the sink is the sink's to force. */
+    @Override
+    public void sync() throws IOException {
+        delegate.sync();
+    }
+
     @Override
     public void close() throws IOException {
         try {
