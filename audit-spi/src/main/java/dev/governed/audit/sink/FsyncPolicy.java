@@ -13,10 +13,10 @@ import java.util.Locale;
  */
 public record FsyncPolicy(Duration interval) {
 
-    public static final FsyncPolicy EACH_BATCH = new FsyncPolicy(Duration.ZERO);
-    public static final FsyncPolicy NEVER = new FsyncPolicy(null);
     /** Longer windows buy nothing: the writer forces at every checkpoint anyway (every 10 s by default). */
     static final Duration LONGEST = Duration.ofMinutes(1);
+    public static final FsyncPolicy EACH_BATCH = new FsyncPolicy(Duration.ZERO);
+    public static final FsyncPolicy NEVER = new FsyncPolicy(null);
 
     public FsyncPolicy {
         if (interval != null && (interval.isNegative() || interval.compareTo(LONGEST) > 0)) {
