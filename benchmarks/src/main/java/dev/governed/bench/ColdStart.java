@@ -62,7 +62,8 @@ public final class ColdStart {
     }
 
     private static void measure(int runs, List<String> jvmOptions, Path settings) throws Exception {
-        System.out.printf("java %s, %d runs each, JVM options %s%n", System.getProperty("java.version"), runs, jvmOptions);
+        System.out.printf("java %s, %d runs each, JVM options %s, load average %.2f%n", System.getProperty("java.version"),
+                runs, jvmOptions, loadAverage());
         List<Double> plainMillis = new ArrayList<>();
         List<Double> governedMillis = new ArrayList<>();
         for (int i = 1; i <= runs; i++) {
@@ -79,6 +80,7 @@ public final class ColdStart {
         double governedMedian = median(governedMillis);
         System.out.printf("%nmedian wall time to the first result: plain %.0f ms, governed %.0f ms (+%.0f ms, %.2fx)%n",
                 plainMedian, governedMedian, governedMedian - plainMedian, governedMedian / plainMedian);
+        System.out.printf("load average after: %.2f%n", loadAverage());
         System.out.printf("classes loaded by then: plain %d, governed %d (+%d)%n", plainClasses.classes().size(),
                 governedClasses.classes().size(), governedClasses.classes().size() - plainClasses.classes().size());
         System.out.println("governed's extra classes by package (top 15):");
@@ -148,6 +150,11 @@ public final class ColdStart {
         String[] parts = className.split("\\.");
         int depth = Math.min(parts.length - 1, 3);
         return depth <= 0 ? "(default)" : String.join(".", List.of(parts).subList(0, depth));
+    }
+
+    // other work on the machine moves wall times by hundreds of ms: print it beside the figures
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static double median(List<Double> values) {
