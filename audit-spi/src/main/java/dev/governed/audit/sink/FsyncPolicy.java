@@ -59,10 +59,6 @@ public record FsyncPolicy(Duration interval) {
         return new FsyncPolicy(interval);
     }
 
-    boolean forces() {
-        return interval != null;
-    }
-
     boolean eachBatch() {
         return interval != null && interval.isZero();
     }

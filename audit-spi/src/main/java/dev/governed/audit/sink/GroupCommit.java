@@ -39,6 +39,7 @@ final class GroupCommit {
     private boolean unforced;
     private boolean timerSet;
     private boolean closed;
+    private String lastTimerFailure;
 
     GroupCommit(Duration interval, Force force, LongSupplier nanoTime, Timer timer, String description) {
         this.intervalNanos = interval.toNanos();
@@ -87,9 +88,16 @@ final class GroupCommit {
         }
         try {
             forceNow();
+            lastTimerFailure = null;
         } catch (IOException | RuntimeException e) {
-            // still unforced: the next batch or flush forces again, and a failure there reaches the writer
-            LOG.warn("timed fsync of audit file {} failed: {}; retried with the next batch", description, e.getMessage());
+            // still unforced: tried again an interval later, and by the next batch or flush, whose failure reaches the writer
+            if (!String.valueOf(e.getMessage()).equals(lastTimerFailure)) {
+                LOG.warn("timed fsync of audit file {} failed: {}; retrying every {} ms", description, e.getMessage(),
+                        TimeUnit.NANOSECONDS.toMillis(intervalNanos));
+            }
+            lastTimerFailure = String.valueOf(e.getMessage());
+            timerSet = true;
+            timer.schedule(this::timerExpired, intervalNanos);
         }
     }
 

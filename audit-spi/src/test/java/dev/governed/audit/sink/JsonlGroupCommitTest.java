@@ -135,6 +135,38 @@ class JsonlGroupCommitTest {
     }
 
     @Test
+    void aTimedForceThatFailsIsTriedAgainAnIntervalLaterWithoutWaitingForABatch() throws IOException {
+        AtomicInteger failuresLeft = new AtomicInteger();
+        try (JsonlSink sink = JsonlSink.open(dir.resolve("audit.jsonl"), FsyncPolicy.atMostEvery(INTERVAL),
+                Long.MAX_VALUE, target -> {
+                    forces.incrementAndGet();
+                    if (failuresLeft.getAndDecrement() > 0) {
+                        throw new IOException("EIO");
+                    }
+                    target.force();
+                }, now::get, (task, delay) -> {
+                    synchronized (timers) {
+                        timers.add(new Pending(task, delay, now.get() + delay));
+                    }
+                })) {
+            sink.write(batch(1));
+            sink.flush(); // forced at once
+            sink.write(batch(2));
+            sink.flush();
+            failuresLeft.set(1);
+
+            runTimers(); // fails
+            assertThat(forces).hasValue(2);
+            synchronized (timers) {
+                assertThat(timers).singleElement().extracting(Pending::delayNanos).isEqualTo(INTERVAL_NANOS);
+            }
+            runTimers(); // succeeds
+            assertThat(forces).hasValue(3);
+            assertThat(pendingTimers()).isZero();
+        }
+    }
+
+    @Test
     void syncForcesAtOnceAndIsFreeWhenNothingIsUnforced() throws IOException {
         try (JsonlSink sink = groupCommitSink(dir.resolve("audit.jsonl"))) {
             sink.write(batch(1));
