@@ -4,14 +4,11 @@ import dev.governed.audit.sink.SinkSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads {@code governed.audit*} settings into a dispatcher builder; see {@link AuditDispatcher.Builder#configure}. */
 final class AuditProperties {
@@ -73,7 +70,6 @@ final class AuditProperties {
             "governed.audit.journal.maxSize",
             // read by the JDBC driver, which records the events: what a recording of a session keeps
             "governed.audit.parameters", "governed.audit.batchSets", "governed.audit.results"));
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     private static void apply(Map<String, String> values, String key, Consumer<String> setter) {
         String value = values.get(key);
@@ -98,20 +94,6 @@ final class AuditProperties {
     }
 
     static Duration parseDuration(String key, String value) {
-        Matcher matcher = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-        if (matcher.matches()) {
-            long amount = Long.parseLong(matcher.group(1));
-            return switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
-        }
-        try {
-            return Duration.parse(value);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new AuditException(key + " is '" + value + "', not a duration; write e.g. 500ms, 10s, 5m or PT10S");
-        }
+        return SinkSpec.parseDuration(value, key);
     }
 }

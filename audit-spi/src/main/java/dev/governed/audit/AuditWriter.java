@@ -200,6 +200,7 @@ final class AuditWriter implements Runnable {
         List<AuditEntry> entries = new ArrayList<>(items.size() + 1);
         List<CompletableFuture<Void>> flushes = new ArrayList<>();
         boolean stop = false;
+        boolean checkpointed = false;
         journaledCount = 0;
         for (Object each : items) {
             if (each instanceof EventJournal.Entry entry) {
@@ -222,6 +223,7 @@ final class AuditWriter implements Runnable {
                 eventsSinceCheckpoint++;
                 if (checkpointEvery > 0 && eventsSinceCheckpoint >= checkpointEvery) {
                     entries.add(checkpoint());
+                    checkpointed = true;
                 }
             } else if (each instanceof CompletableFuture<?> flush) {
                 @SuppressWarnings("unchecked")
@@ -233,8 +235,18 @@ final class AuditWriter implements Runnable {
         }
         if (eventsSinceCheckpoint > 0 && (stop || millisUntilCheckpoint() == 0)) {
             entries.add(checkpoint());
+            checkpointed = true;
         }
-        boolean delivered = entries.isEmpty() || deliver(entries);
+        // a sink that defers forcing (group commit) must not hold back what a caller waits for, nor a
+        // checkpoint the chain state file may already name
+        boolean durable = stop || !flushes.isEmpty() || checkpointed;
+        if (entries.isEmpty() && durable && !syncAll()) {
+            AuditException failure = new AuditException("delivered audit entries could not be forced to storage: "
+                    + lastFailure);
+            flushes.forEach(f -> f.completeExceptionally(failure));
+            return stop;
+        }
+        boolean delivered = entries.isEmpty() || deliver(entries, durable);
         if (journal != null && journaledCount > 0 && delivered) {
             for (int i = 0; i < journaledCount; i++) {
                 journal.delivered(journaled[i]);
@@ -243,6 +255,21 @@ final class AuditWriter implements Runnable {
         }
         flushes.forEach(f -> f.complete(null));
         return stop;
+    }
+
+    /** A flush request with no new entries: what earlier batches left unforced is forced now. */
+    private boolean syncAll() {
+        boolean synced = true;
+        for (AuditSink sink : sinks) {
+            try {
+                sink.sync();
+            } catch (IOException | RuntimeException e) {
+                synced = false;
+                lastFailure = sink.describe() + ": " + e.getMessage();
+                LOG.warn("audit sink could not force delivered entries to storage: {}", lastFailure);
+            }
+        }
+        return synced;
     }
 
     private void remember(long position) {
@@ -271,7 +298,7 @@ final class AuditWriter implements Runnable {
     }
 
     /** True once every sink took the batch; false when close gave up (journaled events then stay for the next start). */
-    private boolean deliver(List<AuditEntry> entries) {
+    private boolean deliver(List<AuditEntry> entries, boolean durable) {
         Set<AuditSink> pending = new LinkedHashSet<>(sinks);
         long backoffMillis = 50;
         while (true) {
@@ -280,6 +307,9 @@ final class AuditWriter implements Runnable {
                 try {
                     sink.write(entries);
                     sink.flush();
+                    if (durable) {
+                        sink.sync();
+                    }
                     it.remove();
                 } catch (IOException | RuntimeException e) {
                     String failure = sink.describe() + ": " + e.getMessage();

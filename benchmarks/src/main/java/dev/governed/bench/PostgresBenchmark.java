@@ -21,8 +21,9 @@ import org.openjdk.jmh.annotations.TearDown;
 
 /**
  * Embedded PostgreSQL on loopback: a prepared point select and a 1,000-row scan through
- * pgjdbc raw, Governed with the {@code discard} sink, Governed with {@code jsonl} audit, and
- * the scan with two columns masked. The server is a child of the benchmark JVM, so
+ * pgjdbc raw, Governed with the {@code discard} sink, Governed with {@code jsonl} audit (an fsync
+ * after every batch, the default, and group commit with {@code fsync=10ms}), and the scan with two
+ * columns masked. The server is a child of the benchmark JVM, so
  * {@code taskset -c 0 java -jar benchmarks.jar Postgres} pins client and server to one CPU.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -38,10 +39,12 @@ public class PostgresBenchmark {
     private Connection raw;
     private Connection governedDiscard;
     private Connection governedJsonl;
+    private Connection governedGroupCommit;
     private Connection masked;
     private PreparedStatement rawPoint;
     private PreparedStatement discardPoint;
     private PreparedStatement jsonlPoint;
+    private PreparedStatement groupCommitPoint;
     private PreparedStatement rawScan;
     private PreparedStatement discardScan;
     private PreparedStatement maskedScan;
@@ -58,10 +61,12 @@ public class PostgresBenchmark {
         load(raw);
         governedDiscard = governed("plain", "discard");
         governedJsonl = governed("plain", "jsonl:" + identities.work.resolve("audit.jsonl"));
+        governedGroupCommit = governed("plain", "jsonl:" + identities.work.resolve("audit-grouped.jsonl") + "?fsync=10ms");
         masked = governed("masked", "discard");
         rawPoint = raw.prepareStatement(POINT_SELECT);
         discardPoint = governedDiscard.prepareStatement(POINT_SELECT);
         jsonlPoint = governedJsonl.prepareStatement(POINT_SELECT);
+        groupCommitPoint = governedGroupCommit.prepareStatement(POINT_SELECT);
         rawScan = raw.prepareStatement(SCAN);
         discardScan = governedDiscard.prepareStatement(SCAN);
         maskedScan = masked.prepareStatement(SCAN);
@@ -94,7 +99,7 @@ public class PostgresBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        for (Connection each : new Connection[] {raw, governedDiscard, governedJsonl, masked}) {
+        for (Connection each : new Connection[] {raw, governedDiscard, governedJsonl, governedGroupCommit, masked}) {
             each.close();
         }
         identities.close();
@@ -129,6 +134,11 @@ public class PostgresBenchmark {
     @Benchmark
     public String pointGovernedJsonl() throws SQLException {
         return PointSelectBenchmark.pointSelect(jsonlPoint, nextId());
+    }
+
+    @Benchmark
+    public String pointGovernedJsonlGroupCommit() throws SQLException {
+        return PointSelectBenchmark.pointSelect(groupCommitPoint, nextId());
     }
 
     @Benchmark

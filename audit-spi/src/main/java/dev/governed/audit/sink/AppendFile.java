@@ -34,6 +34,8 @@ final class AppendFile {
     private final Path file;
     private FileChannel channel;
     private int users;
+    /** Bytes were appended since the last force: a force of a clean file is skipped (the sinks sharing it force it in turn). */
+    private boolean unforced;
 
     private AppendFile(Path file) throws IOException {
         this.file = file;
@@ -60,7 +62,7 @@ final class AppendFile {
                 }
                 OPEN.remove(file);
                 try {
-                    channel.force(false);
+                    force();
                 } finally {
                     channel.close();
                 }
@@ -74,17 +76,22 @@ final class AppendFile {
             rotate();
         }
         ByteBuffer bytes = ByteBuffer.wrap(content, 0, length);
+        unforced |= bytes.hasRemaining();
         while (bytes.hasRemaining()) {
             channel.write(bytes);
         }
     }
 
+    /** Forces what was appended to disk; a no-op when nothing was appended since the last force. */
     synchronized void force() throws IOException {
-        channel.force(false);
+        if (unforced) {
+            channel.force(false);
+            unforced = false;
+        }
     }
 
     private void rotate() throws IOException {
-        channel.force(false);
+        force();
         channel.close();
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');

@@ -23,6 +23,17 @@ public interface AuditSink extends Closeable {
     /** Pushes everything written so far to the destination (and to stable storage if configured). */
     void flush() throws IOException;
 
+    /**
+     * Makes everything written so far durable now, for a sink that otherwise defers it past
+     * {@link #flush} (a file with group commit, {@code fsync=10ms}). The writer calls it after
+     * delivering a batch that carries a checkpoint or answers a flush request, and at close, so
+     * neither a checkpoint remembered elsewhere nor a flush the caller waited for is left in a cache.
+     * Sinks whose {@code flush} already does this keep the default, which does nothing.
+     */
+    default void sync() throws IOException {
+        // flush() made the batch as durable as this sink makes anything
+    }
+
     /** Flushes and releases the destination. */
     @Override
     void close() throws IOException;

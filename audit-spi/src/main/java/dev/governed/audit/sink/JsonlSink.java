@@ -15,6 +15,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Appends one JSON line per entry to a file. A batch is assembled in memory and appended with one
@@ -22,34 +23,60 @@ import java.util.Optional;
  * (one open file per path), so several dispatchers can log to one file, rotation included.
  *
  * <p>Options: {@code fsync=batch} (default: force the file to disk after each batch, so a delivered
- * batch survives a power loss) or {@code fsync=none} (leave it to the OS: survives a process crash
- * only); {@code maxSize=100MB} rotates the file before a batch that would start beyond that size,
- * renaming it to {@code <name>-<UTC time>.jsonl} in the same directory (names sort in write order).
+ * batch survives a power loss), {@code fsync=none} (leave it to the OS: survives a process crash
+ * only) or {@code fsync=10ms} (group commit: force at most that often, and anything written within
+ * that time, so a power loss can take the last 10 ms of delivered events; flush requests,
+ * checkpoints, rotation and close still force at once); {@code maxSize=100MB} rotates the file
+ * before a batch that would start beyond that size, renaming it to {@code <name>-<UTC time>.jsonl}
+ * in the same directory (names sort in write order).
  */
 public final class JsonlSink implements AuditSink {
 
     private static final int TAIL_BYTES = 1 << 20;
 
     private final Path file;
-    private final boolean fsync;
+    private final FsyncPolicy fsync;
     private final long maxSize;
+    private final GroupCommit groupCommit; // only for a grouped fsync policy
+    private final ForceSeam forceSeam;
     private byte[] buffer = new byte[64 * 1024]; // reused: the writer thread is the only caller
     private AppendFile target;
 
-    private JsonlSink(Path file, boolean fsync, long maxSize) throws IOException {
+    /** Wraps every force of the file this sink decides on; tests count them through it. */
+    @FunctionalInterface
+    interface ForceSeam {
+        void force(AppendFile file) throws IOException;
+    }
+
+    private JsonlSink(Path file, FsyncPolicy fsync, long maxSize, ForceSeam forceSeam, LongSupplier nanoTime,
+            GroupCommit.Timer timer) throws IOException {
         this.file = file.toAbsolutePath().normalize();
         this.fsync = fsync;
         this.maxSize = maxSize;
+        this.forceSeam = forceSeam;
         this.target = AppendFile.acquire(this.file);
+        this.groupCommit = fsync.grouped()
+                ? new GroupCommit(fsync.interval(), this::force, nanoTime, timer, this.file.toString()) : null;
     }
 
     /** Opens (creating it and its parent directories if needed) {@code file} for appending. */
+    public static JsonlSink open(Path file, FsyncPolicy fsync, long maxSize) throws IOException {
+        return new JsonlSink(file, fsync, maxSize, AppendFile::force, System::nanoTime,
+                fsync.grouped() ? GroupCommit.daemonTimer() : null);
+    }
+
     public static JsonlSink open(Path file, boolean fsyncEachBatch, long maxSize) throws IOException {
-        return new JsonlSink(file, fsyncEachBatch, maxSize);
+        return open(file, fsyncEachBatch ? FsyncPolicy.EACH_BATCH : FsyncPolicy.NEVER, maxSize);
     }
 
     public static JsonlSink open(Path file) throws IOException {
-        return new JsonlSink(file, true, Long.MAX_VALUE);
+        return open(file, FsyncPolicy.EACH_BATCH, Long.MAX_VALUE);
+    }
+
+    /** With a clock and timer turned by hand and every force seen: for tests that count forces without sleeping. */
+    static JsonlSink open(Path file, FsyncPolicy fsync, long maxSize, ForceSeam forceSeam, LongSupplier nanoTime,
+            GroupCommit.Timer timer) throws IOException {
+        return new JsonlSink(file, fsync, maxSize, forceSeam, nanoTime, timer);
     }
 
     public Path file() {
@@ -74,10 +101,29 @@ public final class JsonlSink implements AuditSink {
         target.append(buffer, length, maxSize);
     }
 
+    /** Forces the file after every batch ({@code fsync=batch}), or lets group commit force it within its interval. */
     @Override
     public void flush() throws IOException {
-        if (target != null && fsync) {
-            target.force();
+        if (target == null) {
+            return;
+        }
+        if (groupCommit != null) {
+            groupCommit.written();
+        } else if (fsync.eachBatch()) {
+            force();
+        }
+    }
+
+    /** Forces now whatever group commit has not forced yet; {@code fsync=none} leaves it to the OS still. */
+    @Override
+    public void sync() throws IOException {
+        if (target == null) {
+            return;
+        }
+        if (groupCommit != null) {
+            groupCommit.forceNow();
+        } else if (fsync.eachBatch()) {
+            force();
         }
     }
 
@@ -85,12 +131,19 @@ public final class JsonlSink implements AuditSink {
     public void close() throws IOException {
         if (target != null) {
             try {
-                flush();
+                if (groupCommit != null) {
+                    groupCommit.close();
+                }
+                sync();
             } finally {
                 target.release();
                 target = null;
             }
         }
+    }
+
+    private void force() throws IOException {
+        forceSeam.force(target);
     }
 
     @Override

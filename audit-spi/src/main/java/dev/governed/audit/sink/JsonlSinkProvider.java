@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** {@code jsonl:<path>[?fsync=batch|none][&maxSize=<size>]}: see {@link JsonlSink}. */
+/** {@code jsonl:<path>[?fsync=batch|none|<duration>][&maxSize=<size>]}: see {@link JsonlSink}. */
 public final class JsonlSinkProvider implements AuditSinkProvider {
 
     @Override
@@ -20,7 +20,6 @@ public final class JsonlSinkProvider implements AuditSinkProvider {
     @Override
     public AuditSink create(SinkSpec spec) throws IOException {
         String target = spec.target().startsWith("file:") ? spec.target().substring(5) : spec.target();
-        boolean fsync = spec.choiceOption("fsync", Set.of("batch", "none"), "batch").equals("batch");
-        return JsonlSink.open(Path.of(target), fsync, spec.sizeOption("maxSize", Long.MAX_VALUE));
+        return JsonlSink.open(Path.of(target), FsyncPolicy.of(spec), spec.sizeOption("maxSize", Long.MAX_VALUE));
     }
 }

@@ -1,6 +1,7 @@
 package dev.governed.audit.sink;
 
 import dev.governed.audit.AuditException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -35,6 +36,7 @@ public record SinkSpec(String type, String target, Map<String, String> options, 
 
     private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9-]*");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([KMG]?B?)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     public SinkSpec {
         options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
@@ -124,5 +126,29 @@ public record SinkSpec(String type, String target, Map<String, String> options, 
             throw new AuditException(what + " is '" + value + "'; it must be positive and below 8 EB");
         }
         return number << shift;
+    }
+
+    /** A duration like {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h} or ISO-8601 {@code PT10S}; {@code what} names it in the error. */
+    public static Duration parseDuration(String value, String what) {
+        Matcher matcher = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
+        if (matcher.matches()) {
+            long amount;
+            try {
+                amount = Long.parseLong(matcher.group(1));
+            } catch (NumberFormatException tooLong) {
+                throw new AuditException(what + " is '" + value + "', too long a duration; write e.g. 500ms, 10s or 5m");
+            }
+            return switch (matcher.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+        }
+        try {
+            return Duration.parse(value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new AuditException(what + " is '" + value + "', not a duration; write e.g. 500ms, 10s, 5m or PT10S");
+        }
     }
 }

@@ -73,7 +73,7 @@ public final class SpoolingSink implements AuditSink {
     @Override
     public void write(List<AuditEntry> batch) throws IOException {
         drain();
-        if (spool.isEmpty() && tryDeliver(batch)) {
+        if (spool.isEmpty() && tryDeliver(batch, false)) {
             return;
         }
         spool.append(batch);
@@ -89,7 +89,8 @@ public final class SpoolingSink implements AuditSink {
             if (oldest.isEmpty()) {
                 return;
             }
-            if (!tryDeliver(oldest.get().entries())) {
+            // forced before it leaves the spool, even by a sink that otherwise forces later (group commit)
+            if (!tryDeliver(oldest.get().entries(), true)) {
                 return;
             }
             spool.remove(oldest.get());
@@ -97,26 +98,51 @@ public final class SpoolingSink implements AuditSink {
         LOG.info("audit spool {} drained into {}", spool.directory(), delegate.describe());
     }
 
-    private boolean tryDeliver(List<AuditEntry> batch) {
+    private boolean tryDeliver(List<AuditEntry> batch, boolean durable) {
         if (System.nanoTime() - nextAttemptNanos < 0) {
             return false;
         }
         try {
             delegate.write(batch);
             delegate.flush();
+            if (durable) {
+                delegate.sync();
+            }
             backoffNanos = 100_000_000L;
             return true;
         } catch (IOException | RuntimeException e) {
-            LOG.warn("audit sink {} failed ({}); spooling to {}", delegate.describe(), e.getMessage(), spool.directory());
-            nextAttemptNanos = System.nanoTime() + backoffNanos;
-            backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
+            failed(e);
             return false;
         }
+    }
+
+    private void failed(Exception e) {
+        LOG.warn("audit sink {} failed ({}); spooling to {}", delegate.describe(), e.getMessage(), spool.directory());
+        nextAttemptNanos = System.nanoTime() + backoffNanos;
+        backoffNanos = Math.min(backoffNanos * 2, MAX_BACKOFF_NANOS);
     }
 
     @Override
     public void flush() {
         // write() returns only once a batch was flushed to the sink or forced into the spool
+    }
+
+    /**
+     * With batches in the spool the sink is failing and the last batch went to the spool, forced there.
+     * Otherwise the sink took it and forces it now; if it cannot, the writer retries the batch, which
+     * this time goes to the spool (the sink is backing off), so it is kept either way.
+     */
+    @Override
+    public void sync() throws IOException {
+        if (!spool.isEmpty()) {
+            return;
+        }
+        try {
+            delegate.sync();
+        } catch (IOException | RuntimeException e) {
+            failed(e);
+            throw e;
+        }
     }
 
     @Override

@@ -70,7 +70,8 @@ class SinkSpecTest {
     @Test
     void badOptionValueIsRejectedListingTheAllowedValues() {
         assertThatThrownBy(() -> AuditSinks.open("jsonl:" + dir.resolve("a.jsonl") + "?fsync=always"))
-                .hasMessageContaining("'always'").hasMessageContaining("allowed values: batch, none");
+                .hasMessageContaining("'always'").hasMessageContaining("write batch (force after every batch), none (leave it to the OS)"
+                        + " or a duration such as 10ms");
     }
 
     @Test

@@ -181,6 +181,83 @@ class SpoolTest {
         assertThat(reopened.bytes()).isEqualTo(Files.size(spoolDir.resolve("00000000000000000001.jsonl")));
     }
 
+    @Test
+    void aSinkThatForcesLaterIsForcedBeforeABatchLeavesTheSpoolAndNotForBatchesItNeverTook() throws Exception {
+        RecordingSink recording = new RecordingSink();
+        recording.writeFails.set(true);
+        SpoolingSink spooling = new SpoolingSink(recording, DiskSpool.open(dir.resolve("spool"), 1 << 20));
+        spooling.write(List.of(entry("a")));
+        spooling.flush();
+        spooling.sync(); // the batch is in the spool, forced there: nothing for the failing sink to force
+        assertThat(recording.calls).containsExactly("write");
+
+        recording.writeFails.set(false);
+        recording.calls.clear();
+        spooling.close(); // drains: the spooled batch reaches the sink, forced before the spool lets it go
+
+        assertThat(recording.calls).containsExactly("write", "flush", "sync", "close");
+        assertThat(spooling.spool().isEmpty()).isTrue();
+    }
+
+    @Test
+    void aBatchTheSinkTookButCouldNotForceGoesToTheSpoolWhenTheWriterRetriesIt() throws Exception {
+        RecordingSink recording = new RecordingSink();
+        recording.syncFails.set(true);
+        SpoolingSink spooling = new SpoolingSink(recording, DiskSpool.open(dir.resolve("spool"), 1 << 20));
+        spooling.write(List.of(entry("a")));
+        spooling.flush();
+        assertThatThrownBy(spooling::sync).hasMessageContaining("cannot force");
+
+        recording.calls.clear();
+        spooling.write(List.of(entry("a"))); // the writer's retry: the sink is backing off now
+        spooling.sync();
+
+        assertThat(recording.calls).isEmpty();
+        assertThat(spooling.spool().segments()).isEqualTo(1);
+    }
+
+    private static AuditEntry entry(String id) {
+        return new AuditEntry.Event(AuditFixtures.event(id), "{\"id\":\"" + id + "\"}");
+    }
+
+    /** Notes each call; its writes or its forces can be told to fail. */
+    private static final class RecordingSink implements AuditSink {
+        final List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final AtomicBoolean writeFails = new AtomicBoolean();
+        final AtomicBoolean syncFails = new AtomicBoolean();
+
+        @Override
+        public void write(List<AuditEntry> batch) throws IOException {
+            calls.add("write");
+            if (writeFails.get()) {
+                throw new IOException("collector down");
+            }
+        }
+
+        @Override
+        public void flush() {
+            calls.add("flush");
+        }
+
+        @Override
+        public void sync() throws IOException {
+            calls.add("sync");
+            if (syncFails.get()) {
+                throw new IOException("cannot force the file");
+            }
+        }
+
+        @Override
+        public void close() {
+            calls.add("close");
+        }
+
+        @Override
+        public String describe() {
+            return "recording:test";
+        }
+    }
+
     private AuditDispatcher dispatcher(AuditSink sink, long maxBytes) {
         return dispatcher(sink, maxBytes, dir.resolve("spool"));
     }

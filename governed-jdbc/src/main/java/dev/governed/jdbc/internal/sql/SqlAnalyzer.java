@@ -30,6 +30,7 @@ public final class SqlAnalyzer {
 
     private SqlAnalyzer(Builder builder) {
         this.parser = new StatementParser(builder.parserThreads);
+        ParserWarmUp.start(builder.parserThreads);
         this.textAnalyser = new TextAnalyser(parser, builder.parseTimeout);
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(builder.cacheSize)
