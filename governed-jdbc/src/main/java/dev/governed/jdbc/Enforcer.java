@@ -68,15 +68,16 @@ final class Enforcer {
     AdmittedStatement admit(String sql, StatementAnalysis analysis, List<SqlStatementFacts> analysed,
                             GovernedConnection connection, ApprovalStep.ParameterDigests parameters, Verdicts verdicts)
             throws SQLException {
+        try {
+            connection.checkLease(); // before resolveCalls: nothing reaches the database on an expired login
+        } catch (PolicyUnavailableException e) {
+            throw refusedEarly(request(sql, analysis, analysed, connection), LOGIN_EXPIRED_RULE, e.getMessage(),
+                    connection, e);
+        }
         List<SqlStatementFacts> facts = analysis.isAnalysable() ? resolveCalls(analysis, analysed, connection) : analysed;
         AdmittedStatement known = verdicts == null ? null : verdicts.last;
         Request request = known != null && known.facts() == facts ? known.decided().request()
                 : request(sql, analysis, facts, connection);
-        try {
-            connection.checkLease();
-        } catch (PolicyUnavailableException e) {
-            throw refusedEarly(request, LOGIN_EXPIRED_RULE, e.getMessage(), connection, e);
-        }
         if (!analysis.isAnalysable()) {
             String message = "Governed denied this statement: it could not be analysed: "
                     + analysis.unanalysableReason() + ".";
