@@ -116,7 +116,9 @@ final class Enforcer {
         holdSession(analysis, facts, mayWrite, connection);
         MaskPlan masks = masks(sql, analysis, facts, decided, connection);
         AdmittedStatement result = new AdmittedStatement(sql, analysis, facts, decided, masks);
-        return masks == MaskPlan.NONE && !changesColumns(analysis) && decided.approvalId() == null
+        // remembered only while no mask applies to the caller at all: a plan that found no masked column depends
+        // on the database's tables and views, which may change between executions
+        return decided.masks().isEmpty() && !changesColumns(analysis) && decided.approvalId() == null
                 ? remember(verdicts, result) : result;
     }
 

@@ -70,6 +70,9 @@ class TokenRejectionTest {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).at("/decision/rule").asText()).isEqualTo("authentication");
         assertThat(events.get(0).at("/outcome/status").asText()).isEqualTo("denied");
+        assertThat(events.get(0).at("/action/statement").asText())
+                .as("refused before any policy said which columns are masked: recorded without its literals")
+                .isEqualTo("DELETE FROM orders WHERE id = ?");
     }
 
     @ParameterizedTest(name = "{0}")
