@@ -78,9 +78,11 @@ final class Enforcer {
         AdmittedStatement known = verdicts == null ? null : verdicts.last;
         Request request = known != null && known.facts() == facts ? known.decided().request()
                 : request(sql, analysis, facts, connection);
-        if (!analysis.isAnalysable()) {
-            String message = "Governed denied this statement: it could not be analysed: "
-                    + analysis.unanalysableReason() + ".";
+        String unanalysable = !analysis.isAnalysable() ? analysis.unanalysableReason()
+                : connection.onlyIsAName() && OnlyBeforeName.in(sql, governance.maskedStatementText)
+                ? OnlyBeforeName.REASON : null;
+        if (unanalysable != null) {
+            String message = "Governed denied this statement: it could not be analysed: " + unanalysable + ".";
             throw refusedEarly(request, UNANALYSABLE_RULE, message, connection,
                     new PolicyDeniedException(UNANALYSABLE_RULE, message));
         }

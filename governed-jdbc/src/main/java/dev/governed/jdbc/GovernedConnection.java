@@ -21,6 +21,7 @@ final class GovernedConnection extends ConnectionWrapper {
     private final SchemaTracker schema;
     private volatile boolean sessionChangedInTransaction;
     private final ReadOnlySession readOnlySession;
+    private final boolean onlyIsAName;
 
     private final ServiceMode.Lease lease;
 
@@ -35,8 +36,17 @@ final class GovernedConnection extends ConnectionWrapper {
         this.identities = identities;
         this.lease = lease;
         this.schema = new SchemaTracker(connection);
-        this.readOnlySession = new ReadOnlySession(connection,
-                "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName()));
+        boolean postgres = "PostgreSQL".equalsIgnoreCase(connection.getMetaData().getDatabaseProductName());
+        this.readOnlySession = new ReadOnlySession(connection, postgres);
+        this.onlyIsAName = !postgres;
+    }
+
+    /**
+     * Whether this database reads {@code ONLY} before a name as a name of its own: H2 reads {@code FROM only t} as
+     * the table {@code ONLY} with alias {@code t}, where the analyser (and PostgreSQL) reads the table {@code t}.
+     */
+    boolean onlyIsAName() {
+        return onlyIsAName;
     }
 
     /** The database-side read-only mode of this session, held while the caller may not write. */
