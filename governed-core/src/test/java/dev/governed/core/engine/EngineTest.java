@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.governed.core.GovernedSettings;
-import dev.governed.policy.Decision;
 import dev.governed.policy.PolicyDocuments;
 import dev.governed.policy.PolicyException;
 import dev.governed.testsupport.TestIdentityProvider;
