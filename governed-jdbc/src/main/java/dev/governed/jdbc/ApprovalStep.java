@@ -1,16 +1,16 @@
 package dev.governed.jdbc;
 
-import dev.governed.core.engine.VerifiedCaller;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.governed.core.GovernedSettings;
+import dev.governed.core.engine.VerifiedCaller;
+import dev.governed.core.identity.Identity;
 import dev.governed.core.internal.approval.ApprovalClient;
 import dev.governed.core.internal.approval.ApprovalGate;
 import dev.governed.core.internal.approval.ApprovalOutcome;
 import dev.governed.core.internal.approval.ApprovalRequest;
 import dev.governed.core.internal.approval.ApprovalState;
 import dev.governed.core.internal.approval.ApprovalUnavailable;
-import dev.governed.core.identity.Identity;
 import dev.governed.jdbc.internal.sql.StatementAnalysis;
 import dev.governed.policy.Decision;
 import dev.governed.policy.SqlOperation;
@@ -22,8 +22,8 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a datasource does with a statement a rule sends to approval: asks the enforcement service through

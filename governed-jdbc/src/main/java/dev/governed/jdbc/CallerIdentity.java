@@ -1,8 +1,8 @@
 package dev.governed.jdbc;
 
-import dev.governed.core.engine.VerifiedCaller;
-import dev.governed.core.engine.CallerSource;
 import dev.governed.core.GovernedSettings;
+import dev.governed.core.engine.CallerSource;
+import dev.governed.core.engine.VerifiedCaller;
 import dev.governed.core.identity.Identity;
 import dev.governed.core.identity.InvalidTokenException;
 import dev.governed.core.identity.TokenSource;
