@@ -101,8 +101,7 @@ final class Enforcer {
         if (parameters == ApprovalStep.ParameterDigests.SCREENING && decided.approvalRequired() != null) {
             return new AdmittedStatement(sql, analysis, facts, decided, MaskPlan.NONE); // asked at execution
         }
-        if (known != null && known.decided().decision() == decided.decision()
-                && known.decided().masks() == decided.masks() && known.masks() == MaskPlan.NONE) {
+        if (known != null && known.decided().decision() == decided.decision() && decided.masks().isEmpty()) {
             holdSession(analysis, facts, decided.mayWrite(), connection); // the same caller, snapshot and plan
             return remember(verdicts, new AdmittedStatement(sql, analysis, facts, decided, MaskPlan.NONE));
         }

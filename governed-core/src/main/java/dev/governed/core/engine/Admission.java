@@ -31,6 +31,8 @@ public final class Admission {
     private static final AtomicIntegerFieldUpdater<Admission> RECORDED =
             AtomicIntegerFieldUpdater.newUpdater(Admission.class, "recorded");
     private volatile int recorded; // 1 once the request's own event is recorded; a field, not an object per request
+    /** {@link #mayWrite}, once asked: the same for every {@link #again} of this admission (same caller and snapshot). */
+    private Boolean mayWrite;
 
     Admission(Engine engine, Request request, VerifiedCaller caller, CompiledPolicy policy, Decision decision,
               boolean allowed, List<ActiveMask> masks, Decision.Approve approvalRequired, String approvalId,
@@ -49,8 +51,10 @@ public final class Admission {
 
     /** The same decision for the same request once more, with its own event. */
     Admission again(long start) {
-        return new Admission(engine, request, caller, policy, decision, allowed, masks, approvalRequired, approvalId,
-                start);
+        Admission result = new Admission(engine, request, caller, policy, decision, allowed, masks, approvalRequired,
+                approvalId, start);
+        result.mayWrite = mayWrite;
+        return result;
     }
 
     /** Allowed by the policy, or released by an approval. */
@@ -82,8 +86,13 @@ public final class Admission {
      * A transport holds the caller's session read-only at the database when not.
      */
     public boolean mayWrite() {
-        return allowed && policy != null
-                && policy.allowsWrites(caller.identity().caller(), request.resource(), engine.environment());
+        Boolean known = mayWrite; // a racing second computation gives the same answer
+        if (known == null) {
+            known = allowed && policy != null
+                    && policy.allowsWrites(caller.identity().caller(), request.resource(), engine.environment());
+            mayWrite = known;
+        }
+        return known;
     }
 
     /** The approval the matching rule asked for, or null when it asked for none. */
