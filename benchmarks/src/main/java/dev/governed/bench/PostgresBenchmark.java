@@ -22,7 +22,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Embedded PostgreSQL on loopback: a prepared point select and a 1,000-row scan through
  * pgjdbc raw, Governed with the {@code discard} sink, Governed with {@code jsonl} audit (an fsync
- * after every batch, the default, and group commit with {@code fsync=10ms}), and the scan with two
+ * after every batch, the default, group commit with {@code fsync=10ms}, and {@code fsync=none} to tell the
+ * writer's own work from the forcing), and the scan with two
  * columns masked. The server is a child of the benchmark JVM, so
  * {@code taskset -c 0 java -jar benchmarks.jar Postgres} pins client and server to one CPU.
  */
@@ -40,11 +41,13 @@ public class PostgresBenchmark {
     private Connection governedDiscard;
     private Connection governedJsonl;
     private Connection governedGroupCommit;
+    private Connection governedUnforced;
     private Connection masked;
     private PreparedStatement rawPoint;
     private PreparedStatement discardPoint;
     private PreparedStatement jsonlPoint;
     private PreparedStatement groupCommitPoint;
+    private PreparedStatement unforcedPoint;
     private PreparedStatement rawScan;
     private PreparedStatement discardScan;
     private PreparedStatement maskedScan;
@@ -62,11 +65,13 @@ public class PostgresBenchmark {
         governedDiscard = governed("plain", "discard");
         governedJsonl = governed("plain", "jsonl:" + identities.work.resolve("audit.jsonl"));
         governedGroupCommit = governed("plain", "jsonl:" + identities.work.resolve("audit-grouped.jsonl") + "?fsync=10ms");
+        governedUnforced = governed("plain", "jsonl:" + identities.work.resolve("audit-unforced.jsonl") + "?fsync=none");
         masked = governed("masked", "discard");
         rawPoint = raw.prepareStatement(POINT_SELECT);
         discardPoint = governedDiscard.prepareStatement(POINT_SELECT);
         jsonlPoint = governedJsonl.prepareStatement(POINT_SELECT);
         groupCommitPoint = governedGroupCommit.prepareStatement(POINT_SELECT);
+        unforcedPoint = governedUnforced.prepareStatement(POINT_SELECT);
         rawScan = raw.prepareStatement(SCAN);
         discardScan = governedDiscard.prepareStatement(SCAN);
         maskedScan = masked.prepareStatement(SCAN);
@@ -99,7 +104,8 @@ public class PostgresBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        for (Connection each : new Connection[] {raw, governedDiscard, governedJsonl, governedGroupCommit, masked}) {
+        for (Connection each : new Connection[] {raw, governedDiscard, governedJsonl, governedGroupCommit, governedUnforced,
+                masked}) {
             each.close();
         }
         identities.close();
@@ -139,6 +145,11 @@ public class PostgresBenchmark {
     @Benchmark
     public String pointGovernedJsonlGroupCommit() throws SQLException {
         return PointSelectBenchmark.pointSelect(groupCommitPoint, nextId());
+    }
+
+    @Benchmark
+    public String pointGovernedJsonlUnforced() throws SQLException {
+        return PointSelectBenchmark.pointSelect(unforcedPoint, nextId());
     }
 
     @Benchmark
