@@ -1,5 +1,6 @@
 package dev.governed.core.mask;
 
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -28,44 +29,33 @@ public final class EmailStrategy implements MaskStrategy {
         }
         int first = Character.charCount(text.codePointAt(0));
         int shown = first == at ? 0 : first;
-        String result = maskLatin1(text, at, shown);
+        String result = maskAscii(text, at, shown);
         return result != null ? result : maskChars(text, at, shown);
     }
 
-    /** The first {@code shown} chars, {@code ***} and the domain from {@code at}, built in one byte array. */
-    private static String maskLatin1(String text, int at, int shown) {
-        int length = text.length();
-        byte[] result = new byte[shown + HIDDEN.length() + length - at];
-        int next = 0;
-        for (int i = 0; i < shown; i++) {
-            char each = text.charAt(i);
-            if (each > MaskText.LATIN1_MAX) {
-                return null;
-            }
-            result[next++] = (byte) each;
+    /** For ASCII text: the first {@code shown} bytes, {@code ***} and the domain from {@code at}. Null otherwise. */
+    private static String maskAscii(String text, int at, int shown) {
+        byte[] bytes = MaskText.asciiBytes(text);
+        if (bytes == null) {
+            return null;
         }
-        for (int i = 0; i < HIDDEN.length(); i++) {
-            result[next++] = (byte) HIDDEN.charAt(i);
-        }
-        for (int i = at; i < length; i++) {
-            char each = text.charAt(i);
-            if (each > MaskText.LATIN1_MAX) {
-                return null;
-            }
-            result[next++] = (byte) each;
-        }
-        return MaskText.latin1(result, 0, result.length);
+        int domain = bytes.length - at;
+        byte[] result = new byte[shown + HIDDEN.length + domain];
+        System.arraycopy(bytes, 0, result, 0, shown);
+        System.arraycopy(HIDDEN, 0, result, shown, HIDDEN.length);
+        System.arraycopy(bytes, at, result, shown + HIDDEN.length, domain);
+        return MaskText.ascii(result, 0, result.length);
     }
 
     /** The same for text with wider characters: one char array, no builder. */
     private static String maskChars(String text, int at, int shown) {
         int length = text.length();
-        char[] result = new char[shown + HIDDEN.length() + length - at];
+        char[] result = new char[shown + HIDDEN.length + length - at];
         text.getChars(0, shown, result, 0);
-        HIDDEN.getChars(0, HIDDEN.length(), result, shown);
-        text.getChars(at, length, result, shown + HIDDEN.length());
+        Arrays.fill(result, shown, shown + HIDDEN.length, '*');
+        text.getChars(at, length, result, shown + HIDDEN.length);
         return new String(result);
     }
 
-    private static final String HIDDEN = "***";
+    private static final byte[] HIDDEN = {'*', '*', '*'};
 }

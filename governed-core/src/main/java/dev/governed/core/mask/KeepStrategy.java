@@ -64,8 +64,8 @@ public final class KeepStrategy implements MaskStrategy {
     @Override
     public Object mask(Object value) {
         String text = MaskText.of(value);
-        if (maskChar <= MaskText.LATIN1_MAX) {
-            String result = maskLatin1(text);
+        if (maskChar < 0x80) {
+            String result = maskAscii(text);
             if (result != null) {
                 return result;
             }
@@ -86,12 +86,9 @@ public final class KeepStrategy implements MaskStrategy {
         return text.substring(0, cut) + MaskText.repeat(maskChar, hidden);
     }
 
-    /**
-     * The same result for text of one-byte (ISO-8859-1) characters, the usual case: the text's bytes with the hidden
-     * part overwritten, made into the string. Null when a character does not fit in a byte.
-     */
-    private String maskLatin1(String text) {
-        byte[] bytes = MaskText.latin1Bytes(text);
+    /** The same result for ASCII text, the usual case: its bytes with the hidden part overwritten. Null otherwise. */
+    private String maskAscii(String text) {
+        byte[] bytes = MaskText.asciiBytes(text);
         if (bytes == null) {
             return null;
         }
@@ -103,7 +100,7 @@ public final class KeepStrategy implements MaskStrategy {
         } else {
             Arrays.fill(bytes, keep, length, (byte) maskChar);
         }
-        return MaskText.latin1(bytes, 0, length);
+        return MaskText.ascii(bytes, 0, length);
     }
 
     /** The same result for text of single-unit characters: one array filled in place, no intermediate strings. */

@@ -32,28 +32,18 @@ final class MaskText {
         return String.valueOf(value);
     }
 
-    /** The largest character ISO-8859-1 holds in one byte: text of such characters is stored one byte each. */
-    static final char LATIN1_MAX = '\u00ff';
-
     /**
-     * The text as ISO-8859-1 bytes, one per char, or null when a character does not fit in a byte. For text the
-     * JVM stores one byte per character (the usual case) this is one array copy, not a loop over the chars.
+     * The text's bytes when every character is ASCII (the usual case for identifiers, phone numbers and
+     * addresses), else null. The JDK encodes such text to UTF-8 as one array copy after a vectorised
+     * check, and any other character takes two bytes or more, so the length alone tells: no loop here.
      */
-    static byte[] latin1Bytes(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1); // '?' for what does not fit
-        if (bytes.length != text.length()) {
-            return null; // a surrogate pair became one '?'
-        }
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == '?' && text.charAt(i) != '?') {
-                return null;
-            }
-        }
-        return bytes;
+    static byte[] asciiBytes(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return bytes.length == text.length() ? bytes : null;
     }
 
-    /** The string of these ISO-8859-1 bytes: one copy, no decoding. */
-    static String latin1(byte[] bytes, int offset, int length) {
+    /** The string of these ASCII bytes: one copy, no decoding. */
+    static String ascii(byte[] bytes, int offset, int length) {
         return new String(bytes, offset, length, StandardCharsets.ISO_8859_1);
     }
 
