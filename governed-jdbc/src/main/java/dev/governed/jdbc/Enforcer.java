@@ -135,11 +135,16 @@ final class Enforcer {
      * decision is taken now too (and again at execution, where the caller may differ).
      */
     void screen(String sql, StatementAnalysis analysis, GovernedConnection connection) throws SQLException {
+        screen(sql, analysis, facts(analysis, connection.currentSchema(), connection.catalogFirst()), connection, null);
+    }
+
+    /** The same with these facts, remembering the verdict in {@code verdicts} for the execution to keep. */
+    void screen(String sql, StatementAnalysis analysis, List<SqlStatementFacts> facts, GovernedConnection connection,
+                Verdicts verdicts) throws SQLException {
         if (analysis.isAnalysable() && !hasCaller(connection)) {
             return;
         }
-        admit(sql, analysis, facts(analysis, connection.currentSchema(), connection.catalogFirst()), connection,
-                ApprovalStep.ParameterDigests.SCREENING, null);
+        admit(sql, analysis, facts, connection, ApprovalStep.ParameterDigests.SCREENING, verdicts);
     }
 
     private static boolean hasCaller(GovernedConnection connection) {

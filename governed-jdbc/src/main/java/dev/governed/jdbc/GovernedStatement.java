@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -21,7 +22,7 @@ class GovernedStatement extends StatementWrapper {
 
     final GovernedConnection owner;
     final Governance governance;
-    private final List<String> batch = new ArrayList<>();
+    private final List<BatchEntry> batch = new ArrayList<>();
     /** The admission of the latest execution: its mask plan governs the result sets it produces. */
     private AdmittedStatement latest;
 
@@ -31,13 +32,23 @@ class GovernedStatement extends StatementWrapper {
         this.governance = governance;
     }
 
-    /** Decided now, so a denied entry fails where it is added; decided again when the batch runs. */
+    /**
+     * An added entry as it was screened: run in the schema it was added in, by the same caller under the same
+     * policy snapshot, its decision stands ({@code verdicts}), so the batch is not decided twice.
+     */
+    private record BatchEntry(String sql, StatementAnalysis analysis, String schema, List<SqlStatementFacts> facts,
+                              Enforcer.Verdicts verdicts) {}
+
+    /** Decided now, so a denied entry fails where it is added; when the batch runs, only what may have changed is checked. */
     @Override
     public void addBatch(String sql) throws SQLException {
         StatementAnalysis analysis = governance.analyzer.apply(sql);
-        governance.enforcer.screen(sql, analysis, owner);
+        String schema = owner.currentSchema();
+        List<SqlStatementFacts> facts = Enforcer.facts(analysis, schema, owner.catalogFirst());
+        Enforcer.Verdicts verdicts = new Enforcer.Verdicts();
+        governance.enforcer.screen(sql, analysis, facts, owner, verdicts);
         statement.addBatch(sql);
-        batch.add(sql);
+        batch.add(new BatchEntry(sql, analysis, schema, facts, verdicts));
     }
 
     @Override
@@ -212,11 +223,13 @@ class GovernedStatement extends StatementWrapper {
         List<AdmittedStatement> result = new ArrayList<>(batch.size());
         try {
             String schema = owner.currentSchema();
-            for (String sql : batch) {
-                StatementAnalysis analysis = governance.analyzer.apply(sql);
-                result.add(governance.enforcer.admit(
-                        sql, analysis, Enforcer.facts(analysis, schema, owner.catalogFirst()), owner));
-                if (changesSession(analysis)) {
+            for (BatchEntry entry : batch) {
+                // the screened facts hold only in the schema they were resolved in
+                List<SqlStatementFacts> facts = Objects.equals(schema, entry.schema()) ? entry.facts()
+                        : Enforcer.facts(entry.analysis(), schema, owner.catalogFirst());
+                result.add(governance.enforcer.admit(entry.sql(), entry.analysis(), facts, owner,
+                        ApprovalStep.ParameterDigests.NONE, entry.verdicts()));
+                if (changesSession(entry.analysis())) {
                     schema = null;
                 }
             }

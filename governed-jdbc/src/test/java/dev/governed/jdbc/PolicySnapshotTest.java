@@ -1,6 +1,7 @@
 package dev.governed.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,6 +59,15 @@ class PolicySnapshotTest {
             rules:
               - id: customers-only
                 sql: { operations: [select], tables: [public.customers] }
+                effect: allow
+            """;
+
+    private static final String WRITES = """
+            version: 10
+            defaults: { effect: deny }
+            rules:
+              - id: update-orders
+                sql: { operations: [select, update], tables: [public.orders] }
                 effect: allow
             """;
 
@@ -147,6 +157,32 @@ class PolicySnapshotTest {
             assertThat(denied).as("the prepared statement still ran under the old policy").isInstanceOf(SQLException.class);
             assertThat(((SQLException) denied).getSQLState()).isEqualTo("42501");
             assertThat(denied).hasMessageContaining("policy version 9");
+        }
+    }
+
+    /** Screened when added, kept when run under the same snapshot: a policy change in between is decided again. */
+    @Test
+    void aStatementBatchAddedBeforeAPolicyChangeIsDecidedAgainWhenItRuns() throws Exception {
+        Path policy = folder.resolve("policy.yaml");
+        Files.writeString(policy, WRITES);
+        String rawUrl = GovernedFixture.newH2Database();
+        Properties properties = fixture.properties(fixture.supportAgent());
+        properties.setProperty("governed.policy", policy.toString());
+        try (Connection connection = DriverManager.getConnection(GovernedFixture.governedUrl(rawUrl), properties);
+                Statement statement = connection.createStatement()) {
+            statement.addBatch("UPDATE orders SET status = 'kept' WHERE id = 10");
+            assertThat(statement.executeBatch()).containsExactly(1);
+            statement.addBatch("UPDATE orders SET status = 'changed' WHERE id = 10");
+            Files.writeString(policy, DENIED);
+            Files.setLastModifiedTime(policy, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+            Thread.sleep(2_500); // the file is checked about once a second
+            assertThatThrownBy(statement::executeBatch).as("the batch ran under the policy it was added under")
+                    .isInstanceOf(SQLException.class).hasMessageContaining("policy version 9");
+        }
+        try (Connection raw = DriverManager.getConnection(rawUrl, "sa", "");
+                ResultSet status = raw.createStatement().executeQuery("SELECT status FROM orders WHERE id = 10")) {
+            assertThat(status.next()).isTrue();
+            assertThat(status.getString(1)).isEqualTo("kept");
         }
     }
 }

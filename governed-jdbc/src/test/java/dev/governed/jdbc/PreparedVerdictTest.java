@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
@@ -19,18 +20,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A prepared statement remembers its last verdict for the caller and policy snapshot it was taken for:
- * executed by another caller, or by a caller whose masks differ, it is decided and masked afresh.
+ * A prepared statement, and an entry of a statement batch, remembers its last verdict for the caller and policy
+ * snapshot it was taken for: executed by another caller, or by a caller whose masks differ, it is decided and
+ * masked afresh.
  */
 class PreparedVerdictTest {
 
     private static final String POLICY = """
-            version: 3
+            version: 4
             defaults: { effect: deny }
             rules:
               - id: read
                 when: { groups: [support-agents, dba] }
                 sql: { operations: [select], tables: [public.customers] }
+                effect: allow
+              - id: dba-writes
+                when: { groups: [dba] }
+                sql: { operations: [update], tables: [public.customers] }
                 effect: allow
               - id: dba-secrets
                 when: { groups: [dba] }
@@ -71,7 +77,7 @@ class PreparedVerdictTest {
             assertThat(readFirst(prepared)).isEqualTo("launch codes");
             assertThat(readFirst(prepared)).isEqualTo("launch codes");
             assertThatThrownBy(() -> Governed.runAs(support, () -> readFirst(prepared)))
-                    .isInstanceOf(PolicyDeniedException.class).hasMessageContaining("policy version 3");
+                    .isInstanceOf(PolicyDeniedException.class).hasMessageContaining("policy version 4");
             assertThat(readFirst(prepared)).as("the dba again").isEqualTo("launch codes");
         }
         List<JsonNode> events = fixture.auditEvents();
@@ -92,6 +98,22 @@ class PreparedVerdictTest {
             assertThat(Governed.runAs(support, () -> readFirst(prepared))).isEqualTo("****");
             assertThat(readFirst(prepared)).as("the dba again").isEqualTo("ada@example.com");
         }
+    }
+
+    @Test
+    void aStatementBatchAddedByOneCallerIsDecidedForTheCallerWhoRunsIt() throws Exception {
+        String dba = fixture.dba();
+        String support = fixture.supportAgent();
+        try (Connection connection = connect(dba); Statement statement = connection.createStatement()) {
+            statement.addBatch("UPDATE customers SET name = 'Ada L.' WHERE id = 1");
+            assertThatThrownBy(() -> Governed.runAs(support, statement::executeBatch))
+                    .isInstanceOf(PolicyDeniedException.class).hasMessageContaining("policy version 4");
+            statement.addBatch("UPDATE customers SET name = 'Ada L.' WHERE id = 1");
+            assertThat(statement.executeBatch()).as("the dba who added it").containsExactly(1);
+        }
+        assertThat(fixture.auditEvents()).extracting(each -> each.at("/actor/subject").asText() + " "
+                        + each.at("/decision/effect").asText())
+                .containsExactly("agent:support deny", "alice allow");
     }
 
     private static String readFirst(PreparedStatement prepared) throws SQLException {
