@@ -130,15 +130,20 @@ class PolicySnapshotTest {
         }
     }
 
+    /** A support agent's connection to {@code rawUrl} under the policy file {@code policy}. */
+    private Connection supportAgent(String rawUrl, Path policy) throws Exception {
+        Properties properties = fixture.properties(fixture.supportAgent());
+        properties.setProperty("governed.policy", policy.toString());
+        return DriverManager.getConnection(GovernedFixture.governedUrl(rawUrl), properties);
+    }
+
     /** Prepared once, decided at each execution: a policy change reaches a statement that is already prepared. */
     @Test
     void aPreparedStatementIsDecidedAgainAfterAPolicyChange() throws Exception {
         Path policy = folder.resolve("policy.yaml");
         Files.writeString(policy, UNMASKED);
         String rawUrl = GovernedFixture.newH2Database();
-        Properties properties = fixture.properties(fixture.supportAgent());
-        properties.setProperty("governed.policy", policy.toString());
-        try (Connection connection = DriverManager.getConnection(GovernedFixture.governedUrl(rawUrl), properties);
+        try (Connection connection = supportAgent(rawUrl, policy);
                 PreparedStatement prepared = connection.prepareStatement("SELECT status FROM orders WHERE id = ?")) {
             prepared.setInt(1, 10);
             try (ResultSet result = prepared.executeQuery()) {
@@ -166,9 +171,7 @@ class PolicySnapshotTest {
         Path policy = folder.resolve("policy.yaml");
         Files.writeString(policy, WRITES);
         String rawUrl = GovernedFixture.newH2Database();
-        Properties properties = fixture.properties(fixture.supportAgent());
-        properties.setProperty("governed.policy", policy.toString());
-        try (Connection connection = DriverManager.getConnection(GovernedFixture.governedUrl(rawUrl), properties);
+        try (Connection connection = supportAgent(rawUrl, policy);
                 Statement statement = connection.createStatement()) {
             statement.addBatch("UPDATE orders SET status = 'kept' WHERE id = 10");
             assertThat(statement.executeBatch()).containsExactly(1);
